@@ -11,19 +11,21 @@
 
 namespace gnative {
 
-// One libtorch tensor owned by one JavaScript object. dispose() frees it now; the finalizer frees it when
-// V8 collects the object (a safety net: V8 does not see native memory, so tensors should be disposed).
-class TensorHandle : public Napi::ObjectWrap<TensorHandle> {
- public:
-  static Napi::Function Define(Napi::Env env);
-  explicit TensorHandle(const Napi::CallbackInfo& info);
-  ~TensorHandle() override;
-
-  void Reset(at::Tensor tensor);
-  void Release();
-  at::Tensor tensor;
-  int64_t reportedBytes = 0;  // bytes reported to V8 as external memory for this handle
+// Tensors live in a per-thread table of slots; JavaScript holds a number naming a slot and its generation
+// (id = generation * 2^24 + slot). No JS object wraps a tensor natively, so nothing waits for V8's
+// finalizers: a synchronous training loop frees memory the moment it disposes a tensor. A stale id (its slot
+// freed and reused since) is detected by the generation and refused.
+struct TensorTable {
+  std::vector<at::Tensor> slots;
+  std::vector<uint32_t> generations;
+  std::vector<int64_t> reportedBytes;  // CPU storage bytes reported to V8 for the slot
+  std::vector<uint32_t> freeSlots;
+  int64_t live = 0;
+  int64_t liveBytes = 0;
 };
+TensorTable& table();
+// Frees a slot; returns false when the id is stale or already freed.
+bool ReleaseId(Napi::Env env, double id);
 
 // A seedable random generator (CPU). Random ops on other devices draw on the CPU and copy, so a seed gives
 // the same numbers on every device.
@@ -41,17 +43,8 @@ class GeneratorHandle : public Napi::ObjectWrap<GeneratorHandle> {
 };
 
 struct AddonData {
-  Napi::FunctionReference tensorCtor;
   Napi::FunctionReference generatorCtor;
 };
-
-// Counters of live handles, for the memory report and tests.
-struct MemoryCounters {
-  int64_t liveHandles = 0;
-  int64_t liveBytes = 0;        // sum of reportedBytes over live handles
-  int64_t pendingRelease = 0;   // released by finalizers, to report to V8 at the next safe point
-};
-MemoryCounters& counters();
 
 using OpFn = Napi::Value (*)(const Napi::CallbackInfo&);
 void Register(Napi::Env env, Napi::Object exports, const char* name, OpFn fn);

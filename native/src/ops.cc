@@ -48,12 +48,11 @@ static Napi::Value Clamp(Info info) {
   RET(at::clamp(T(info, 0), lo, hi));
 }
 
-// ---- elementwise, binary (tensor or number on the right) -------------------------------------------------
-#define BINARY(name, call)                                     \
-  static Napi::Value name(Info info) {                         \
-    if (IsScalar(info, 1)) RET(call(T(info, 0), Sc(info, 1))); \
-    RET(call(T(info, 0), T(info, 1)));                         \
-  }
+// ---- elementwise, binary: name(tensor, tensor) and nameScalar(tensor, number) ---------------------------
+// Tensors travel as numbers (ids), so a scalar operand gets its own entry point rather than a type test.
+#define BINARY(name, call)                                                            \
+  static Napi::Value name(Info info) { RET(call(T(info, 0), T(info, 1))); }          \
+  static Napi::Value name##Scalar(Info info) { RET(call(T(info, 0), Sc(info, 1))); }
 BINARY(Mul, at::mul)
 BINARY(Div, at::div)
 BINARY(Pow, at::pow)
@@ -66,30 +65,25 @@ BINARY(Ge, at::ge)
 BINARY(Remainder, at::remainder)
 BINARY(FloorDivide, at::floor_divide)
 #undef BINARY
-static Napi::Value Add(Info info) {  // (a, b, alpha?) = a + alpha * b
-  at::Scalar alpha = IsScalar(info, 2) ? Sc(info, 2) : at::Scalar(1);
-  if (IsScalar(info, 1)) RET(at::add(T(info, 0), Sc(info, 1), alpha));
-  RET(at::add(T(info, 0), T(info, 1), alpha));
-}
-static Napi::Value Sub(Info info) {
-  at::Scalar alpha = IsScalar(info, 2) ? Sc(info, 2) : at::Scalar(1);
-  if (IsScalar(info, 1)) RET(at::sub(T(info, 0), Sc(info, 1), alpha));
-  RET(at::sub(T(info, 0), T(info, 1), alpha));
-}
+static at::Scalar Alpha(Info info, size_t i) { return IsScalar(info, i) ? Sc(info, i) : at::Scalar(1); }
+static Napi::Value Add(Info info) { RET(at::add(T(info, 0), T(info, 1), Alpha(info, 2))); }  // a + alpha * b
+static Napi::Value AddScalar(Info info) { RET(at::add(T(info, 0), Sc(info, 1), Alpha(info, 2))); }
+static Napi::Value Sub(Info info) { RET(at::sub(T(info, 0), T(info, 1), Alpha(info, 2))); }
+static Napi::Value SubScalar(Info info) { RET(at::sub(T(info, 0), Sc(info, 1), Alpha(info, 2))); }
 static Napi::Value Maximum(Info info) { RET(at::maximum(T(info, 0), T(info, 1))); }
 static Napi::Value Minimum(Info info) { RET(at::minimum(T(info, 0), T(info, 1))); }
 static Napi::Value LogicalAnd(Info info) { RET(at::logical_and(T(info, 0), T(info, 1))); }
 static Napi::Value LogicalOr(Info info) { RET(at::logical_or(T(info, 0), T(info, 1))); }
-static Napi::Value Where(Info info) {  // (cond, a, b), a and b tensors or numbers
+static Napi::Value Where(Info info) {  // (cond, a, b, aIsScalar, bIsScalar)
   const at::Tensor& c = T(info, 0);
-  bool sa = IsScalar(info, 1), sb = IsScalar(info, 2);
+  bool sa = OB(info, 3, false), sb = OB(info, 4, false);
   if (sa && sb) RET(at::where(c, Sc(info, 1), Sc(info, 2)));
   if (sa) RET(at::where(c, Sc(info, 1), T(info, 2)));
   if (sb) RET(at::where(c, T(info, 1), Sc(info, 2)));
   RET(at::where(c, T(info, 1), T(info, 2)));
 }
-static Napi::Value MaskedFill(Info info) {
-  if (IsScalar(info, 2)) RET(at::masked_fill(T(info, 0), T(info, 1), Sc(info, 2)));
+static Napi::Value MaskedFill(Info info) {  // (t, mask, value, valueIsScalar)
+  if (OB(info, 3, false)) RET(at::masked_fill(T(info, 0), T(info, 1), Sc(info, 2)));
   RET(at::masked_fill(T(info, 0), T(info, 1), T(info, 2)));
 }
 static Napi::Value To(Info info) {  // (tensor, dtype?, device?, copy?)
@@ -104,19 +98,30 @@ static Napi::Value CopyInPlace(Info info) {
   T(info, 0).copy_(T(info, 1));
   return info.Env().Undefined();
 }
+// Replaces a tensor's data (and so its dtype or device) keeping its identity: how Module.to() moves parameters
+// without invalidating references to them.
+static Napi::Value SetData(Info info) {
+  T(info, 0).set_data(T(info, 1));
+  return info.Env().Undefined();
+}
 static Napi::Value FillInPlace(Info info) {
   T(info, 0).fill_(Sc(info, 1));
   return info.Env().Undefined();
 }
 static Napi::Value AddInPlace(Info info) {  // (a, b, alpha?)
-  at::Scalar alpha = IsScalar(info, 2) ? Sc(info, 2) : at::Scalar(1);
-  if (IsScalar(info, 1)) T(info, 0).add_(Sc(info, 1), alpha);
-  else T(info, 0).add_(T(info, 1), alpha);
+  T(info, 0).add_(T(info, 1), Alpha(info, 2));
+  return info.Env().Undefined();
+}
+static Napi::Value AddScalarInPlace(Info info) {
+  T(info, 0).add_(Sc(info, 1), Alpha(info, 2));
   return info.Env().Undefined();
 }
 static Napi::Value MulInPlace(Info info) {
-  if (IsScalar(info, 1)) T(info, 0).mul_(Sc(info, 1));
-  else T(info, 0).mul_(T(info, 1));
+  T(info, 0).mul_(T(info, 1));
+  return info.Env().Undefined();
+}
+static Napi::Value MulScalarInPlace(Info info) {
+  T(info, 0).mul_(Sc(info, 1));
   return info.Env().Undefined();
 }
 static Napi::Value NormalInPlace(Info info) {  // (t, mean, std, generator?)
@@ -147,8 +152,8 @@ static Napi::Value Select(Info info) { RET(at::select(T(info, 0), I(info, 1), I(
 static Napi::Value IndexSelect(Info info) { RET(at::index_select(T(info, 0), I(info, 1), T(info, 2))); }
 static Napi::Value Gather(Info info) { RET(at::gather(T(info, 0), I(info, 1), T(info, 2))); }
 static Napi::Value ScatterAdd(Info info) { RET(at::scatter_add(T(info, 0), I(info, 1), T(info, 2), T(info, 3))); }
-static Napi::Value Scatter(Info info) {
-  if (IsScalar(info, 3)) RET(at::scatter(T(info, 0), I(info, 1), T(info, 2), Sc(info, 3)));
+static Napi::Value Scatter(Info info) {  // (t, dim, index, src, srcIsScalar)
+  if (OB(info, 4, false)) RET(at::scatter(T(info, 0), I(info, 1), T(info, 2), Sc(info, 3)));
   RET(at::scatter(T(info, 0), I(info, 1), T(info, 2), T(info, 3)));
 }
 static Napi::Value MaskedSelect(Info info) { RET(at::masked_select(T(info, 0), T(info, 1))); }
@@ -304,9 +309,13 @@ void RegisterOps(Napi::Env env, Napi::Object exports) {
   REG("contiguous", Contiguous); REG("clone", Clone); REG("gelu", Gelu); REG("clamp", Clamp);
   REG("add", Add); REG("sub", Sub); REG("mul", Mul); REG("div", Div); REG("pow", Pow); REG("eq", Eq); REG("ne", Ne);
   REG("lt", Lt); REG("le", Le); REG("gt", Gt); REG("ge", Ge); REG("remainder", Remainder); REG("floorDivide", FloorDivide);
+  REG("addScalar", AddScalar); REG("subScalar", SubScalar); REG("mulScalar", MulScalar); REG("divScalar", DivScalar);
+  REG("powScalar", PowScalar); REG("eqScalar", EqScalar); REG("neScalar", NeScalar); REG("ltScalar", LtScalar);
+  REG("leScalar", LeScalar); REG("gtScalar", GtScalar); REG("geScalar", GeScalar); REG("remainderScalar", RemainderScalar);
+  REG("floorDivideScalar", FloorDivideScalar); REG("addScalar_", AddScalarInPlace); REG("mulScalar_", MulScalarInPlace);
   REG("maximum", Maximum); REG("minimum", Minimum); REG("logicalAnd", LogicalAnd); REG("logicalOr", LogicalOr);
   REG("where", Where); REG("maskedFill", MaskedFill); REG("to", To);
-  REG("copy_", CopyInPlace); REG("fill_", FillInPlace); REG("add_", AddInPlace); REG("mul_", MulInPlace);
+  REG("copy_", CopyInPlace); REG("setData", SetData); REG("fill_", FillInPlace); REG("add_", AddInPlace); REG("mul_", MulInPlace);
   REG("normal_", NormalInPlace); REG("uniform_", UniformInPlace);
   REG("reshape", Reshape); REG("view", View); REG("permute", Permute); REG("transpose", Transpose); REG("narrow", Narrow);
   REG("slice", Slice); REG("select", Select); REG("indexSelect", IndexSelect); REG("gather", Gather);

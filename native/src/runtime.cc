@@ -129,12 +129,6 @@ static Napi::Value ManualSeed(Info info) {
   return info.Env().Undefined();
 }
 
-static Napi::Value MemoryStats(Info info) {
-  Napi::Object o = Napi::Object::New(info.Env());
-  o.Set("liveTensors", static_cast<double>(counters().liveHandles));
-  o.Set("liveBytes", static_cast<double>(counters().liveBytes));
-  return o;
-}
 
 // ---- optimizers ---------------------------------------------------------------------------------------------
 // One AdamW step over a parameter group (decoupled weight decay, Loshchilov & Hutter), in one native call so a
@@ -195,7 +189,6 @@ void RegisterRuntime(Napi::Env env, Napi::Object exports) {
   Register(env, exports, "setBlasThreads", SetBlasThreads);
   Register(env, exports, "sgemmDirect", SgemmDirect);
   Register(env, exports, "manualSeed", ManualSeed);
-  Register(env, exports, "memoryStats", MemoryStats);
   Register(env, exports, "adamwStep", AdamwStep);
   Register(env, exports, "clipGradNorm", ClipGradNorm);
   Register(env, exports, "zeroGrad", ZeroGrad);

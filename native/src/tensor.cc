@@ -10,48 +10,45 @@
 
 namespace gnative {
 
-MemoryCounters& counters() {
-  static MemoryCounters c;
-  return c;
-}
-
 static AddonData& Data(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }
 
 // ---------------------------------------------------------------------------------------------------------
-// TensorHandle
+// The tensor table
 
-Napi::Function TensorHandle::Define(Napi::Env env) { return DefineClass(env, "NativeTensor", {}); }
+static constexpr double kSlotSpan = 16777216.0;  // 2^24 slots; generations above
+static thread_local TensorTable* tableForThread = nullptr;
 
-TensorHandle::TensorHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TensorHandle>(info) {
-  counters().liveHandles++;
+TensorTable& table() {
+  if (!tableForThread) tableForThread = new TensorTable();  // one per JS thread (main, workers)
+  return *tableForThread;
 }
 
-TensorHandle::~TensorHandle() {
-  if (tensor.defined()) {
-    counters().pendingRelease += reportedBytes;  // finalizers must not call into V8: report later
-    counters().liveBytes -= reportedBytes;
-    reportedBytes = 0;
-    tensor.reset();
+static bool Lookup(double id, uint32_t* slotOut) {
+  if (!(id >= 0) || id > 9007199254740991.0) return false;
+  auto v = static_cast<uint64_t>(id);
+  if (static_cast<double>(v) != id) return false;
+  auto slot = static_cast<uint32_t>(v & 0xFFFFFFu);
+  auto gen = static_cast<uint32_t>(v >> 24);
+  TensorTable& t = table();
+  if (slot >= t.slots.size() || t.generations[slot] != gen || !t.slots[slot].defined()) return false;
+  *slotOut = slot;
+  return true;
+}
+
+bool ReleaseId(Napi::Env env, double id) {
+  uint32_t slot;
+  if (!Lookup(id, &slot)) return false;
+  TensorTable& t = table();
+  t.slots[slot].reset();
+  t.generations[slot]++;
+  if (t.reportedBytes[slot]) {
+    Napi::MemoryManagement::AdjustExternalMemory(env, -t.reportedBytes[slot]);
+    t.liveBytes -= t.reportedBytes[slot];
+    t.reportedBytes[slot] = 0;
   }
-  counters().liveHandles--;
-}
-
-void TensorHandle::Reset(at::Tensor t) {
-  tensor = std::move(t);
-  reportedBytes = 0;
-  // Count a tensor's storage once, when the handle is its only owner (a fresh result); views share it.
-  if (tensor.defined() && tensor.has_storage() && tensor.device().is_cpu() && tensor.storage().use_count() == 1) {
-    reportedBytes = static_cast<int64_t>(tensor.storage().nbytes());
-    counters().liveBytes += reportedBytes;
-  }
-}
-
-void TensorHandle::Release() {
-  if (!tensor.defined()) return;
-  Napi::MemoryManagement::AdjustExternalMemory(Env(), -reportedBytes);
-  counters().liveBytes -= reportedBytes;
-  reportedBytes = 0;
-  tensor.reset();
+  t.freeSlots.push_back(slot);
+  t.live--;
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -86,14 +83,16 @@ static bool Absent(const Napi::CallbackInfo& info, size_t i) {
   return i >= info.Length() || info[i].IsUndefined() || info[i].IsNull();
 }
 
+static at::Tensor& TensorAt(const Napi::CallbackInfo& info, size_t i, Napi::Value v) {
+  if (!v.IsNumber()) Bad(info, i, "a tensor");
+  uint32_t slot;
+  if (!Lookup(v.As<Napi::Number>().DoubleValue(), &slot)) throw Napi::Error::New(info.Env(), "tensor used after dispose()");
+  return table().slots[slot];
+}
+
 at::Tensor& T(const Napi::CallbackInfo& info, size_t i) {
-  if (i >= info.Length() || !info[i].IsObject()) Bad(info, i, "a tensor");
-  auto& ctor = Data(info.Env()).tensorCtor;
-  Napi::Object obj = info[i].As<Napi::Object>();
-  if (!obj.InstanceOf(ctor.Value())) Bad(info, i, "a tensor");
-  TensorHandle* h = TensorHandle::Unwrap(obj);
-  if (!h->tensor.defined()) throw Napi::Error::New(info.Env(), "tensor used after dispose()");
-  return h->tensor;
+  if (i >= info.Length()) Bad(info, i, "a tensor");
+  return TensorAt(info, i, info[i]);
 }
 
 c10::optional<at::Tensor> OT(const Napi::CallbackInfo& info, size_t i) {
@@ -104,16 +103,9 @@ c10::optional<at::Tensor> OT(const Napi::CallbackInfo& info, size_t i) {
 std::vector<at::Tensor> TL(const Napi::CallbackInfo& info, size_t i) {
   if (i >= info.Length() || !info[i].IsArray()) Bad(info, i, "an array of tensors");
   Napi::Array arr = info[i].As<Napi::Array>();
-  auto& ctor = Data(info.Env()).tensorCtor;
   std::vector<at::Tensor> out;
   out.reserve(arr.Length());
-  for (uint32_t k = 0; k < arr.Length(); k++) {
-    Napi::Value v = arr[k];
-    if (!v.IsObject() || !v.As<Napi::Object>().InstanceOf(ctor.Value())) Bad(info, i, "an array of tensors");
-    TensorHandle* h = TensorHandle::Unwrap(v.As<Napi::Object>());
-    if (!h->tensor.defined()) throw Napi::Error::New(info.Env(), "tensor used after dispose()");
-    out.push_back(h->tensor);
-  }
+  for (uint32_t k = 0; k < arr.Length(); k++) out.push_back(TensorAt(info, i, arr[k]));
   return out;
 }
 
@@ -239,16 +231,30 @@ c10::optional<at::Generator> OGen(const Napi::CallbackInfo& info, size_t i) {
 // Results
 
 Napi::Value R(Napi::Env env, at::Tensor tensor) {
-  auto& c = counters();
-  if (c.pendingRelease != 0) {
-    Napi::MemoryManagement::AdjustExternalMemory(env, -c.pendingRelease);
-    c.pendingRelease = 0;
+  TensorTable& t = table();
+  uint32_t slot;
+  if (!t.freeSlots.empty()) {
+    slot = t.freeSlots.back();
+    t.freeSlots.pop_back();
+  } else {
+    if (t.slots.size() >= static_cast<size_t>(kSlotSpan)) throw std::runtime_error("more than 16.7 million live tensors: dispose tensors (tidy) to free them");
+    slot = static_cast<uint32_t>(t.slots.size());
+    t.slots.emplace_back();
+    t.generations.push_back(0);
+    t.reportedBytes.push_back(0);
   }
-  Napi::Object obj = Data(env).tensorCtor.New({});
-  TensorHandle* h = TensorHandle::Unwrap(obj);
-  h->Reset(std::move(tensor));
-  if (h->reportedBytes) Napi::MemoryManagement::AdjustExternalMemory(env, h->reportedBytes);
-  return obj;
+  // Count a tensor's storage once, when this is its only owner (a fresh result); views share it.
+  int64_t bytes = 0;
+  if (tensor.defined() && tensor.has_storage() && tensor.device().is_cpu() && tensor.storage().use_count() == 1)
+    bytes = static_cast<int64_t>(tensor.storage().nbytes());
+  t.slots[slot] = std::move(tensor);
+  t.reportedBytes[slot] = bytes;
+  t.live++;
+  if (bytes) {
+    t.liveBytes += bytes;
+    Napi::MemoryManagement::AdjustExternalMemory(env, bytes);
+  }
+  return Napi::Number::New(env, static_cast<double>(t.generations[slot]) * kSlotSpan + slot);
 }
 
 Napi::Value RL(Napi::Env env, const std::vector<at::Tensor>& tensors) {
@@ -426,13 +432,17 @@ static Napi::Value DeviceOf(const Napi::CallbackInfo& info) { return Napi::Strin
 static Napi::Value Numel(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(T(info, 0).numel())); }
 static Napi::Value IsContiguous(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), T(info, 0).is_contiguous()); }
 static Napi::Value IsDisposed(const Napi::CallbackInfo& info) {
-  if (info.Length() < 1 || !info[0].IsObject()) throw Napi::TypeError::New(info.Env(), "isDisposed needs a tensor");
-  return Napi::Boolean::New(info.Env(), !TensorHandle::Unwrap(info[0].As<Napi::Object>())->tensor.defined());
+  uint32_t slot;
+  return Napi::Boolean::New(info.Env(), !Lookup(D(info, 0), &slot));
 }
-static Napi::Value Dispose(const Napi::CallbackInfo& info) {
-  if (info.Length() < 1 || !info[0].IsObject()) throw Napi::TypeError::New(info.Env(), "dispose needs a tensor");
-  TensorHandle::Unwrap(info[0].As<Napi::Object>())->Release();
-  return info.Env().Undefined();
+// Frees a tensor id; true if it was live (disposing twice is harmless and returns false).
+static Napi::Value Dispose(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), ReleaseId(info.Env(), D(info, 0))); }
+static Napi::Value MemoryStats(const Napi::CallbackInfo& info) {
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("liveTensors", static_cast<double>(table().live));
+  o.Set("liveBytes", static_cast<double>(table().liveBytes));
+  o.Set("slots", static_cast<double>(table().slots.size()));
+  return o;
 }
 static Napi::Value StorageBytes(const Napi::CallbackInfo& info) {
   at::Tensor& t = T(info, 0);
@@ -475,13 +485,11 @@ static Napi::Value IsGradEnabled(const Napi::CallbackInfo& info) { return Napi::
 
 void RegisterTensor(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData();
-  Napi::Function tensorCtor = TensorHandle::Define(env);
   Napi::Function generatorCtor = GeneratorHandle::Define(env);
-  data->tensorCtor = Napi::Persistent(tensorCtor);
   data->generatorCtor = Napi::Persistent(generatorCtor);
   env.SetInstanceData<AddonData>(data);
-  exports.Set("NativeTensor", tensorCtor);
   exports.Set("Generator", generatorCtor);
+  Register(env, exports, "memoryStats", MemoryStats);
 
   Register(env, exports, "fromBuffer", FromBuffer);
   Register(env, exports, "toBuffer", ToBuffer);

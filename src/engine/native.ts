@@ -5,8 +5,11 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** An opaque libtorch tensor owned by the addon. */
-export interface NativeTensor { readonly __nativeTensor: unique symbol }
+/**
+ * A libtorch tensor owned by the addon, named by a number (a slot in the addon's tensor table and its
+ * generation). Branded so that plain numbers are not passed by mistake.
+ */
+export type NativeTensor = number & { readonly __nativeTensor: unique symbol };
 export interface NativeGenerator {
   getState(): Uint8Array;
   setState(state: Uint8Array): void;
@@ -20,7 +23,6 @@ type TOrNum = H | Num;
 type Gen = NativeGenerator | undefined;
 
 export interface NativeAddon {
-  NativeTensor: new () => H;
   Generator: new (seed?: number | bigint) => NativeGenerator;
   fromBuffer(data: ArrayBufferView, dtype: string, shape: number[], device?: string): H;
   toBuffer(t: H): ArrayBuffer;
@@ -42,7 +44,7 @@ export interface NativeAddon {
   numel(t: H): number;
   isContiguous(t: H): boolean;
   isDisposed(t: H): boolean;
-  dispose(t: H): void;
+  dispose(t: H): boolean;
   storageBytes(t: H): number;
   requiresGrad(t: H): boolean;
   setRequiresGrad(t: H, value: boolean): void;
@@ -62,16 +64,21 @@ export interface NativeAddon {
   contiguous(t: H): H; clone(t: H): H;
   gelu(t: H, approximate: string): H;
   clamp(t: H, min: number | undefined, max: number | undefined): H;
-  add(a: H, b: TOrNum, alpha?: number): H; sub(a: H, b: TOrNum, alpha?: number): H;
-  mul(a: H, b: TOrNum): H; div(a: H, b: TOrNum): H; pow(a: H, b: TOrNum): H;
-  eq(a: H, b: TOrNum): H; ne(a: H, b: TOrNum): H; lt(a: H, b: TOrNum): H; le(a: H, b: TOrNum): H;
-  gt(a: H, b: TOrNum): H; ge(a: H, b: TOrNum): H; remainder(a: H, b: TOrNum): H; floorDivide(a: H, b: TOrNum): H;
+  add(a: H, b: H, alpha?: number): H; sub(a: H, b: H, alpha?: number): H;
+  addScalar(a: H, b: Num, alpha?: number): H; subScalar(a: H, b: Num, alpha?: number): H;
+  mul(a: H, b: H): H; div(a: H, b: H): H; pow(a: H, b: H): H; eq(a: H, b: H): H; ne(a: H, b: H): H;
+  lt(a: H, b: H): H; le(a: H, b: H): H; gt(a: H, b: H): H; ge(a: H, b: H): H; remainder(a: H, b: H): H;
+  floorDivide(a: H, b: H): H;
+  mulScalar(a: H, b: Num): H; divScalar(a: H, b: Num): H; powScalar(a: H, b: Num): H; eqScalar(a: H, b: Num): H;
+  neScalar(a: H, b: Num): H; ltScalar(a: H, b: Num): H; leScalar(a: H, b: Num): H; gtScalar(a: H, b: Num): H;
+  geScalar(a: H, b: Num): H; remainderScalar(a: H, b: Num): H; floorDivideScalar(a: H, b: Num): H;
   maximum(a: H, b: H): H; minimum(a: H, b: H): H; logicalAnd(a: H, b: H): H; logicalOr(a: H, b: H): H;
-  where(cond: H, a: TOrNum, b: TOrNum): H;
-  maskedFill(t: H, mask: H, value: TOrNum): H;
+  where(cond: H, a: TOrNum, b: TOrNum, aIsScalar: boolean, bIsScalar: boolean): H;
+  maskedFill(t: H, mask: H, value: TOrNum, valueIsScalar: boolean): H;
   to(t: H, dtype?: string, device?: string, copy?: boolean): H;
-  copy_(dst: H, src: H): void; fill_(t: H, v: Num): void; add_(t: H, o: TOrNum, alpha?: number): void;
-  mul_(t: H, o: TOrNum): void; normal_(t: H, mean: number, std: number, gen?: Gen): void;
+  copy_(dst: H, src: H): void; setData(t: H, src: H): void; fill_(t: H, v: Num): void;
+  add_(t: H, o: H, alpha?: number): void; addScalar_(t: H, o: Num, alpha?: number): void;
+  mul_(t: H, o: H): void; mulScalar_(t: H, o: Num): void; normal_(t: H, mean: number, std: number, gen?: Gen): void;
   uniform_(t: H, from: number, to: number, gen?: Gen): void;
 
   // shape
@@ -80,7 +87,7 @@ export interface NativeAddon {
   slice(t: H, dim: number, start: number | undefined, end: number | undefined, step: number): H;
   select(t: H, dim: number, index: number): H;
   indexSelect(t: H, dim: number, index: H): H; gather(t: H, dim: number, index: H): H;
-  scatterAdd(t: H, dim: number, index: H, src: H): H; scatter(t: H, dim: number, index: H, src: TOrNum): H;
+  scatterAdd(t: H, dim: number, index: H, src: H): H; scatter(t: H, dim: number, index: H, src: TOrNum, srcIsScalar: boolean): H;
   maskedSelect(t: H, mask: H): H;
   cat(ts: H[], dim: number): H; stack(ts: H[], dim: number): H;
   split(t: H, sizes: number | number[], dim: number): H[]; chunk(t: H, chunks: number, dim: number): H[];
@@ -133,7 +140,7 @@ export interface NativeAddon {
   setBlasThreads(n: number): boolean;
   sgemmDirect(n: number, iterations: number): number | null;
   manualSeed(seed: number): void;
-  memoryStats(): { liveTensors: number; liveBytes: number };
+  memoryStats(): { liveTensors: number; liveBytes: number; slots: number };
   adamwStep(params: H[], expAvg: H[], expAvgSq: H[], lr: number, beta1: number, beta2: number, eps: number,
             weightDecay: number, step: number): void;
   clipGradNorm(params: H[], maxNorm: number): number;

@@ -65,6 +65,10 @@ function flatten(data: Nested, shape: number[], out: number[], depth: number): v
   }
 }
 
+// The safety net: a tensor that is garbage collected without dispose() frees its native memory when V8 runs
+// finalization callbacks (between event-loop turns, so tidy/dispose is what keeps a tight loop's memory flat).
+const collected = new FinalizationRegistry<NativeTensor>((h) => native.dispose(h));
+
 export class Tensor implements Disposable {
   private handle: NativeTensor | null;
   private cachedShape: number[] | undefined;
@@ -72,6 +76,7 @@ export class Tensor implements Disposable {
   /** Wraps a native handle; users create tensors with tensor(), zeros(), randn() and friends. */
   constructor(handle: NativeTensor) {
     this.handle = handle;
+    collected.register(this, handle, this);
     track(this);
   }
 
@@ -89,6 +94,7 @@ export class Tensor implements Disposable {
   dispose(): void {
     if (this.handle === null) return;
     native.dispose(this.handle);
+    collected.unregister(this);
     this.handle = null;
   }
 
@@ -168,13 +174,13 @@ export class Tensor implements Disposable {
   detach(): Tensor { return wrap(native.detach(this.h)); }
 
   // ---- elementwise -----------------------------------------------------------------------------------------
-  add(other: Tensor | Scalar, alpha?: number): Tensor { return wrap(native.add(this.h, rhs(other), alpha)); }
-  sub(other: Tensor | Scalar, alpha?: number): Tensor { return wrap(native.sub(this.h, rhs(other), alpha)); }
-  mul(other: Tensor | Scalar): Tensor { return wrap(native.mul(this.h, rhs(other))); }
-  div(other: Tensor | Scalar): Tensor { return wrap(native.div(this.h, rhs(other))); }
-  pow(other: Tensor | Scalar): Tensor { return wrap(native.pow(this.h, rhs(other))); }
-  remainder(other: Tensor | Scalar): Tensor { return wrap(native.remainder(this.h, rhs(other))); }
-  floorDivide(other: Tensor | Scalar): Tensor { return wrap(native.floorDivide(this.h, rhs(other))); }
+  add(other: Tensor | Scalar, alpha?: number): Tensor { return wrap(typeof other === "object" ? native.add(this.h, other.h, alpha) : native.addScalar(this.h, other, alpha)); }
+  sub(other: Tensor | Scalar, alpha?: number): Tensor { return wrap(typeof other === "object" ? native.sub(this.h, other.h, alpha) : native.subScalar(this.h, other, alpha)); }
+  mul(other: Tensor | Scalar): Tensor { return wrap(typeof other === "object" ? native.mul(this.h, other.h) : native.mulScalar(this.h, other)); }
+  div(other: Tensor | Scalar): Tensor { return wrap(typeof other === "object" ? native.div(this.h, other.h) : native.divScalar(this.h, other)); }
+  pow(other: Tensor | Scalar): Tensor { return wrap(typeof other === "object" ? native.pow(this.h, other.h) : native.powScalar(this.h, other)); }
+  remainder(other: Tensor | Scalar): Tensor { return wrap(typeof other === "object" ? native.remainder(this.h, other.h) : native.remainderScalar(this.h, other)); }
+  floorDivide(other: Tensor | Scalar): Tensor { return wrap(typeof other === "object" ? native.floorDivide(this.h, other.h) : native.floorDivideScalar(this.h, other)); }
   maximum(other: Tensor): Tensor { return wrap(native.maximum(this.h, other.h)); }
   minimum(other: Tensor): Tensor { return wrap(native.minimum(this.h, other.h)); }
   neg(): Tensor { return wrap(native.neg(this.h)); }
@@ -207,24 +213,32 @@ export class Tensor implements Disposable {
   isfinite(): Tensor { return wrap(native.isfinite(this.h)); }
 
   // ---- comparisons and logic ---------------------------------------------------------------------------------
-  eq(other: Tensor | Scalar): Tensor { return wrap(native.eq(this.h, rhs(other))); }
-  ne(other: Tensor | Scalar): Tensor { return wrap(native.ne(this.h, rhs(other))); }
-  lt(other: Tensor | Scalar): Tensor { return wrap(native.lt(this.h, rhs(other))); }
-  le(other: Tensor | Scalar): Tensor { return wrap(native.le(this.h, rhs(other))); }
-  gt(other: Tensor | Scalar): Tensor { return wrap(native.gt(this.h, rhs(other))); }
-  ge(other: Tensor | Scalar): Tensor { return wrap(native.ge(this.h, rhs(other))); }
+  eq(other: Tensor | Scalar): Tensor { return wrap(typeof other === "object" ? native.eq(this.h, other.h) : native.eqScalar(this.h, other)); }
+  ne(other: Tensor | Scalar): Tensor { return wrap(typeof other === "object" ? native.ne(this.h, other.h) : native.neScalar(this.h, other)); }
+  lt(other: Tensor | Scalar): Tensor { return wrap(typeof other === "object" ? native.lt(this.h, other.h) : native.ltScalar(this.h, other)); }
+  le(other: Tensor | Scalar): Tensor { return wrap(typeof other === "object" ? native.le(this.h, other.h) : native.leScalar(this.h, other)); }
+  gt(other: Tensor | Scalar): Tensor { return wrap(typeof other === "object" ? native.gt(this.h, other.h) : native.gtScalar(this.h, other)); }
+  ge(other: Tensor | Scalar): Tensor { return wrap(typeof other === "object" ? native.ge(this.h, other.h) : native.geScalar(this.h, other)); }
   logicalAnd(other: Tensor): Tensor { return wrap(native.logicalAnd(this.h, other.h)); }
   logicalOr(other: Tensor): Tensor { return wrap(native.logicalOr(this.h, other.h)); }
   logicalNot(): Tensor { return wrap(native.logicalNot(this.h)); }
   /** Elements where mask is true replaced by value. */
-  maskedFill(mask: Tensor, value: Tensor | Scalar): Tensor { return wrap(native.maskedFill(this.h, mask.h, rhs(value))); }
+  maskedFill(mask: Tensor, value: Tensor | Scalar): Tensor { return wrap(native.maskedFill(this.h, mask.h, rhs(value), isScalar(value))); }
 
   // ---- in place (use under noGrad for parameters) ----------------------------------------------------------
   copy_(src: Tensor): this { native.copy_(this.h, src.h); return this; }
   fill_(value: Scalar): this { native.fill_(this.h, value); return this; }
   zero_(): this { native.fill_(this.h, 0); return this; }
-  add_(other: Tensor | Scalar, alpha?: number): this { native.add_(this.h, rhs(other), alpha); return this; }
-  mul_(other: Tensor | Scalar): this { native.mul_(this.h, rhs(other)); return this; }
+  add_(other: Tensor | Scalar, alpha?: number): this {
+    if (typeof other === "object") native.add_(this.h, other.h, alpha);
+    else native.addScalar_(this.h, other, alpha);
+    return this;
+  }
+  mul_(other: Tensor | Scalar): this {
+    if (typeof other === "object") native.mul_(this.h, other.h);
+    else native.mulScalar_(this.h, other);
+    return this;
+  }
   normal_(mean = 0, std = 1, generator?: Generator): this { native.normal_(this.h, mean, std, generator?.native); return this; }
   uniform_(from = 0, to = 1, generator?: Generator): this { native.uniform_(this.h, from, to, generator?.native); return this; }
 
@@ -243,7 +257,7 @@ export class Tensor implements Disposable {
   indexSelect(dim: number, index: Tensor): Tensor { return wrap(native.indexSelect(this.h, dim, index.h)); }
   gather(dim: number, index: Tensor): Tensor { return wrap(native.gather(this.h, dim, index.h)); }
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return wrap(native.scatterAdd(this.h, dim, index.h, src.h)); }
-  scatter(dim: number, index: Tensor, src: Tensor | Scalar): Tensor { return wrap(native.scatter(this.h, dim, index.h, rhs(src))); }
+  scatter(dim: number, index: Tensor, src: Tensor | Scalar): Tensor { return wrap(native.scatter(this.h, dim, index.h, rhs(src), isScalar(src))); }
   maskedSelect(mask: Tensor): Tensor { return wrap(native.maskedSelect(this.h, mask.h)); }
   split(sizeOrSizes: number | number[], dim = 0): Tensor[] { return native.split(this.h, sizeOrSizes, dim).map(wrap); }
   chunk(chunks: number, dim = 0): Tensor[] { return native.chunk(this.h, chunks, dim).map(wrap); }
@@ -326,6 +340,10 @@ setTensorPredicate((v: unknown): v is Tensor => v instanceof Tensor);
 
 function rhs(v: Tensor | Scalar): NativeTensor | Scalar {
   return v instanceof Tensor ? v.h : v;
+}
+
+function isScalar(v: Tensor | Scalar): v is Scalar {
+  return !(v instanceof Tensor);
 }
 
 function dims(d: number | number[] | undefined): number[] | undefined {
@@ -420,7 +438,9 @@ export function randperm(n: number, o: RandomOptions = {}): Tensor {
 // ---- functions of several tensors -----------------------------------------------------------------------------
 export function cat(tensors: Tensor[], dim = 0): Tensor { return wrap(native.cat(tensors.map((t) => t.h), dim)); }
 export function stack(tensors: Tensor[], dim = 0): Tensor { return wrap(native.stack(tensors.map((t) => t.h), dim)); }
-export function where(cond: Tensor, a: Tensor | Scalar, b: Tensor | Scalar): Tensor { return wrap(native.where(cond.h, rhs(a), rhs(b))); }
+export function where(cond: Tensor, a: Tensor | Scalar, b: Tensor | Scalar): Tensor {
+  return wrap(native.where(cond.h, rhs(a), rhs(b), isScalar(a), isScalar(b)));
+}
 /** Samples n indices per row of a probability (or unnormalised weight) matrix. */
 export function multinomial(probs: Tensor, n: number, options: { replacement?: boolean; generator?: Generator } = {}): Tensor {
   return wrap(native.multinomial(probs.h, n, options.replacement ?? false, options.generator?.native));
