@@ -185,8 +185,12 @@ static Napi::Value Pad(Info info) {  // (t, pads (last dim first, as torch), mod
   bool unbatched = static_cast<int64_t>(pads.size()) / 2 + 1 == t.dim();
   at::Tensor x = unbatched ? t.unsqueeze(0) : t;
   at::Tensor y;
-  if (mode == "reflect") y = pads.size() == 2 ? at::reflection_pad1d(x, pads) : at::reflection_pad2d(x, pads);
-  else if (mode == "replicate") y = pads.size() == 2 ? at::replication_pad1d(x, pads) : at::replication_pad2d(x, pads);
+  if (pads.size() != 2 && pads.size() != 4 && pads.size() != 6)
+    throw std::invalid_argument("pad: " + mode + " padding takes 2, 4 or 6 values (1 to 3 trailing dimensions), got " + std::to_string(pads.size()));
+  if (mode == "reflect")
+    y = pads.size() == 2 ? at::reflection_pad1d(x, pads) : pads.size() == 4 ? at::reflection_pad2d(x, pads) : at::reflection_pad3d(x, pads);
+  else if (mode == "replicate")
+    y = pads.size() == 2 ? at::replication_pad1d(x, pads) : pads.size() == 4 ? at::replication_pad2d(x, pads) : at::replication_pad3d(x, pads);
   else throw std::invalid_argument("pad: mode must be constant, reflect or replicate, not '" + mode + "'");
   RET(unbatched ? y.squeeze(0) : y);
 }

@@ -181,6 +181,7 @@ at::ScalarType ParseDtype(const std::string& n) {
   if (n == "uint8") return at::kByte;
   if (n == "bool") return at::kBool;
   if (n == "complex64") return at::kComplexFloat;
+  if (n == "complex128") return at::kComplexDouble;
   throw std::invalid_argument("unknown dtype '" + n + "'");
 }
 
@@ -197,6 +198,7 @@ std::string DtypeName(at::ScalarType t) {
     case at::kByte: return "uint8";
     case at::kBool: return "bool";
     case at::kComplexFloat: return "complex64";
+    case at::kComplexDouble: return "complex128";
     default: return c10::toString(t);
   }
 }

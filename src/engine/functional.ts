@@ -1,8 +1,8 @@
 // Neural-network functions (torch.nn.functional's counterparts). Stateless: weights come in as arguments;
 // modules (module.ts) own them.
 import { native } from "./native.js";
-import { tidy } from "./scope.js";
-import { type DType, ones, type Tensor, wrap } from "./tensor.js";
+import { keep, tidy } from "./scope.js";
+import { type Device, type DType, ones, type Tensor, wrap } from "./tensor.js";
 
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
   return wrap(native.linear(x.h, weight.h, bias?.h));
@@ -122,13 +122,26 @@ export function hannWindow(n: number, o: { dtype?: DType } = {}): Tensor {
 export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, o: { causal?: boolean; mask?: Tensor; scale?: number } = {}): Tensor {
   return tidy(() => {
     const scale = o.scale ?? 1 / Math.sqrt(q.size(-1));
-    let scores = q.matmul(k.transpose(-2, -1)).mul(scale);
-    if (o.causal) {
-      const lq = q.size(-2), lk = k.size(-2);
-      const allowed = ones([lq, lk], { dtype: "bool", device: q.device }).tril(lk - lq);
-      scores = scores.maskedFill(allowed.logicalNot(), -Infinity);
-    }
+    // Scaling q (L x d) costs less than scaling the scores (L x L).
+    let scores = q.mul(scale).matmul(k.transpose(-2, -1));
+    if (o.causal) scores = scores.maskedFill(causalBlock(q.size(-2), k.size(-2), q.device), -Infinity);
     if (o.mask) scores = o.mask.dtype === "bool" ? scores.maskedFill(o.mask.logicalNot(), -Infinity) : scores.add(o.mask);
     return scores.softmax(-1).matmul(v);
   });
+}
+
+// Boolean [lq, lk] masks of the keys each query may not see, cached: every layer of every step asks for the same.
+const causalBlocks = new Map<string, Tensor>();
+function causalBlock(lq: number, lk: number, device: Device): Tensor {
+  const key = `${lq}:${lk}:${device}`;
+  let block = causalBlocks.get(key);
+  if (!block) {
+    if (causalBlocks.size >= 64) {
+      for (const t of causalBlocks.values()) t.dispose();
+      causalBlocks.clear();
+    }
+    block = keep(ones([lq, lk], { dtype: "bool", device }).triu(lk - lq + 1));
+    causalBlocks.set(key, block);
+  }
+  return block;
 }

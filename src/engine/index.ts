@@ -8,3 +8,4 @@ export * from "./optim.js";
 export * from "./runtime.js";
 export * as F from "./functional.js";
 export * from "./measure.js";
+export * from "./safetensors.js";

@@ -53,13 +53,11 @@ export abstract class Module {
   }
   /** Submodule by dotted path ("blocks.0.attn"). */
   getSubmodule(path: string): Module {
-    let m: Module = this;
-    for (const part of path.split(".").filter(Boolean)) {
+    return path.split(".").filter(Boolean).reduce<Module>((m, part) => {
       const next = m.children.get(part);
       if (!next) throw new Error(`no submodule "${path}" (missing "${part}")`);
-      m = next;
-    }
-    return m;
+      return next;
+    }, this);
   }
 
   /** Number of parameter elements (all, or only those that train). */

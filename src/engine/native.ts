@@ -166,7 +166,7 @@ function load(): NativeAddon {
     return require(file) as NativeAddon;
   } catch (err) {
     throw new Error(`gamma: could not load the native engine ${file}: ${(err as Error).message}. ` +
-      "Rebuild it with `npm run build:native -- --force` (the libtorch it was built against may have changed).");
+      "Rebuild it with `npm run build:native -- --force` (the libtorch it was built against may have changed).", { cause: err });
   }
 }
 

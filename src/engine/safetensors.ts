@@ -6,11 +6,11 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { DTYPE_SIZE, tensor, type Device, type DType, type Tensor } from "./tensor.js";
+import { DTYPE_SIZE, tensor, typedArrayView, type Device, type DType, type Tensor } from "./tensor.js";
 
 export type SafetensorsDtype = "F32" | "F16" | "BF16" | "F64" | "I64" | "I32" | "I16" | "I8" | "U8" | "BOOL";
 /** Our dtypes that safetensors can store (it has no complex type). */
-export type StorableDType = Exclude<DType, "complex64">;
+export type StorableDType = Exclude<DType, "complex64" | "complex128">;
 
 const TO_CODE: Readonly<Record<StorableDType, SafetensorsDtype>> = {
   float32: "F32", float16: "F16", bfloat16: "BF16", float64: "F64",
@@ -24,11 +24,11 @@ const KNOWN_CODES = [...FROM_CODE.keys()].join(", ");
 /** The reference implementation's cap on the header (MAX_HEADER_SIZE): a corrupt length must not make us allocate gigabytes. */
 const MAX_HEADER_BYTES = 100_000_000;
 const METADATA_KEY = "__metadata__";
-const complexMessage = "safetensors has no complex dtype: store t.viewAsReal() (float32, last dimension 2) instead of complex64";
+const complexMessage = "safetensors has no complex dtype: store t.viewAsReal() (a float tensor with a last dimension of 2) instead";
 
-/** The safetensors code of a dtype; complex64 has none. */
+/** The safetensors code of a dtype; complex dtypes have none. */
 export function toSafetensorsDtype(dtype: DType): SafetensorsDtype {
-  if (dtype === "complex64") throw new Error(complexMessage);
+  if (dtype === "complex64" || dtype === "complex128") throw new Error(complexMessage);
   return TO_CODE[dtype];
 }
 
@@ -203,20 +203,6 @@ function copyInfo(info: SafetensorsTensorInfo): SafetensorsTensorInfo {
   return { ...info, shape: info.shape.slice(), dataOffsets: [info.dataOffsets[0], info.dataOffsets[1]] };
 }
 
-/** The typed array tensor() expects for a dtype (float16/bfloat16 as raw bits, bool as bytes). */
-function typedView(dtype: StorableDType, buffer: ArrayBuffer): ArrayBufferView {
-  switch (dtype) {
-    case "float32": return new Float32Array(buffer);
-    case "float64": return new Float64Array(buffer);
-    case "int64": return new BigInt64Array(buffer);
-    case "int32": return new Int32Array(buffer);
-    case "int16": return new Int16Array(buffer);
-    case "int8": return new Int8Array(buffer);
-    case "uint8": case "bool": return new Uint8Array(buffer);
-    case "float16": case "bfloat16": return new Uint16Array(buffer);
-  }
-}
-
 /** The header, metadata and tensor list of a safetensors file, without reading any tensor data. */
 export function readSafetensorsHeader(file: string): SafetensorsHeader {
   const fd = fs.openSync(file, "r");
@@ -267,7 +253,7 @@ export class SafetensorsFile {
     const buffer = new ArrayBuffer(info.byteLength);
     readExact(this.path, this.openFd(), new Uint8Array(buffer), this.header.dataStart + info.dataOffsets[0], `tensor ${JSON.stringify(name)}`);
     this.dataBytesRead += info.byteLength;
-    const stored = tensor(typedView(info.dtype, buffer), { dtype: info.dtype, shape: info.shape, device: options.device });
+    const stored = tensor(typedArrayView(info.dtype, buffer), { dtype: info.dtype, shape: info.shape, device: options.device });
     if (options.dtype === undefined || options.dtype === info.dtype) return stored;
     try {
       return stored.to({ dtype: options.dtype });
@@ -338,7 +324,7 @@ function planTensors(file: string, tensors: Map<string, Tensor> | Record<string,
     if (name === METADATA_KEY) throw fail(file, `${what}: the name is reserved for the metadata`);
     if (t.disposed) throw fail(file, `${what}: it was disposed`);
     const dtype = t.dtype;
-    if (dtype === "complex64") throw fail(file, `${what}: ${complexMessage}`);
+    if (dtype === "complex64" || dtype === "complex128") throw fail(file, `${what}: ${complexMessage}`);
     return { name, tensor: t, dtype, shape: t.shape, byteLength: t.numel * DTYPE_SIZE[dtype], begin: 0 };
   });
   // Data in order of element size (largest first), then name, as the reference writer does: with the header

@@ -34,7 +34,7 @@ function collect(value: unknown, isTracked: (v: unknown) => v is Disposable, out
   else if (Object.getPrototypeOf(value) === Object.prototype) for (const v of Object.values(value)) collect(v, isTracked, out, depth + 1);
 }
 
-let isTensorLike: (v: unknown) => v is Disposable = (v): v is Disposable => false;
+let isTensorLike: (v: unknown) => v is Disposable = (_v): _v is Disposable => false;
 /** tensor.ts registers how to recognise a tensor in returned values (arrays, plain objects and maps are searched). */
 export function setTensorPredicate(pred: (v: unknown) => v is Disposable): void {
   isTensorLike = pred;

@@ -6,7 +6,7 @@ import type { Generator } from "./random.js";
 
 export type DType =
   | "float32" | "float16" | "bfloat16" | "float64"
-  | "int64" | "int32" | "int16" | "int8" | "uint8" | "bool" | "complex64";
+  | "int64" | "int32" | "int16" | "int8" | "uint8" | "bool" | "complex64" | "complex128";
 export type Device = "cpu" | "cuda" | `cuda:${number}`;
 export type Scalar = number | boolean;
 
@@ -24,14 +24,16 @@ export const FLOAT_DTYPES: readonly DType[] = ["float32", "float16", "bfloat16",
 /** Bytes per element of each dtype (as stored in memory and in safetensors files). */
 export const DTYPE_SIZE: Readonly<Record<DType, number>> = {
   float32: 4, float16: 2, bfloat16: 2, float64: 8, int64: 8, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1, complex64: 8,
+  complex128: 16,
 };
 
 type TypedArrayFor = Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array;
 
-function viewAs(dtype: DType, buffer: ArrayBuffer): TypedArrayFor {
+/** A typed array over raw element bytes of a dtype (float16/bfloat16 as Uint16 bits, bool as bytes). */
+export function typedArrayView(dtype: DType, buffer: ArrayBuffer): TypedArrayFor {
   switch (dtype) {
     case "float32": case "complex64": return new Float32Array(buffer);
-    case "float64": return new Float64Array(buffer);
+    case "float64": case "complex128": return new Float64Array(buffer);
     case "int64": return new BigInt64Array(buffer);
     case "int32": return new Int32Array(buffer);
     case "int16": return new Int16Array(buffer);
@@ -41,7 +43,22 @@ function viewAs(dtype: DType, buffer: ArrayBuffer): TypedArrayFor {
   }
 }
 
-function typedDtype(data: ArrayBufferView): DType {
+/** The typed array class that holds a dtype's elements (raw bits for float16/bfloat16, 0/1 bytes for bool). */
+function containerOf(dtype: DType): string {
+  switch (dtype) {
+    case "float32": case "complex64": return "Float32Array";
+    case "float64": case "complex128": return "Float64Array";
+    case "int64": return "BigInt64Array";
+    case "int32": return "Int32Array";
+    case "int16": return "Int16Array";
+    case "int8": return "Int8Array";
+    case "uint8": case "bool": return "Uint8Array";
+    case "float16": case "bfloat16": return "Uint16Array";
+  }
+}
+
+/** The dtype a typed array holds by itself (undefined for Uint16Array, Uint32Array and other element types). */
+function naturalDtype(data: ArrayBufferView): DType | undefined {
   if (data instanceof Float32Array) return "float32";
   if (data instanceof Float64Array) return "float64";
   if (data instanceof BigInt64Array) return "int64";
@@ -49,7 +66,7 @@ function typedDtype(data: ArrayBufferView): DType {
   if (data instanceof Int16Array) return "int16";
   if (data instanceof Int8Array) return "int8";
   if (data instanceof Uint8Array) return "uint8";
-  throw new TypeError("tensor(): give the dtype for this typed array (" + data.constructor.name + ")");
+  return undefined;
 }
 
 type Nested = number | boolean | Nested[];
@@ -117,15 +134,21 @@ export class Tensor implements Disposable {
 
   // ---- data out -------------------------------------------------------------------------------------------
   /** Elements as the typed array of this dtype (float16/bfloat16 as raw Uint16 bits, bool as Uint8, complex as interleaved float32). */
-  data(): TypedArrayFor { return viewAs(this.dtype, native.toBuffer(this.h)); }
+  data(): TypedArrayFor { return typedArrayView(this.dtype, native.toBuffer(this.h)); }
+  private refuseComplex(what: string): void {
+    const d = this.dtype;
+    if (d === "complex64" || d === "complex128") throw new TypeError(`${what}: ${d} tensor; take .abs(), .real(), .imag() or .viewAsReal() first`);
+  }
   /** Elements converted to float32. */
   toFloat32Array(): Float32Array {
+    this.refuseComplex("toFloat32Array");
     if (this.dtype === "float32") return new Float32Array(native.toBuffer(this.h));
     const t = native.to(this.h, "float32");
     try { return new Float32Array(native.toBuffer(t)); } finally { native.dispose(t); }
   }
   /** Elements converted to float64 (exact for every integer up to 2^53). */
   toFloat64Array(): Float64Array {
+    this.refuseComplex("toFloat64Array");
     if (this.dtype === "float64") return new Float64Array(native.toBuffer(this.h));
     const t = native.to(this.h, "float64");
     try { return new Float64Array(native.toBuffer(t)); } finally { native.dispose(t); }
@@ -368,9 +391,20 @@ function finish(t: Tensor, o: TensorOptions): Tensor {
  */
 export function tensor(data: Nested | ArrayBufferView, options: TensorOptions & { shape?: number[] } = {}): Tensor {
   if (ArrayBuffer.isView(data)) {
-    const dtype = options.dtype ?? typedDtype(data);
-    const elements = data.byteLength / DTYPE_SIZE[dtype];
-    return finish(wrap(native.fromBuffer(data, dtype, options.shape ?? [elements], options.device)), options);
+    const natural = naturalDtype(data);
+    const dtype = options.dtype ?? natural;
+    if (!dtype) throw new TypeError(`tensor(): a ${data.constructor.name} needs an explicit dtype (float16/bfloat16 for raw 16-bit floats)`);
+    if (data.constructor.name === containerOf(dtype)) {
+      // The array holds this dtype's elements as they are (raw bits for float16/bfloat16): copy the bytes.
+      const elements = data.byteLength / DTYPE_SIZE[dtype];
+      return finish(wrap(native.fromBuffer(data, dtype, options.shape ?? [elements], options.device)), options);
+    }
+    // Another element type: keep the values and convert, as torch.tensor(array, dtype=...) does.
+    const source = natural ? tensor(data, { shape: options.shape })
+      : tensor(Float64Array.from(data as unknown as ArrayLike<number>), { shape: options.shape });
+    const out = source.to({ dtype, device: options.device });
+    source.dispose();
+    return finish(out, options);
   }
   const shape: number[] = [];
   const flat: number[] = [];
