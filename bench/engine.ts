@@ -2,6 +2,9 @@
 // train step of one pre-LN transformer layer (d=256, 4 heads, FFN 4x, seq 256, batch 8, causal; forward,
 // backward and AdamW) under several thread settings. Ends with one JSON line.
 //   npm run bench:engine            (GAMMA_BENCH_QUICK=1 for a short run)
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { mallocTuned } from "../src/engine/native.js";
 import {
   AdamW, configureThreads, cpuPeak, directSgemmGflops, F, Generator, LayerNorm, Linear, matmulGflops, Module, randint,
   randn, type Tensor, tidy, bestSeconds, ones, noGrad, libtorchVersion, blasInfo,
@@ -65,6 +68,22 @@ function perCallMicroseconds(): number {
   }));
 }
 
+// Child mode: only the train step at the default threads (used to measure with glibc's default allocator).
+if (process.env.GAMMA_BENCH_STEP_ONLY === "1") {
+  configureThreads();
+  console.log(JSON.stringify({ train_step_ms: trainStepMs(quick ? 2 : 4) }));
+  process.exit(0);
+}
+
+/** The default-thread train step in a child process with glibc's default malloc settings (no mallocTuned). */
+function trainStepMsUntunedMalloc(): number {
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url)], {
+    encoding: "utf8", env: { ...process.env, GAMMA_MALLOC_TUNE: "0", GAMMA_BENCH_STEP_ONLY: "1" },
+  });
+  if (child.status !== 0) throw new Error(`child benchmark failed: ${child.stderr}`);
+  return (JSON.parse(child.stdout.trim().split("\n").pop()!) as { train_step_ms: number }).train_step_ms;
+}
+
 const peak = cpuPeak();
 const threadSettings: { intraOp: number; blas: number }[] = [
   { intraOp: 1, blas: peak.cores },
@@ -79,6 +98,8 @@ for (const s of threadSettings) {
   console.log(`train step, intra-op ${s.intraOp}, BLAS ${s.blas}: ${results.at(-1)!.train_step_ms.toFixed(1)} ms`);
 }
 const defaults = configureThreads();
+const untuned = trainStepMsUntunedMalloc();
+console.log(`train step with glibc's default malloc settings (child process): ${untuned.toFixed(1)} ms`);
 const chosen = results.find((r) => r.intraOp === defaults.intraOp && r.blas === defaults.blas)!;
 const fastest = results.reduce((a, b) => (b.train_step_ms < a.train_step_ms ? b : a));
 
@@ -107,11 +128,13 @@ console.log(JSON.stringify({
   train_step_gflops: round(trainGflops),
   train_step_gflop: round(flops / 1e9, 3),
   threads: { intra_op: defaults.intraOp, blas: defaults.blas },
+  malloc_tuned: mallocTuned,
+  train_step_ms_default_malloc: round(untuned),
   thread_settings: results.map((r) => ({ intra_op: r.intraOp, blas: r.blas, train_step_ms: round(r.train_step_ms) })),
   fastest_thread_setting: { intra_op: fastest.intraOp, blas: fastest.blas },
   per_call_us: round(perCall, 2),
   peak_gflops: round(peak.gflops),
-  peak_formula: `${peak.cores} cores x ${peak.ghz} GHz x ${peak.flopsPerCycle} FLOP/cycle`,
+  peak_formula: `${peak.cores} cores x ${peak.ghz.toFixed(3)} GHz x ${peak.flopsPerCycle} FLOP/cycle`,
 }));
 
 function round(x: number, digits = 1): number {

@@ -1,9 +1,8 @@
 // `gamma doctor`: what the engine runs on, and how fast — the first thing to run on a new machine.
 import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { blasInfo, configureThreads, cpuPeak, devices, directSgemmGflops, libtorchVersion, matmulGflops } from "../engine/index.js";
-import { native } from "../engine/native.js";
+import { mallocTuned, native } from "../engine/native.js";
 import { packageVersion, repoRoot } from "./paths.js";
 
 export interface DoctorReport {
@@ -12,6 +11,7 @@ export interface DoctorReport {
   libtorch: { version: string; source: string; root: string; cuda: boolean };
   devices: string[];
   threads: { intraOp: number; blas: number };
+  mallocTuned: boolean;
   blas: ReturnType<typeof blasInfo>;
   cpu: ReturnType<typeof cpuPeak>;
   matmul: { n: number; gflops: number; directSgemmGflops: number | null; ratioToDirect: number | null; fractionOfPeak: number };
@@ -37,6 +37,7 @@ export function runDoctor(o: { quick?: boolean } = {}): DoctorReport {
     libtorch: { version: libtorchVersion(), ...buildInfo(), cuda: native.version().cuda },
     devices: devices(),
     threads,
+    mallocTuned,
     blas: blasInfo(),
     cpu,
     matmul: { n: 1024, gflops, directSgemmGflops: direct, ratioToDirect: direct ? gflops / direct : null, fractionOfPeak: gflops / cpu.gflops },
@@ -51,7 +52,7 @@ export function printDoctor(r: DoctorReport): void {
     `gamma-music ${r.gamma} (node ${r.node})`,
     `engine     libtorch ${r.libtorch.version} from ${r.libtorch.source} (${r.libtorch.root}), CUDA ${r.libtorch.cuda ? "yes" : "no"}`,
     `devices    ${r.devices.join(", ")}`,
-    `threads    libtorch intra-op ${r.threads.intraOp}, BLAS ${r.threads.blas}`,
+    `threads    libtorch intra-op ${r.threads.intraOp}, BLAS ${r.threads.blas}; freed memory kept for reuse: ${r.mallocTuned ? "yes" : "no"}`,
     `BLAS       ${r.blas.name}${r.blas.core ? ` (${r.blas.core} kernels)` : ""}${r.blas.library ? ` ${r.blas.library}` : ""}`,
     `cpu        ${r.cpu.model}: ${r.cpu.cores} cores x ${r.cpu.ghz.toFixed(2)} GHz x ${r.cpu.flopsPerCycle} FLOP/cycle = ${f(r.cpu.gflops)} GFLOP/s fp32 peak`,
     `matmul     fp32 1024^3: ${f(r.matmul.gflops)} GFLOP/s (${(100 * r.matmul.fractionOfPeak).toFixed(0)}% of peak` +
@@ -61,4 +62,3 @@ export function printDoctor(r: DoctorReport): void {
   console.log(lines.join("\n"));
 }
 
-export const doctorModuleUrl = fileURLToPath(import.meta.url);

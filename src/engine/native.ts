@@ -15,6 +15,7 @@ export interface NativeGenerator {
   setState(state: Uint8Array): void;
   initialSeed(): bigint;
   manualSeed(seed: number): void;
+  tuneMalloc(mmapThreshold: number, trimThreshold: number): boolean;
 }
 
 type H = NativeTensor;
@@ -140,6 +141,7 @@ export interface NativeAddon {
   setBlasThreads(n: number): boolean;
   sgemmDirect(n: number, iterations: number): number | null;
   manualSeed(seed: number): void;
+  tuneMalloc(mmapThreshold: number, trimThreshold: number): boolean;
   memoryStats(): { liveTensors: number; liveBytes: number; slots: number };
   adamwStep(params: H[], expAvg: H[], expAvgSq: H[], lr: number, beta1: number, beta2: number, eps: number,
             weightDecay: number, step: number): void;
@@ -171,3 +173,8 @@ function load(): NativeAddon {
 }
 
 export const native: NativeAddon = load();
+
+// Keep freed tensor memory in the process for reuse (see TuneMalloc in native/src/runtime.cc): blocks up to
+// 32 MiB (glibc's ceiling) stay in the heap and the heap is not trimmed below 1 GiB.
+// GAMMA_MALLOC_TUNE=0 leaves glibc's defaults.
+export const mallocTuned: boolean = process.env.GAMMA_MALLOC_TUNE === "0" ? false : native.tuneMalloc(32 * 2 ** 20, 2 ** 30);
