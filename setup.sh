@@ -61,6 +61,15 @@ if echo "$lt" | grep -q '"debian libtorch-dev"'; then
   case "$blas" in *openblas*) ;; *) say "warning: libblas.so.3 points to ${blas:-nothing}, not OpenBLAS: matmul will be slow (sudo update-alternatives --config libblas.so.3-x86_64-linux-gnu)";; esac
 fi
 
+# --- audio: codec libraries compiled into the addon (BSD-3) and ffmpeg (M4A/AAC, test fixtures) ------------
+if have_apt; then
+  apt_install pkg-config libvorbis-dev libflac-dev ffmpeg
+else
+  for p in vorbisfile flac; do pkg-config --exists "$p" 2>/dev/null || say "warning: $p development files not found: Ogg Vorbis / FLAC will need ffmpeg"; done
+  command -v ffmpeg >/dev/null || say "warning: ffmpeg not found: M4A/AAC files cannot be read and the audio format tests are skipped"
+fi
+command -v ffmpeg >/dev/null && found+=("$(ffmpeg -version | head -1 | cut -d' ' -f1-3)")
+
 # --- npm packages ---------------------------------------------------------------------------------------
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ] || [ package.json -nt node_modules/.package-lock.json ]; then
   say "npm ci"

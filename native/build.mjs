@@ -23,7 +23,21 @@ const minor = Number(found.version.split(".")[1]);
 const cxxStd = major > 2 || (major === 2 && minor >= 10) ? "-std=c++20" : "-std=c++17";
 const defines = [];
 if (found.cxx11Abi !== null) defines.push(`_GLIBCXX_USE_CXX11_ABI=${found.cxx11Abi}`);
-const config = { ...found, cxxStd, defines };
+// Optional audio codecs from system libraries (BSD-licensed): compiled in when pkg-config finds them.
+function pkg(name) {
+  const r = spawnSync("pkg-config", ["--libs", name], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim().split(/\s+/).filter(Boolean) : null;
+}
+const codecs = { defines: [], libs: [], found: [] };
+for (const [name, define, label] of [["vorbisfile", "GAMMA_WITH_VORBIS", "Vorbis"], ["flac", "GAMMA_WITH_FLAC", "FLAC"]]) {
+  const libs = pkg(name);
+  if (libs) {
+    codecs.defines.push(define);
+    codecs.libs.push(...libs);
+    codecs.found.push(label);
+  }
+}
+const config = { ...found, cxxStd, defines, codecs };
 writeFileSync(path.join(here, "libtorch.json"), JSON.stringify(config, null, 2) + "\n");
 
 const sources = ["binding.gyp", ...readdirSync(path.join(here, "src")).map((f) => `src/${f}`)];
@@ -38,7 +52,7 @@ if (!force && existsSync(output) && existsSync(stampFile) && readFileSync(stampF
   process.exit(0);
 }
 
-console.log(`gamma native: building against libtorch ${found.version} from ${found.source} (${found.root}), CUDA: ${found.cuda ?? "no"}`);
+console.log(`gamma native: building against libtorch ${found.version} from ${found.source} (${found.root}), CUDA: ${found.cuda ?? "no"}; audio codecs: ${codecs.found.join(", ") || "none (install libvorbis-dev libflac-dev)"}`);
 const require = createRequire(import.meta.url);
 const gypBin = require.resolve("node-gyp/bin/node-gyp.js");
 const args = [gypBin, "rebuild", `--jobs=${Math.max(1, (await import("node:os")).cpus().length)}`];

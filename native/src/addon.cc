@@ -6,6 +6,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterTensor(env, exports);
   RegisterOps(env, exports);
   RegisterRuntime(env, exports);
+  RegisterCodecs(env, exports);
   return exports;
 }
 }  // namespace gnative

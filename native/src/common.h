@@ -78,5 +78,6 @@ Napi::Value R2(Napi::Env env, const std::tuple<at::Tensor, at::Tensor>& pair);
 void RegisterTensor(Napi::Env env, Napi::Object exports);
 void RegisterOps(Napi::Env env, Napi::Object exports);
 void RegisterRuntime(Napi::Env env, Napi::Object exports);
+void RegisterCodecs(Napi::Env env, Napi::Object exports);
 
 }  // namespace gnative

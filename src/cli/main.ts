@@ -1,6 +1,7 @@
 // The `gamma` command line. Each subcommand lives in its own module; this file wires them and turns every
 // error into one clear line on stderr and a non-zero exit code.
 import { Command } from "commander";
+import { audioCommand } from "./audio.js";
 import { packageVersion } from "./paths.js";
 
 export function buildProgram(): Command {
@@ -24,6 +25,8 @@ export function buildProgram(): Command {
       if (opts.json) console.log(JSON.stringify(report));
       else printDoctor(report);
     });
+
+  program.addCommand(audioCommand());
 
   return program;
 }

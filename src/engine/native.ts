@@ -18,6 +18,18 @@ export interface NativeGenerator {
   tuneMalloc(mmapThreshold: number, trimThreshold: number): boolean;
 }
 
+/** A file being decoded by a system codec library compiled into the addon (libvorbisfile, libFLAC). */
+export interface NativeAudioDecoder {
+  readonly sampleRate: number;
+  readonly channels: number;
+  /** Total frames from the header, or -1 when unknown. */
+  readonly totalFrames: number;
+  readonly bitsPerSample: number;
+  /** Up to maxFrames frames of interleaved float32 samples; empty at the end. */
+  read(maxFrames: number): Float32Array;
+  close(): void;
+}
+
 type H = NativeTensor;
 type Num = number | boolean;
 type TOrNum = H | Num;
@@ -25,6 +37,8 @@ type Gen = NativeGenerator | undefined;
 
 export interface NativeAddon {
   Generator: new (seed?: number | bigint) => NativeGenerator;
+  AudioDecoder: new (path: string, codec: "vorbis" | "flac" | "ogg-flac") => NativeAudioDecoder;
+  codecs(): { vorbis: boolean; flac: boolean };
   fromBuffer(data: ArrayBufferView, dtype: string, shape: number[], device?: string): H;
   toBuffer(t: H): ArrayBuffer;
   item(t: H): number | boolean;
