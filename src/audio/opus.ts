@@ -51,7 +51,7 @@ export function openOggOpus(file: string): PcmSource {
           failures += out.errors.length;
           decoded += out.samplesDecoded;
           let n = out.samplesDecoded;
-          let from = Math.min(skip, n);
+          const from = Math.min(skip, n);
           skip -= from;
           if (totalFrames !== undefined) n = Math.min(n, from + Math.max(0, totalFrames - emitted));
           if (n <= from) return;
@@ -61,7 +61,6 @@ export function openOggOpus(file: string): PcmSource {
             for (let i = from, j = c; i < n; i++, j += channels) block[j] = plane[i]!;
           }
           emitted += n - from;
-          from = 0;
           yield block;
         };
         let first = true;

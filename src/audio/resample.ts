@@ -149,7 +149,7 @@ export class StreamingResampler {
   }
 
   private runBlock(frames: number): Float32Array {
-    const { from, to, width, weights } = this.kernel;
+    const { from, width, weights } = this.kernel;
     const span = width + frames * from + width;
     const out = noGrad(() => tidy(() => {
       const x = tensor(this.pending.subarray(0, span), { shape: [1, 1, span] });
