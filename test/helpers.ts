@@ -1,6 +1,9 @@
 // Shared test helpers: tolerance comparisons, a deterministic float64 random source that does not depend on the
 // engine, and a float64 central-finite-difference gradient checker for autograd.
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { repoRoot } from "../src/cli/paths.js";
 import { noGrad } from "../src/engine/autograd.js";
 import { tidy } from "../src/engine/scope.js";
 import { type Tensor, tensor } from "../src/engine/tensor.js";
@@ -196,4 +199,13 @@ function check(fn: (inputs: Tensor[]) => Tensor, inputs: Tensor[], checked: bool
       }
     }
   });
+}
+
+/**
+ * The shared data folder (POP909, real clips): $GAMMA_SHARED_DATA, or ../shared/data beside the repository.
+ * Undefined when absent: tests that need it skip.
+ */
+export function sharedDataDir(): string | undefined {
+  const candidates = [process.env.GAMMA_SHARED_DATA, path.join(repoRoot(), "../shared/data")].filter((p): p is string => !!p);
+  return candidates.find((p) => fs.existsSync(p));
 }
