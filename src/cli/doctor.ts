@@ -4,6 +4,12 @@ import path from "node:path";
 import { blasInfo, configureThreads, cpuPeak, devices, directSgemmGflops, libtorchVersion, matmulGflops } from "../engine/index.js";
 import { mallocTuned, native } from "../engine/native.js";
 import { packageVersion, repoRoot } from "./paths.js";
+import { ffmpegAvailable } from "../audio/ffmpeg.js";
+
+function audioDecoders(): string[] {
+  const c = native.codecs();
+  return ["WAV", "MP3 (minimp3)", "Ogg Opus (libopus)", ...(c.vorbis ? ["Ogg Vorbis (libvorbis)"] : []), ...(c.flac ? ["FLAC (libFLAC)"] : [])];
+}
 
 export interface DoctorReport {
   gamma: string;
@@ -16,6 +22,7 @@ export interface DoctorReport {
   cpu: ReturnType<typeof cpuPeak>;
   matmul: { n: number; gflops: number; directSgemmGflops: number | null; ratioToDirect: number | null; fractionOfPeak: number };
   cudaMatmulGflops?: number;
+  audio: { native: string[]; ffmpeg: boolean };
 }
 
 function buildInfo(): { source: string; root: string } {
@@ -40,6 +47,7 @@ export function runDoctor(o: { quick?: boolean } = {}): DoctorReport {
     mallocTuned,
     blas: blasInfo(),
     cpu,
+    audio: { native: audioDecoders(), ffmpeg: ffmpegAvailable() },
     matmul: { n: 1024, gflops, directSgemmGflops: direct, ratioToDirect: direct ? gflops / direct : null, fractionOfPeak: gflops / cpu.gflops },
   };
   if (report.devices.includes("cuda:0")) report.cudaMatmulGflops = matmulGflops(4096, { iterations: 10, device: "cuda:0" });
@@ -58,6 +66,7 @@ export function printDoctor(r: DoctorReport): void {
     `matmul     fp32 1024^3: ${f(r.matmul.gflops)} GFLOP/s (${(100 * r.matmul.fractionOfPeak).toFixed(0)}% of peak` +
       (r.matmul.directSgemmGflops ? `; BLAS sgemm called directly: ${f(r.matmul.directSgemmGflops)} GFLOP/s, ratio ${r.matmul.ratioToDirect!.toFixed(2)})` : ")"),
   ];
+  lines.push(`audio      decoders: ${r.audio.native.join(", ")}; ffmpeg ${r.audio.ffmpeg ? "installed (M4A/AAC, AIFF, WebM)" : "not installed (M4A/AAC unreadable)"}`);
   if (r.cudaMatmulGflops !== undefined) lines.push(`cuda       fp32 4096^3 matmul: ${f(r.cudaMatmulGflops)} GFLOP/s`);
   console.log(lines.join("\n"));
 }
