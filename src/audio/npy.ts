@@ -1,6 +1,5 @@
 // NumPy .npy (format 1.0) writing for float32 arrays, atomically (temp file + rename).
-import fs from "node:fs";
-import path from "node:path";
+import { writeFileAtomic } from "./wav-write.js";
 
 export function npyBytes(data: Float32Array, shape: number[]): Buffer {
   const count = shape.reduce((a, b) => a * b, 1);
@@ -19,12 +18,5 @@ export function npyBytes(data: Float32Array, shape: number[]): Buffer {
 }
 
 export function writeNpy(file: string, data: Float32Array, shape: number[]): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  try {
-    fs.writeFileSync(tmp, npyBytes(data, shape));
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
+  writeFileAtomic(file, npyBytes(data, shape));
 }
