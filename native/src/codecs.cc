@@ -142,9 +142,10 @@ AudioDecoder::AudioDecoder(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Au
       throw Napi::Error::New(env, "cannot open the FLAC stream (" + why + ")");
     }
     if (!FLAC__stream_decoder_process_until_end_of_metadata(flac_) || !flacMetadata_) {
-      std::string why = flacError_.empty() ? "no STREAMINFO block" : flacError_;
+      bool ended = FLAC__stream_decoder_get_state(flac_) == FLAC__STREAM_DECODER_END_OF_STREAM;
+      std::string why = !flacError_.empty() ? flacError_ : ended ? "the file ends inside its metadata: truncated?" : "no STREAMINFO block";
       Shutdown();
-      throw Napi::Error::New(env, "invalid FLAC header (" + why + ")");
+      throw Napi::Error::New(env, "invalid or truncated FLAC header (" + why + ")");
     }
     return;
 #else

@@ -32,6 +32,7 @@ export function openWithFfmpeg(file: string, format: ContainerFormat): PcmSource
     sampleRate,
     channels,
     headerDuration: Number.isFinite(duration) ? duration : undefined,
+    close() { /* the ffmpeg process lives only inside blocks() */ },
     async *blocks() {
       const child = spawn("ffmpeg", ["-v", "error", "-nostdin", "-i", file, "-map", "0:a:0", "-f", "f32le", "-acodec", "pcm_f32le", "-"], { stdio: ["ignore", "pipe", "pipe"] });
       let stderr = "";

@@ -90,6 +90,14 @@ export async function loadAudio(file: string, o: LoadOptions = {}): Promise<Load
   const rate = o.sampleRate ?? 16000;
   const maxDuration = o.maxDuration ?? DEFAULT_MAX_DURATION;
   const source = openAudio(file);
+  try {
+    return await decodeAll(file, source, rate, maxDuration);
+  } finally {
+    source.close();
+  }
+}
+
+async function decodeAll(file: string, source: PcmSource, rate: number, maxDuration: number): Promise<LoadedAudio> {
   const tooLong = (seconds: number) =>
     new AudioError(file, `is ${clock(seconds)} long; the limit is ${clock(maxDuration)} (raise it with --max-duration SECONDS)`);
   if (source.headerDuration !== undefined && source.headerDuration > maxDuration + 1) throw tooLong(source.headerDuration);
@@ -130,6 +138,9 @@ export async function loadAudio(file: string, o: LoadOptions = {}): Promise<Load
   if (resampler) append(resampler.flush());
   if (frames === 0) throw new AudioError(file, "contains no audio samples (zero-length audio)");
   if (nonFinite > 0) throw new AudioError(file, `contains ${nonFinite} NaN or infinite samples (a corrupt float WAV?)`);
+  if (source.exactDuration && source.headerDuration !== undefined && frames / source.sampleRate < source.headerDuration - 0.01) {
+    throw new AudioError(file, `truncated ${FORMAT_NAMES[source.format]}: the header declares ${source.headerDuration.toFixed(2)} s but only ${(frames / source.sampleRate).toFixed(2)} s could be decoded (an interrupted download or copy?)`);
+  }
 
   const duration = frames / source.sampleRate;
   const warnings: string[] = [];

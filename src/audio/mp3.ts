@@ -53,6 +53,7 @@ export function openMp3(file: string): PcmSource {
     sampleRate: first.sampleRate,
     channels: first.channels,
     headerDuration: duration,
+    close() { /* the wasm instance is garbage collected with the source */ },
     async *blocks() {
       yield first.samples;
       for (;;) {

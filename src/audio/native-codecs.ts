@@ -29,6 +29,9 @@ export function openNativeCodec(file: string, format: "ogg-vorbis" | "flac" | "o
     sampleRate,
     channels,
     headerDuration: totalFrames >= 0 ? totalFrames / sampleRate : undefined,
+    // FLAC's STREAMINFO states the exact length; Vorbis's comes from the last page present, so a cut file agrees with itself.
+    exactDuration: format !== "ogg-vorbis" && totalFrames >= 0,
+    close: () => decoder.close(),
     async *blocks() {
       try {
         for (;;) {

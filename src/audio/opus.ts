@@ -36,6 +36,7 @@ export function openOggOpus(file: string): PcmSource {
     sampleRate: 48000,
     channels,
     headerDuration: totalFrames !== undefined ? totalFrames / 48000 : undefined,
+    close() { /* the decoder lives only inside blocks() */ },
     async *blocks() {
       const decoder = new OpusDecoder({ channels, preSkip: 0, ...mapping });
       await decoder.ready;

@@ -98,12 +98,19 @@ export function openWav(file: string): PcmSource {
   }
   const bytesPerFrame = (bitsPerSample / 8) * channels;
   const frames = Math.floor(layout.dataBytes / bytesPerFrame);
+  let open = true;
+  const close = () => {
+    if (open) fs.closeSync(fd);
+    open = false;
+  };
   return {
     format: "wav",
     codec: isFloat ? `IEEE float ${bitsPerSample}-bit` : `PCM ${bitsPerSample}-bit`,
     sampleRate,
     channels,
     headerDuration: frames / sampleRate,
+    exactDuration: true,
+    close,
     async *blocks() {
       try {
         const framesPerBlock = 1 << 16;
@@ -113,7 +120,7 @@ export function openWav(file: string): PcmSource {
           yield convert(bytes, bitsPerSample, isFloat);
         }
       } finally {
-        fs.closeSync(fd);
+        close();
       }
     },
   };
