@@ -2,6 +2,7 @@
 // error into one clear line on stderr and a non-zero exit code.
 import { Command } from "commander";
 import { audioCommand } from "./audio.js";
+import { dataCommand } from "./data.js";
 import { packageVersion } from "./paths.js";
 
 export function buildProgram(): Command {
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
     });
 
   program.addCommand(audioCommand());
+  program.addCommand(dataCommand());
 
   return program;
 }

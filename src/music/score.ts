@@ -72,6 +72,8 @@ export interface ScoreSection {
   bars: number;
   /** The label as its source wrote it (POP909: "A", "b", ...), when it differs. */
   sourceLabel?: string;
+  /** Names of the instruments that sound in this section (synthetic songs; derived from the notes). */
+  instruments?: string[];
 }
 
 export interface ScoreChord {

@@ -1,0 +1,119 @@
+// One song of a dataset, start to finish: compose (or import), render with a soundfont, augment, annotate, and
+// write the text made from its facts. Deterministic for its seed. Runs inside a dataset worker.
+import fs from "node:fs";
+import path from "node:path";
+import { resample } from "../audio/resample.js";
+import { writeFileAtomic, writeWav } from "../audio/wav-write.js";
+import { compose } from "../music/compose.js";
+import { Rng } from "../music/rng.js";
+import type { Score } from "../music/score.js";
+import { annotate } from "./annotate.js";
+import { augment, type AugmentConfig, drawRenderReverb } from "./augment.js";
+import { importPop909Song } from "./pop909.js";
+import { fluidsynthVersion, measureLatency, renderScore, RENDER_SAMPLE_RATE } from "./render.js";
+import type { SongAnnotation } from "./schema.js";
+import { soundfontById } from "./soundfonts.js";
+import { captions, dialogue, mcqs, report, type Mcq } from "./text/index.js";
+
+export const DATASET_SAMPLE_RATE = 16000;
+
+export type SongSpec =
+  | { kind: "synthetic"; id: string; seed: number; style?: string; minSeconds: number; maxSeconds: number; excludeStyles: string[] }
+  | { kind: "pop909"; id: string; seed: number; root: string; songId: string };
+
+export interface BuildConfig {
+  out: string;
+  /** Soundfont ids a song may be rendered with (one is drawn per song). */
+  soundfonts: string[];
+  augment: AugmentConfig;
+  captionsPerSong: number;
+  mcqPerSong: number;
+  dialogueTurns: number;
+}
+
+/** What a song contributes to the dataset's jsonl files (also stored per song, so a run can resume). */
+export interface SongText {
+  id: string;
+  audio: string;
+  captions: string[];
+  sft: { id: string; audio: string; kind: "report" | "dialogue"; messages: { role: "user" | "assistant"; content: string }[] }[];
+  mcq: (Mcq & { audio: string })[];
+}
+
+export function songPaths(out: string, id: string): { audio: string; annotation: string; text: string } {
+  return { audio: path.join(out, "audio", `${id}.wav`), annotation: path.join(out, "songs", `${id}.json`), text: path.join(out, "text", `${id}.json`) };
+}
+
+function makeScore(spec: SongSpec): Score {
+  if (spec.kind === "synthetic") {
+    const s = compose(spec.seed, { style: spec.style, minSeconds: spec.minSeconds, maxSeconds: spec.maxSeconds, excludeStyles: spec.excludeStyles });
+    return { ...s, id: spec.id };
+  }
+  return { ...importPop909Song(spec.root, spec.songId, new Rng(spec.seed).fork("pop909")), id: spec.id };
+}
+
+function db(x: number): number {
+  return x > 0 ? Math.round(20 * Math.log10(x) * 100) / 100 : -120;
+}
+
+export async function buildSong(spec: SongSpec, config: BuildConfig): Promise<{ annotation: SongAnnotation; text: SongText; seconds: number }> {
+  const rng = new Rng(spec.seed);
+  const score = makeScore(spec);
+  const soundfont = soundfontById(rng.fork("soundfont").pick(config.soundfonts));
+  const augRng = rng.fork("augment");
+  const augmented = augRng.chance(config.augment.probability);
+  const reverb = drawRenderReverb(config.augment, augRng, augmented);
+  const rendered = await renderScore(score, soundfont, { reverb, sampleRate: RENDER_SAMPLE_RATE });
+  // Down to mono first: the model hears mono, and every later step is cheaper.
+  const frames = rendered.samples.length / rendered.channels;
+  let mono: Float32Array = new Float32Array(frames);
+  for (let i = 0; i < frames; i++) {
+    let s = 0;
+    for (let c = 0; c < rendered.channels; c++) s += rendered.samples[i * rendered.channels + c]!;
+    mono[i] = s / rendered.channels;
+  }
+  const aug = augmented ? await augment(mono, rendered.sampleRate, config.augment, augRng, reverb) : { audio: mono, record: { steps: [] } };
+  mono = resample(aug.audio, rendered.sampleRate, DATASET_SAMPLE_RATE);
+  let peak = 0, sum = 0;
+  for (let i = 0; i < mono.length; i++) {
+    peak = Math.max(peak, Math.abs(mono[i]!));
+    sum += mono[i]! * mono[i]!;
+  }
+  const paths = songPaths(config.out, spec.id);
+  const audioRel = path.relative(config.out, paths.audio);
+  writeWav(paths.audio, mono, DATASET_SAMPLE_RATE);
+  const annotation = annotate(score, {
+    audio: path.relative(path.dirname(paths.annotation), paths.audio),
+    duration: mono.length / DATASET_SAMPLE_RATE,
+    latency: await measureLatency(soundfont, rendered.sampleRate),
+    loudness: { peakDb: db(peak), rmsDb: db(Math.sqrt(sum / Math.max(1, mono.length))) },
+    soundfont: soundfont.id,
+    augmentation: aug.record,
+    renderer: fluidsynthVersion(),
+    sampleRate: DATASET_SAMPLE_RATE,
+  });
+  writeFileAtomic(paths.annotation, JSON.stringify(annotation) + "\n");
+
+  const textRng = rng.fork("text");
+  const text: SongText = {
+    id: spec.id,
+    audio: audioRel,
+    captions: captions(annotation, textRng.fork("captions"), config.captionsPerSong),
+    sft: [
+      { id: `${spec.id}-report`, audio: audioRel, kind: "report", messages: [
+        { role: "user", content: "<audio>\nDescribe this song section by section, with times." },
+        { role: "assistant", content: report(annotation, textRng.fork("report")) },
+      ] },
+      { id: `${spec.id}-dialogue`, audio: audioRel, kind: "dialogue", messages: dialogue(annotation, textRng.fork("dialogue"), config.dialogueTurns) },
+    ],
+    mcq: mcqs(annotation, textRng.fork("mcq"), { perSong: config.mcqPerSong }).map((q) => ({ ...q, audio: audioRel })),
+  };
+  // Written last: its presence marks the song as complete for --resume.
+  writeFileAtomic(paths.text, JSON.stringify(text) + "\n");
+  return { annotation, text, seconds: annotation.global.duration };
+}
+
+export function isSongComplete(out: string, id: string): boolean {
+  const p = songPaths(out, id);
+  return fs.existsSync(p.text) && fs.existsSync(p.annotation) && fs.existsSync(p.audio);
+}

@@ -1,0 +1,102 @@
+// Building a dataset directory: songs in parallel worker threads, resumable (a song is done when its text file
+// exists), then the jsonl files assembled from the per-song files in a fixed order.
+//
+//   DIR/dataset.json          how it was made (seed, counts, soundfonts, augmentation, versions)
+//   DIR/audio/<id>.wav        16 kHz mono 16-bit
+//   DIR/songs/<id>.json       annotation (docs/annotation-schema.md)
+//   DIR/text/<id>.json        that song's captions, SFT conversations and MCQs
+//   DIR/captions.jsonl  {"id","audio","caption"}
+//   DIR/sft.jsonl       {"id","audio","kind","messages":[{"role","content"}...]}
+//   DIR/mcq.jsonl       {"id","audio","question","choices":[4],"answer","split","category"}
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import { Progress } from "../cli/progress.js";
+import { writeFileAtomic } from "../audio/wav-write.js";
+import { type BuildConfig, isSongComplete, type SongSpec, type SongText, songPaths } from "./build-song.js";
+
+export interface DatasetManifest {
+  name: string;
+  created: string;
+  seed: number;
+  songs: number;
+  specs: SongSpec[];
+  config: Omit<BuildConfig, "out">;
+  gammaVersion: string;
+}
+
+export interface RunResult {
+  built: number;
+  skipped: number;
+  failed: { id: string; error: string }[];
+  seconds: number;
+  audioSeconds: number;
+}
+
+/** Builds every song not yet complete, with `workers` threads; calls onProgress after each song. */
+export async function runDataset(specs: SongSpec[], config: BuildConfig, o: { workers: number; label: string }): Promise<RunResult> {
+  for (const d of ["audio", "songs", "text"]) fs.mkdirSync(path.join(config.out, d), { recursive: true });
+  const todo = specs.filter((s) => !isSongComplete(config.out, s.id));
+  const progress = new Progress(specs.length, o.label, "songs", specs.length - todo.length);
+  const started = Date.now();
+  const failed: { id: string; error: string }[] = [];
+  let audioSeconds = 0;
+  const workerFile = new URL("./worker.js", import.meta.url);
+  const poolSize = Math.max(1, Math.min(o.workers, todo.length));
+  let next = 0;
+  await Promise.all(Array.from({ length: poolSize }, () => new Promise<void>((resolve, reject) => {
+    const worker = new Worker(workerFile);
+    const feed = () => {
+      if (next >= todo.length) {
+        void worker.terminate().then(() => resolve());
+        return;
+      }
+      worker.postMessage({ spec: todo[next++], config });
+    };
+    worker.on("message", (m: { ok: boolean; id: string; seconds?: number; error?: string }) => {
+      if (m.ok) audioSeconds += m.seconds ?? 0;
+      else failed.push({ id: m.id, error: m.error ?? "unknown error" });
+      progress.tick(1, m.ok ? "" : `failed ${m.id}`);
+      feed();
+    });
+    worker.on("error", reject);
+    feed();
+  })));
+  progress.finish();
+  return { built: todo.length - failed.length, skipped: specs.length - todo.length, failed, seconds: (Date.now() - started) / 1000, audioSeconds };
+}
+
+/** Writes captions.jsonl, sft.jsonl and mcq.jsonl from the per-song text files, in spec order. */
+export function assembleJsonl(out: string, ids: string[]): { captions: number; sft: number; mcq: number } {
+  const captions: string[] = [], sft: string[] = [], mcq: string[] = [];
+  for (const id of ids) {
+    const file = songPaths(out, id).text;
+    if (!fs.existsSync(file)) continue;
+    const t = JSON.parse(fs.readFileSync(file, "utf8")) as SongText;
+    t.captions.forEach((caption, i) => captions.push(JSON.stringify({ id: `${id}-cap${i}`, audio: t.audio, caption })));
+    for (const s of t.sft) sft.push(JSON.stringify(s));
+    for (const q of t.mcq) mcq.push(JSON.stringify({ id: q.id, audio: q.audio, question: q.question, choices: q.choices, answer: q.answer, split: q.split, category: q.category }));
+  }
+  writeFileAtomic(path.join(out, "captions.jsonl"), captions.map((l) => l + "\n").join(""));
+  writeFileAtomic(path.join(out, "sft.jsonl"), sft.map((l) => l + "\n").join(""));
+  writeFileAtomic(path.join(out, "mcq.jsonl"), mcq.map((l) => l + "\n").join(""));
+  return { captions: captions.length, sft: sft.length, mcq: mcq.length };
+}
+
+/** A manifest already in DIR must describe the same dataset, so --resume never mixes two recipes. */
+export function checkOrWriteManifest(out: string, manifest: DatasetManifest): void {
+  const file = path.join(out, "dataset.json");
+  fs.mkdirSync(out, { recursive: true });
+  if (fs.existsSync(file)) {
+    const old = JSON.parse(fs.readFileSync(file, "utf8")) as DatasetManifest;
+    const same = JSON.stringify({ s: old.specs, c: old.config }) === JSON.stringify({ s: manifest.specs, c: manifest.config });
+    if (!same) throw new Error(`${out} already holds a different dataset (its dataset.json differs in songs or settings); use another --out or delete it`);
+    return;
+  }
+  writeFileAtomic(file, JSON.stringify(manifest, null, 1) + "\n");
+}
+
+export function defaultWorkers(): number {
+  return Math.max(1, os.availableParallelism());
+}

@@ -1,0 +1,213 @@
+// Questions a text generator asks of an annotation: which section is at a time, what plays when, what changes
+// where. Every generator reads the facts through these, so they agree on names and edge rules.
+import type { EventType, Key, Metre } from "../../music/score.js";
+import type { Interval, SongAnnotation } from "../schema.js";
+import { sameKey, sameMetre } from "./theory.js";
+import { capitalize, ordinal } from "./words.js";
+
+export type Section = SongAnnotation["temporal"]["sections"][number];
+export type Chord = SongAnnotation["temporal"]["chords"][number];
+export type SongEvent = SongAnnotation["temporal"]["events"][number];
+
+/** A section with the names text uses for it. */
+export interface NamedSection extends Section {
+  index: number;
+  /** "the second verse", or "the bridge" when the song has one bridge. */
+  name: string;
+  /** "Verse 2" / "Bridge". */
+  title: string;
+  /** How many sections of this label the song has. */
+  labelCount: number;
+}
+
+const LABEL_NOUN: Readonly<Record<string, string>> = { solo: "solo section" };
+
+/** The noun for a section label ("pre-chorus", "solo section"). */
+export function labelNoun(label: string): string {
+  return LABEL_NOUN[label] ?? label;
+}
+
+export function namedSections(a: SongAnnotation): NamedSection[] {
+  const counts = new Map<string, number>();
+  for (const s of a.temporal.sections) counts.set(s.label, (counts.get(s.label) ?? 0) + 1);
+  return a.temporal.sections.map((s, index) => {
+    const labelCount = counts.get(s.label) ?? 1;
+    const noun = labelNoun(s.label);
+    const name = labelCount > 1 ? `the ${ordinal(s.occurrence)} ${noun}` : `the ${noun}`;
+    const title = labelCount > 1 ? `${capitalize(noun)} ${s.occurrence}` : capitalize(noun);
+    return { ...s, index, name, title, labelCount };
+  });
+}
+
+/** Index of the section sounding at t (the last one whose start is <= t), or -1 before the first. */
+export function sectionIndexAt(a: SongAnnotation, t: number): number {
+  let found = -1;
+  a.temporal.sections.forEach((s, i) => {
+    if (s.start <= t) found = i;
+  });
+  return found;
+}
+
+/** The chord sounding at t, if any (an "N" chord counts as none). */
+export function chordAt(a: SongAnnotation, t: number): Chord | undefined {
+  const c = a.temporal.chords.find((x) => x.start <= t && t < x.end);
+  return c && c.symbol !== "N" ? c : undefined;
+}
+
+/** Chords whose span comes within `tol` seconds of t. */
+export function chordsNear(a: SongAnnotation, t: number, tol: number): Chord[] {
+  return a.temporal.chords.filter((c) => c.start < t + tol && c.end > t - tol);
+}
+
+export function intervalsOf(a: SongAnnotation, instrument: string): Interval[] {
+  return a.temporal.instruments.find((x) => x.instrument === instrument)?.intervals ?? [];
+}
+
+/** Whether an instrument sounds through all of [from, to]. */
+export function playsThroughout(a: SongAnnotation, instrument: string, from: number, to: number): boolean {
+  return intervalsOf(a, instrument).some((iv) => iv.start <= from && iv.end >= to);
+}
+
+/** Whether an instrument sounds anywhere in [from, to]. */
+export function playsDuring(a: SongAnnotation, instrument: string, from: number, to: number): boolean {
+  return intervalsOf(a, instrument).some((iv) => iv.start < to && iv.end > from);
+}
+
+/** Seconds an instrument sounds inside [from, to]. */
+export function overlapSeconds(a: SongAnnotation, instrument: string, from: number, to: number): number {
+  return intervalsOf(a, instrument).reduce((s, iv) => s + Math.max(0, Math.min(iv.end, to) - Math.max(iv.start, from)), 0);
+}
+
+/** Instruments that sound for at least `share` of [from, to], in the song's instrument order. */
+export function instrumentsIn(a: SongAnnotation, from: number, to: number, share = 0.25): string[] {
+  return a.global.instruments.map((i) => i.name).filter((n) => overlapSeconds(a, n, from, to) >= share * (to - from));
+}
+
+/** An instrument starting or stopping. `first`: its first entry; `last`: its final exit. */
+export interface InstrumentChange {
+  instrument: string;
+  time: number;
+  kind: "enter" | "exit";
+  first: boolean;
+  last: boolean;
+}
+
+/**
+ * Entries and exits, in time order. An entry within `edge` seconds of the music's start is "from the start" and
+ * an exit within `edge` seconds of its end (the last section's end: the file may run on with a reverb tail) is
+ * "to the end": neither is a change.
+ */
+export function instrumentChanges(a: SongAnnotation, edge = 0.5): InstrumentChange[] {
+  const sections = a.temporal.sections;
+  const musicStart = sections[0]?.start ?? 0;
+  const musicEnd = sections[sections.length - 1]?.end ?? a.global.duration;
+  const out: InstrumentChange[] = [];
+  for (const { instrument, intervals } of a.temporal.instruments) {
+    intervals.forEach((iv, i) => {
+      if (iv.start > musicStart + edge) out.push({ instrument, time: iv.start, kind: "enter", first: i === 0, last: false });
+      if (iv.end < musicEnd - edge) out.push({ instrument, time: iv.end, kind: "exit", first: false, last: i === intervals.length - 1 });
+    });
+  }
+  return out.sort((x, y) => x.time - y.time || x.instrument.localeCompare(y.instrument));
+}
+
+/** Entries (or exits) at the same moment (within 50 ms), together. */
+export function groupChanges(changes: readonly InstrumentChange[]): InstrumentChange[][] {
+  const groups: InstrumentChange[][] = [];
+  for (const c of changes) {
+    const g = groups.find((x) => x[0]!.kind === c.kind && Math.abs(x[0]!.time - c.time) < 0.05);
+    if (g) g.push(c);
+    else groups.push([c]);
+  }
+  return groups;
+}
+
+export interface Change<T> {
+  time: number;
+  from: T;
+  to: T;
+}
+
+/** Key changes (consecutive entries of temporal.keys that differ). */
+export function keyChanges(a: SongAnnotation): Change<Key>[] {
+  return changes(a.temporal.keys.map((k) => ({ start: k.start, value: k.key })), sameKey);
+}
+
+/** Tempo changes of at least `minDelta` BPM (smaller drifts are not something a listener names). */
+export function tempoChanges(a: SongAnnotation, minDelta = 4): Change<number>[] {
+  return changes(a.temporal.tempos.map((t) => ({ start: t.start, value: t.bpm })), (x, y) => Math.abs(x - y) < minDelta);
+}
+
+export function metreChanges(a: SongAnnotation): Change<Metre>[] {
+  return changes(a.temporal.metres.map((m) => ({ start: m.start, value: m.metre })), sameMetre);
+}
+
+function changes<T>(entries: { start: number; value: T }[], same: (x: T, y: T) => boolean): Change<T>[] {
+  const out: Change<T>[] = [];
+  let current = entries[0]?.value;
+  for (const e of entries.slice(1)) {
+    if (current !== undefined && !same(current, e.value)) {
+      out.push({ time: e.start, from: current, to: e.value });
+      current = e.value;
+    }
+  }
+  return out;
+}
+
+/** Words for an event type: the noun ("drum fill") and how one says it starts. */
+const EVENT_NOUN: Readonly<Record<EventType, string>> = {
+  "drum-fill": "drum fill", solo: "solo", break: "break", drop: "drop", "fade-in": "fade-in", "fade-out": "fade-out",
+  crescendo: "crescendo", stop: "full stop", "key-change": "key change", "tempo-change": "tempo change",
+  "metre-change": "metre change",
+};
+
+/** "the drum fill", "the trumpet solo". */
+export function eventNoun(e: SongEvent): string {
+  const noun = EVENT_NOUN[e.type];
+  return e.type === "solo" && e.instrument ? `${e.instrument} solo` : noun;
+}
+
+/** A moment in the song that text can name uniquely ("the key change", "the entrance of the trumpet"). */
+export interface Happening {
+  time: number;
+  name: string;
+  /** The instrument it concerns, if any: its entrance and its solo are not offered together (entering comes first). */
+  instrument?: string;
+}
+
+/**
+ * Moments that occur once and can be named without an ordinal (an ordinal would give the order away): events of
+ * a type that occurs once, and first entries of instruments that come in after the start. Section starts are
+ * left to the section questions. Moments closer than `gap` seconds to an earlier-listed one are left out, so no
+ * two differ by less than a listener could tell.
+ */
+export function happenings(a: SongAnnotation, gap = 3): Happening[] {
+  const candidates: Happening[] = [];
+  const byNoun = new Map<string, SongEvent[]>();
+  for (const e of a.temporal.events) {
+    const noun = eventNoun(e);
+    byNoun.set(noun, [...(byNoun.get(noun) ?? []), e]);
+  }
+  for (const [noun, events] of byNoun) {
+    const e = events[0]!;
+    // Fades sit at the very start or end: naming one gives the order away.
+    if (events.length === 1 && !noun.startsWith("fade")) candidates.push({ time: e.start, name: `the ${noun}`, ...(e.instrument ? { instrument: e.instrument } : {}) });
+  }
+  for (const c of instrumentChanges(a, 2)) {
+    if (c.kind === "enter" && c.first) candidates.push({ time: c.time, name: `the entrance of the ${c.instrument}`, instrument: c.instrument });
+  }
+  const kept: Happening[] = [];
+  for (const h of candidates) {
+    if (h.time > 1 && h.time < a.global.duration - 1 && kept.every((k) => Math.abs(k.time - h.time) >= gap)) kept.push(h);
+  }
+  return kept.sort((x, y) => x.time - y.time);
+}
+
+/** Total seconds per chord quality, "N" excluded. */
+export function qualitySeconds(a: SongAnnotation): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const c of a.temporal.chords) {
+    if (c.symbol !== "N") m.set(c.quality, (m.get(c.quality) ?? 0) + (c.end - c.start));
+  }
+  return m;
+}
