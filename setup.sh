@@ -64,11 +64,16 @@ fi
 # --- audio: codec libraries compiled into the addon (BSD-3) and ffmpeg (M4A/AAC, test fixtures) ------------
 if have_apt; then
   apt_install pkg-config libvorbis-dev libflac-dev ffmpeg
+  # The synthetic music world: fluidsynth and General MIDI soundfonts (FluidR3 and MuseScore General: MIT, for
+  # training sets; TimGM6mb: held out for SynthBench).
+  apt_install fluidsynth fluid-soundfont-gm musescore-general-soundfont-lossless timgm6mb-soundfont
 else
+  command -v fluidsynth >/dev/null || say "warning: fluidsynth not found: gamma data cannot render songs (install fluidsynth and a GM soundfont)"
   for p in vorbisfile flac; do pkg-config --exists "$p" 2>/dev/null || say "warning: $p development files not found: Ogg Vorbis / FLAC will need ffmpeg"; done
   command -v ffmpeg >/dev/null || say "warning: ffmpeg not found: M4A/AAC files cannot be read and the audio format tests are skipped"
 fi
 command -v ffmpeg >/dev/null && found+=("$(ffmpeg -version | head -1 | cut -d' ' -f1-3)")
+command -v fluidsynth >/dev/null && found+=("fluidsynth $(fluidsynth --version 2>/dev/null | grep -o 'version [0-9.]*' | head -1 | cut -d' ' -f2)")
 
 # --- npm packages ---------------------------------------------------------------------------------------
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ] || [ package.json -nt node_modules/.package-lock.json ]; then

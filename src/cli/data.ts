@@ -4,7 +4,7 @@ import path from "node:path";
 import { Command } from "commander";
 import { DEFAULT_AUGMENT, NO_AUGMENT, parseAugmentConfig } from "../data/augment.js";
 import { assembleJsonl, checkOrWriteManifest, defaultWorkers, runDataset, type RunResult } from "../data/dataset.js";
-import { synthbenchConfig, synthbenchSpecs, SYNTHBENCH_SEED, trainingConfig, trainingSoundfonts, trainingSpecs } from "../data/recipes.js";
+import { synthbenchConfig, synthbenchSpecs, SYNTHBENCH_MCQ_PER_SPLIT, SYNTHBENCH_SEED, trainingConfig, trainingSoundfonts, trainingSpecs } from "../data/recipes.js";
 import { availableSoundfonts } from "../data/soundfonts.js";
 import { fluidsynthVersion } from "../data/render.js";
 import type { BuildConfig, SongSpec } from "../data/build-song.js";
@@ -25,14 +25,14 @@ function secondsRange(v: string): [number, number] {
   return [Number(m[1]), Number(m[2])];
 }
 
-async function build(name: string, out: string, specs: SongSpec[], config: BuildConfig, workers: number, seed: number): Promise<void> {
+async function build(name: string, out: string, specs: SongSpec[], config: BuildConfig, workers: number, seed: number, perSplit?: number): Promise<void> {
   fluidsynthVersion(); // fail early, with the install hint, if fluidsynth is missing
   const missing = config.soundfonts.filter((id) => !availableSoundfonts().some((s) => s.id === id));
   if (missing.length) throw new Error(`soundfonts not installed: ${missing.join(", ")} (run ./setup.sh)`);
   const { out: _out, ...rest } = config;
   checkOrWriteManifest(out, { name, created: new Date().toISOString(), seed, songs: specs.length, specs, config: rest, gammaVersion: packageVersion() });
   const r: RunResult = await runDataset(specs, config, { workers, label: name });
-  const counts = assembleJsonl(out, specs.map((s) => s.id));
+  const counts = assembleJsonl(out, specs.map((s) => s.id), { seed, perSplit });
   for (const f of r.failed.slice(0, 10)) console.error(`failed: ${f.id}: ${f.error}`);
   const perMinute = r.seconds > 0 ? (r.built / r.seconds) * 60 : 0;
   console.error(`${name}: built ${r.built} songs (${formatDuration(r.audioSeconds)} of audio) in ${formatDuration(r.seconds)}, ${perMinute.toFixed(1)} songs/min; ${r.skipped} already done; ${r.failed.length} failed`);
@@ -77,13 +77,14 @@ Example:
     .requiredOption("--out <dir>", "benchmark directory (rerun to resume)")
     .option("--workers <k>", "parallel workers (default: one per core)", int("--workers", 1), defaultWorkers())
     .addHelpText("after", `
-SynthBench: 160 songs from its own seed, with styles (reggae, bossa nova) and a soundfont (timgm6mb) that
-training sets never use; 10 questions per song, half temporal and half global (1,600 MCQs) in mcq.jsonl.
+SynthBench: 200 songs from its own seed, with styles (reggae, bossa nova) and a soundfont (timgm6mb) that
+training sets never use; 1,600 MCQs in mcq.jsonl, 800 temporal and 800 global, drawn from ~24 candidates
+per song after balancing answers over the set (text-only baselines stay at chance).
 
 Example:
   $ gamma data synthbench --out ~/.cache/gamma-music/data/synthbench`)
     .action(async (o: { out: string; workers: number }) => {
-      await build("synthbench", o.out, synthbenchSpecs(), synthbenchConfig(o.out), o.workers, SYNTHBENCH_SEED);
+      await build("synthbench", o.out, synthbenchSpecs(), synthbenchConfig(o.out), o.workers, SYNTHBENCH_SEED, SYNTHBENCH_MCQ_PER_SPLIT);
     });
   return data;
 }

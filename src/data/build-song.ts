@@ -34,17 +34,24 @@ export interface BuildConfig {
 /** What a song contributes to the dataset's jsonl files (also stored per song, so a run can resume). */
 export interface SongText {
   id: string;
+  /** The text settings it was made with: a run with other settings remakes the text (not the audio). */
+  textConfig: TextConfig;
   audio: string;
   captions: string[];
   sft: { id: string; audio: string; kind: "report" | "dialogue"; messages: { role: "user" | "assistant"; content: string }[] }[];
   mcq: (Mcq & { audio: string })[];
 }
 
+export type TextConfig = Pick<BuildConfig, "captionsPerSong" | "mcqPerSong" | "dialogueTurns">;
+function textConfigOf(c: TextConfig): TextConfig {
+  return { captionsPerSong: c.captionsPerSong, mcqPerSong: c.mcqPerSong, dialogueTurns: c.dialogueTurns };
+}
+
 export function songPaths(out: string, id: string): { audio: string; annotation: string; text: string } {
   return { audio: path.join(out, "audio", `${id}.wav`), annotation: path.join(out, "songs", `${id}.json`), text: path.join(out, "text", `${id}.json`) };
 }
 
-function makeScore(spec: SongSpec): Score {
+export function makeScore(spec: SongSpec): Score {
   if (spec.kind === "synthetic") {
     const s = compose(spec.seed, { style: spec.style, minSeconds: spec.minSeconds, maxSeconds: spec.maxSeconds, excludeStyles: spec.excludeStyles });
     return { ...s, id: spec.id };
@@ -57,6 +64,14 @@ function db(x: number): number {
 }
 
 export async function buildSong(spec: SongSpec, config: BuildConfig): Promise<{ annotation: SongAnnotation; text: SongText; seconds: number }> {
+  const paths = songPaths(config.out, spec.id);
+  if (fs.existsSync(paths.audio) && fs.existsSync(paths.annotation)) {
+    // Rendered before (an interrupted run, or new text settings): only the text is made again.
+    const annotation = JSON.parse(fs.readFileSync(paths.annotation, "utf8")) as SongAnnotation;
+    const text = songText(annotation, spec, config, path.relative(config.out, paths.audio));
+    writeFileAtomic(paths.text, JSON.stringify(text) + "\n");
+    return { annotation, text, seconds: annotation.global.duration };
+  }
   const rng = new Rng(spec.seed);
   const score = makeScore(spec);
   const soundfont = soundfontById(rng.fork("soundfont").pick(config.soundfonts));
@@ -79,7 +94,6 @@ export async function buildSong(spec: SongSpec, config: BuildConfig): Promise<{ 
     peak = Math.max(peak, Math.abs(mono[i]!));
     sum += mono[i]! * mono[i]!;
   }
-  const paths = songPaths(config.out, spec.id);
   const audioRel = path.relative(config.out, paths.audio);
   writeWav(paths.audio, mono, DATASET_SAMPLE_RATE);
   const annotation = annotate(score, {
@@ -94,9 +108,18 @@ export async function buildSong(spec: SongSpec, config: BuildConfig): Promise<{ 
   });
   writeFileAtomic(paths.annotation, JSON.stringify(annotation) + "\n");
 
-  const textRng = rng.fork("text");
-  const text: SongText = {
+  const text = songText(annotation, spec, config, audioRel);
+  // Written last: its presence marks the song as complete for --resume.
+  writeFileAtomic(paths.text, JSON.stringify(text) + "\n");
+  return { annotation, text, seconds: annotation.global.duration };
+}
+
+/** The text a song contributes (captions, SFT conversations, MCQs), drawn from the song's own seed. */
+export function songText(annotation: SongAnnotation, spec: SongSpec, config: TextConfig, audioRel: string): SongText {
+  const textRng = new Rng(spec.seed).fork("text");
+  return {
     id: spec.id,
+    textConfig: textConfigOf(config),
     audio: audioRel,
     captions: captions(annotation, textRng.fork("captions"), config.captionsPerSong),
     sft: [
@@ -108,12 +131,12 @@ export async function buildSong(spec: SongSpec, config: BuildConfig): Promise<{ 
     ],
     mcq: mcqs(annotation, textRng.fork("mcq"), { perSong: config.mcqPerSong }).map((q) => ({ ...q, audio: audioRel })),
   };
-  // Written last: its presence marks the song as complete for --resume.
-  writeFileAtomic(paths.text, JSON.stringify(text) + "\n");
-  return { annotation, text, seconds: annotation.global.duration };
 }
 
-export function isSongComplete(out: string, id: string): boolean {
+/** Audio, annotation and text all present, the text made with these settings. */
+export function isSongComplete(out: string, id: string, config: TextConfig): boolean {
   const p = songPaths(out, id);
-  return fs.existsSync(p.text) && fs.existsSync(p.annotation) && fs.existsSync(p.audio);
+  if (!(fs.existsSync(p.text) && fs.existsSync(p.annotation) && fs.existsSync(p.audio))) return false;
+  const t = JSON.parse(fs.readFileSync(p.text, "utf8")) as Partial<SongText>;
+  return JSON.stringify(t.textConfig) === JSON.stringify(textConfigOf(config));
 }

@@ -15,6 +15,8 @@ import { Worker } from "node:worker_threads";
 import { Progress } from "../cli/progress.js";
 import { writeFileAtomic } from "../audio/wav-write.js";
 import { type BuildConfig, isSongComplete, type SongSpec, type SongText, songPaths } from "./build-song.js";
+import { Rng } from "../music/rng.js";
+import { balanceAnswers, type Mcq } from "./text/index.js";
 
 export interface DatasetManifest {
   name: string;
@@ -37,7 +39,7 @@ export interface RunResult {
 /** Builds every song not yet complete, with `workers` threads; calls onProgress after each song. */
 export async function runDataset(specs: SongSpec[], config: BuildConfig, o: { workers: number; label: string }): Promise<RunResult> {
   for (const d of ["audio", "songs", "text"]) fs.mkdirSync(path.join(config.out, d), { recursive: true });
-  const todo = specs.filter((s) => !isSongComplete(config.out, s.id));
+  const todo = specs.filter((s) => !isSongComplete(config.out, s.id, config));
   const progress = new Progress(specs.length, o.label, "songs", specs.length - todo.length);
   const started = Date.now();
   const failed: { id: string; error: string }[] = [];
@@ -67,17 +69,56 @@ export async function runDataset(specs: SongSpec[], config: BuildConfig, o: { wo
   return { built: todo.length - failed.length, skipped: specs.length - todo.length, failed, seconds: (Date.now() - started) / 1000, audioSeconds };
 }
 
-/** Writes captions.jsonl, sft.jsonl and mcq.jsonl from the per-song text files, in spec order. */
-export function assembleJsonl(out: string, ids: string[]): { captions: number; sft: number; mcq: number } {
-  const captions: string[] = [], sft: string[] = [], mcq: string[] = [];
+/** The set-level question selection of assembleJsonl: balanced answers, then perSplit per split spread over songs. */
+export function selectQuestions<Q extends Mcq & { audio: string }>(pool: Q[], o: AssembleOptions): Q[] {
+  const rng = new Rng(o.seed).fork("mcq-selection");
+  let chosen = balanceAnswers(pool, rng.fork("balance"), { maxShare: 0.25, minCount: 8 }) as Q[];
+  if (o.perSplit !== undefined) {
+    const keep = new Set<string>();
+    for (const split of ["temporal", "global"] as const) {
+      // Round-robin over songs in random order, so every song contributes before any contributes twice.
+      const bySong = new Map<string, Q[]>();
+      for (const q of rng.shuffle(chosen.filter((x) => x.split === split))) bySong.set(q.audio, [...(bySong.get(q.audio) ?? []), q]);
+      const queues = [...bySong.values()];
+      let taken = 0;
+      while (taken < o.perSplit && queues.some((qs) => qs.length)) {
+        for (const qs of queues) {
+          const q = qs.shift();
+          if (q && taken < o.perSplit) { keep.add(q.id); taken++; }
+        }
+      }
+    }
+    chosen = chosen.filter((q) => keep.has(q.id));
+  }
+  return chosen;
+}
+
+export interface AssembleOptions {
+  /** Seed of the set-level question selection. */
+  seed: number;
+  /** Questions kept per split (temporal, global) over the whole set, after balancing; all when absent. */
+  perSplit?: number;
+}
+
+/**
+ * Writes captions.jsonl, sft.jsonl and mcq.jsonl from the per-song text files, in spec order. Questions are
+ * balanced over the whole set first (balanceAnswers: no option may be the answer much more often than chance
+ * where it is offered, which removes the world's answer priors such as "most songs are in 4/4"), then, with
+ * perSplit, the same number of temporal and global questions is drawn, spread over the songs.
+ */
+export function assembleJsonl(out: string, ids: string[], o: AssembleOptions = { seed: 0 }): { captions: number; sft: number; mcq: number } {
+  const captions: string[] = [], sft: string[] = [];
+  const pool: (Mcq & { audio: string })[] = [];
   for (const id of ids) {
     const file = songPaths(out, id).text;
     if (!fs.existsSync(file)) continue;
     const t = JSON.parse(fs.readFileSync(file, "utf8")) as SongText;
     t.captions.forEach((caption, i) => captions.push(JSON.stringify({ id: `${id}-cap${i}`, audio: t.audio, caption })));
     for (const s of t.sft) sft.push(JSON.stringify(s));
-    for (const q of t.mcq) mcq.push(JSON.stringify({ id: q.id, audio: q.audio, question: q.question, choices: q.choices, answer: q.answer, split: q.split, category: q.category }));
+    pool.push(...t.mcq);
   }
+  const chosen = selectQuestions(pool, o);
+  const mcq = chosen.map((q) => JSON.stringify({ id: q.id, audio: q.audio, question: q.question, choices: q.choices, answer: q.answer, split: q.split, category: q.category }));
   writeFileAtomic(path.join(out, "captions.jsonl"), captions.map((l) => l + "\n").join(""));
   writeFileAtomic(path.join(out, "sft.jsonl"), sft.map((l) => l + "\n").join(""));
   writeFileAtomic(path.join(out, "mcq.jsonl"), mcq.map((l) => l + "\n").join(""));
@@ -90,9 +131,9 @@ export function checkOrWriteManifest(out: string, manifest: DatasetManifest): vo
   fs.mkdirSync(out, { recursive: true });
   if (fs.existsSync(file)) {
     const old = JSON.parse(fs.readFileSync(file, "utf8")) as DatasetManifest;
-    const same = JSON.stringify({ s: old.specs, c: old.config }) === JSON.stringify({ s: manifest.specs, c: manifest.config });
-    if (!same) throw new Error(`${out} already holds a different dataset (its dataset.json differs in songs or settings); use another --out or delete it`);
-    return;
+    // The audio depends on the songs, soundfonts and augmentation; text settings may change (text is remade).
+    const audioRecipe = (m: DatasetManifest) => JSON.stringify({ s: m.specs, f: m.config.soundfonts, a: m.config.augment });
+    if (audioRecipe(old) !== audioRecipe(manifest)) throw new Error(`${out} already holds a different dataset (its dataset.json differs in songs, soundfonts or augmentation); use another --out or delete it`);
   }
   writeFileAtomic(file, JSON.stringify(manifest, null, 1) + "\n");
 }

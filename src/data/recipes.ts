@@ -10,9 +10,9 @@ import { SOUNDFONTS } from "./soundfonts.js";
 /** Styles only SynthBench contains. */
 export const HELD_OUT_STYLES = ["reggae", "bossa nova"];
 export const SYNTHBENCH_SEED = 9092026;
-export const SYNTHBENCH_SONGS = 160;
-/** Questions per SynthBench song, per split. */
-export const SYNTHBENCH_MCQ_PER_SPLIT = 5;
+export const SYNTHBENCH_SONGS = 200;
+/** SynthBench's questions per split (temporal, global), drawn after balancing from ~24 candidates per song. */
+export const SYNTHBENCH_MCQ_PER_SPLIT = 800;
 
 export function trainingSoundfonts(): string[] {
   return SOUNDFONTS.filter((s) => s.training).map((s) => s.id);
@@ -76,7 +76,7 @@ export function synthbenchConfig(out: string): BuildConfig {
     soundfonts: SOUNDFONTS.map((s) => s.id),
     augment: DEFAULT_AUGMENT,
     captionsPerSong: 2,
-    mcqPerSong: 2 * SYNTHBENCH_MCQ_PER_SPLIT,
+    mcqPerSong: 40,
     dialogueTurns: 4,
   };
 }
