@@ -5,6 +5,7 @@ import { test } from "node:test";
 import type { SongAnnotation } from "../src/data/schema.js";
 import { mcqs, type Mcq } from "../src/data/text/index.js";
 import { formatTime, parseTime } from "../src/data/timefmt.js";
+import { CATALOGUE } from "../src/music/instruments.js";
 import { Rng } from "../src/music/rng.js";
 import { handMadeSongs, randomSongs } from "./text-songs.js";
 
@@ -37,8 +38,14 @@ function timeIn(text: string): number {
   return parseTime(m[0])!;
 }
 
+/** Whether an instrument plays (rests under 2.5 s count as playing: a breath is not an exit). */
 function plays(a: SongAnnotation, inst: string, from: number, to: number, throughout: boolean): boolean {
-  const ivs = a.temporal.instruments.find((x) => x.instrument === inst)?.intervals ?? [];
+  const ivs: { start: number; end: number }[] = [];
+  for (const iv of a.temporal.instruments.find((x) => x.instrument === inst)?.intervals ?? []) {
+    const last = ivs[ivs.length - 1];
+    if (last && iv.start - last.end < 2.5) last.end = iv.end;
+    else ivs.push({ ...iv });
+  }
   return throughout ? ivs.some((iv) => iv.start <= from && iv.end >= to) : ivs.some((iv) => iv.start < to && iv.end > from);
 }
 
@@ -218,6 +225,13 @@ test("global facts: key, mode, tempo, metre, style, lead, mood, instrumentation"
     const absent = /(NOT|not|never|doesn't)/.test(q.question);
     assert.equal(names.includes(q.answer), !absent, q.question);
     for (const w of wrong(q)) assert.equal(names.includes(w), absent, `${q.question}: ${w}`);
+    // An instrument offered as absent must not be part of a group the song has (a viola in "strings").
+    const groups = a.global.instruments.filter((i) => /ensemble|section|strings|choir|kit/.test(i.name)).map((i) => i.family);
+    const offeredAbsent = absent ? [q.answer] : wrong(q);
+    for (const o of offeredAbsent) {
+      const family = CATALOGUE.get(o)?.family;
+      assert.ok(family === undefined || !groups.includes(family), `${q.question}: ${o} may be inside a group`);
+    }
   }
 });
 

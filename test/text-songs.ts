@@ -3,7 +3,7 @@
 // and a seeded random generator of many varied ones.
 import { CATALOGUE } from "../src/music/instruments.js";
 import { Rng } from "../src/music/rng.js";
-import { STYLES } from "../src/music/styles.js";
+import { STYLE_DEFS, STYLES } from "../src/music/styles.js";
 import type { EventType, InstrumentFamily, InstrumentRole, Key, Metre, Mode, Mood, SectionLabel } from "../src/music/score.js";
 import { ANNOTATION_SCHEMA_VERSION, tempoClass, type Interval, type SongAnnotation } from "../src/data/schema.js";
 
@@ -321,14 +321,18 @@ export function randomSong(rng: Rng, id: string): SongAnnotation {
   ]);
   if (rng.chance(0.85)) parts.push({ name: "drum kit", family: "drums", role: "drums", plays: pickPlays() });
   parts.push({ name: rng.pick(BASSES), family: "bass", role: "bass", plays: pickPlays() });
-  const melodic = rng.shuffle(MELODIC).slice(0, rng.int(2, 5));
+  // As the composer does: the style picks the lead from its own list, the other parts from the catalogue.
+  const style = rng.pick(STYLES);
+  const leadName = rng.pick(STYLE_DEFS.get(style)!.lead);
+  const leadEntry: [string, InstrumentFamily] = [leadName, CATALOGUE.get(leadName)!.family];
+  const melodic = [leadEntry, ...rng.shuffle(MELODIC.filter(([n]) => n !== leadName)).slice(0, rng.int(1, 4))];
   melodic.forEach(([name, family], i) => parts.push({ name, family, role: i === 0 ? "lead" : rng.pick(["comping", "pad", "counter"] as const), plays: i === 0 ? except("intro") : pickPlays() }));
   if (rng.chance(0.3)) parts.push({ name: rng.pick(PERCUSSION), family: "percussion", role: "percussion", plays: pickPlays() });
   const lead = melodic[0]![0];
   const lastChorus = labels.lastIndexOf("chorus");
   const steps = [1, 2, 5, -2];
   const spec: SongSpec = {
-    id, style: rng.pick(STYLES), key, tempo, metre, form, parts, lead,
+    id, style, key, tempo, metre, form, parts, lead,
     mood: rng.shuffle(MOODS).slice(0, rng.int(1, 2)),
     drumFills: rng.chance(0.6),
     fadeOut: rng.chance(0.3),

@@ -59,8 +59,26 @@ export function chordsNear(a: SongAnnotation, t: number, tol: number): Chord[] {
   return a.temporal.chords.filter((c) => c.start < t + tol && c.end > t - tol);
 }
 
-export function intervalsOf(a: SongAnnotation, instrument: string): Interval[] {
+/**
+ * Rests shorter than this (seconds) are a player breathing between phrases, not the instrument leaving: text
+ * treats the instrument as playing through them. The annotation merges only gaps under two beats.
+ */
+export const REST_GAP = 2.5;
+
+/** When an instrument sounds as the annotation has it (merged across gaps under two beats). */
+export function rawIntervalsOf(a: SongAnnotation, instrument: string): Interval[] {
   return a.temporal.instruments.find((x) => x.instrument === instrument)?.intervals ?? [];
+}
+
+/** When an instrument plays, as text tells it: merged across rests shorter than REST_GAP. */
+export function intervalsOf(a: SongAnnotation, instrument: string): Interval[] {
+  const out: Interval[] = [];
+  for (const iv of rawIntervalsOf(a, instrument)) {
+    const last = out[out.length - 1];
+    if (last && iv.start - last.end < REST_GAP) last.end = Math.max(last.end, iv.end);
+    else out.push({ start: iv.start, end: iv.end });
+  }
+  return out;
 }
 
 /** Whether an instrument sounds through all of [from, to]. */
@@ -102,7 +120,8 @@ export function instrumentChanges(a: SongAnnotation, edge = 0.5): InstrumentChan
   const musicStart = sections[0]?.start ?? 0;
   const musicEnd = sections[sections.length - 1]?.end ?? a.global.duration;
   const out: InstrumentChange[] = [];
-  for (const { instrument, intervals } of a.temporal.instruments) {
+  for (const { instrument } of a.temporal.instruments) {
+    const intervals = intervalsOf(a, instrument);
     intervals.forEach((iv, i) => {
       if (iv.start > musicStart + edge) out.push({ instrument, time: iv.start, kind: "enter", first: i === 0, last: false });
       if (iv.end < musicEnd - edge) out.push({ instrument, time: iv.end, kind: "exit", first: false, last: i === intervals.length - 1 });

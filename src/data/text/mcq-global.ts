@@ -9,7 +9,9 @@ import {
 } from "./options.js";
 import { styleText } from "./phrases.js";
 import { QUALITY_SUFFIX, TEMPO_CLASSES, metreName, modeName, qualityName } from "./theory.js";
-import { ALL_STYLES, INSTRUMENTS, MOOD_CLUSTERS, relatedStyles, stylesOverlap } from "./vocab.js";
+import {
+  ALL_STYLES, INSTRUMENTS, LEAD_INSTRUMENTS, MOOD_CLUSTERS, relatedStyles, styleLeads, stylesOverlap,
+} from "./vocab.js";
 import { fill } from "./words.js";
 
 const STYLE_TEMPLATES = [
@@ -168,19 +170,23 @@ const LEAD_TEMPLATES = [
   "Which instrument carries the melody?", "What is the lead instrument?", "Which instrument plays the main tune?",
   "Which instrument takes the lead line?", "Who has the melody: which instrument?", "Which instrument sings the tune here?",
 ];
-/** Roles that never carry a tune: offering them as wrong leads would be a give-away. */
-const NON_MELODIC = new Set(["bass", "drums", "percussion"]);
-
+/**
+ * The lead instrument. Wrong options are instruments that could carry a tune: the song's other instruments that
+ * some style uses as a lead (a counter-melody flute), then absent leads of the song's own style, then absent leads
+ * of any style. Offering the song's pads and bass would let "which of these is a melody instrument" answer it.
+ */
 const lead: McqCategory = {
   category: "lead",
   split: "global",
   make({ a, rng }) {
     const answer = a.global.leadInstrument;
-    const others = a.global.instruments.filter((i) => i.name !== answer && !NON_MELODIC.has(i.role)).map((i) => i.name);
-    const distractors = sample(rng, others, Math.min(3, others.length)) ?? [];
-    const melodic = INSTRUMENTS.filter((v) => !NON_MELODIC.has(v.family) && !mightBeInSong(a, v));
-    const fill3 = rng.shuffle(melodic).slice(0, 3 - distractors.length).map((v) => v.name);
-    distractors.push(...fill3);
+    const inSong = a.global.instruments.map((i) => i.name).filter((n) => n !== answer && LEAD_INSTRUMENTS.includes(n));
+    const absent = (names: readonly string[]) => rng.shuffle(names.filter((n) => {
+      const v = INSTRUMENTS.find((i) => i.name === n);
+      return v !== undefined && !mightBeInSong(a, v);
+    }));
+    const pool = [...rng.shuffle(inSong).slice(0, rng.int(0, 2)), ...absent(styleLeads(a.global.style)), ...absent(LEAD_INSTRUMENTS)];
+    const distractors = [...new Set(pool)].slice(0, 3);
     return distractors.length === 3 ? { question: rng.pick(LEAD_TEMPLATES), answer, distractors } : undefined;
   },
 };
@@ -191,9 +197,9 @@ const CHORD_AT_TEMPLATES = [
 ];
 
 /**
- * The chord at a time. The answer chord is drawn uniformly from the song's chord symbols (then one of its spans of
- * at least 1.5 s, asked 0.75 s inside it), like the wrong options: other chords of the song that sound nowhere
- * within 1.5 s of the time. Drawing the answer by time instead would make the common triads the usual answers
+ * The chord at a time. The answer chord is drawn uniformly from the song's chords held at least 1.5 s somewhere
+ * (then one such span, asked 0.75 s inside it), like the wrong options: other such chords of the song that sound
+ * nowhere within 1.5 s of the time. Drawing the answer by time instead would make the common triads the usual answers
  * and the rare chords the usual wrong ones. Songs with too few chords get same-root chords of another quality.
  */
 const chord: McqCategory = {
@@ -207,7 +213,9 @@ const chord: McqCategory = {
     const t = rng.uniform(c.start + 0.75, c.end - 0.75);
     if (chordAt(a, t)?.symbol !== c.symbol) return undefined;
     const near = new Set(chordsNear(a, t, 1.5).map((x) => x.symbol));
-    const songSymbols = [...new Set(a.temporal.chords.map((x) => x.symbol))].filter((s) => s !== "N" && !near.has(s));
+    // Wrong chords from the same pool as answers (chords held 1.5 s somewhere), or passing chords would only
+    // ever be wrong.
+    const songSymbols = [...new Set(long.map((x) => x.symbol))].filter((s) => !near.has(s));
     const distractors = sample(rng, songSymbols, Math.min(3, songSymbols.length)) ?? [];
     // Made-up chords only when the song writes symbols as root + suffix, so they look like its own.
     if (distractors.length < 3 && c.symbol === c.root + (QUALITY_SUFFIX[c.quality] ?? "\u0000")) {

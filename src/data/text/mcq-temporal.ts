@@ -2,14 +2,15 @@
 // go, what sounds at a given time, key/tempo/metre changes, the order of events, and durations.
 import { formatTime } from "../timefmt.js";
 import {
-  happenings, instrumentChanges, keyChanges, labelNoun, metreChanges, playsDuring, playsThroughout, tempoChanges,
+  happenings, instrumentChanges, keyChanges, labelNoun, metreChanges, playsDuring, playsThroughout, rawIntervalsOf,
+  tempoChanges,
   type Happening, type NamedSection,
 } from "./facts.js";
 import type { McqCategory, McqContext, McqDraft } from "./mcq.js";
 import {
   BPM_TOLERANCE, TIME_TOLERANCE, keyOptions, ladder, metreOptions, sample, timeStep, unrelatedInstruments, window4, withNote,
 } from "./options.js";
-import { barSeconds, keyName, metreName } from "./theory.js";
+import { keyName, metreName } from "./theory.js";
 import { capitalize, fill, ordinal, plural } from "./words.js";
 
 /** A time question: the answer and three times on a bar-grid ladder around it, all inside the song. */
@@ -79,7 +80,7 @@ const sectionOrder: McqCategory = {
   make(ctx) {
     const { rng, sections } = ctx;
     if (sections.length < 2) return undefined;
-    const kind = rng.weighted([["nth", 3], ["next", 1], ["previous", 1]] as const);
+    const kind = rng.weighted([["nth", 4], ["next", 1], ["previous", 1]] as const);
     if (kind === "nth") {
       // Not the first section: it starts at the beginning.
       const i = rng.int(1, sections.length - 1);
@@ -169,11 +170,17 @@ const instrumentTiming: McqCategory = {
     const entries = changes.filter((c) => c.kind === "enter");
     if (entries.length === 0) return undefined;
     const c = rng.pick(entries);
-    // Wrong options: instruments of the song with no entry within 3 s of the time, topped up with absent ones.
-    const others = a.global.instruments.map((i) => i.name)
-      .filter((n) => !entries.some((e) => e.instrument === n && Math.abs(e.time - c.time) < 3));
-    const distractors = sample(rng, others, Math.min(3, others.length)) ?? [];
-    distractors.push(...unrelatedInstruments(a, rng, 3 - distractors.length, c.instrument));
+    // Wrong options: instruments of the song with no entry within 3 s of the time, those that come in at some
+    // other time first (late-entering leads and solo instruments would otherwise be the usual answers), then
+    // absent ones.
+    // Quiet: no entry near the time, not even after a breath (a raw onset).
+    const quiet = (n: string) => !rawIntervalsOf(a, n).some((iv) => Math.abs(iv.start - c.time) < 3);
+    const enteringElsewhere = [...new Set(entries.map((e) => e.instrument))].filter(quiet);
+    const others = a.global.instruments.map((i) => i.name).filter((n) => quiet(n) && !enteringElsewhere.includes(n));
+    const distractors = [...rng.shuffle(enteringElsewhere), ...rng.shuffle(others)].slice(0, 3);
+    // Absent fillers sound like a wrong option, not like the answer: fillers of the answer's family would mark it.
+    const near = distractors.length > 0 ? rng.pick(distractors) : undefined;
+    distractors.push(...unrelatedInstruments(a, rng, 3 - distractors.length, near));
     if (distractors.length < 3) return undefined;
     return { question: fill(rng.pick(WHICH_ENTERS_TEMPLATES), { t: formatTime(c.time) }), answer: c.instrument, distractors };
   },
@@ -322,21 +329,21 @@ const eventOrder: McqCategory = {
 const SECTION_LENGTH_TEMPLATES = ["How long is {sec}?", "How long does {sec} last?", "What is the length of {sec}?", "For how long does {sec} play?", "{Sec} lasts how long?"];
 const EVENT_LENGTH_TEMPLATES = ["How long does the {ev} last?", "What is the length of the {ev}?", "For how long does the {ev} go on?"];
 
-/** Bar counts a wrong length may have when the song's own sections offer too few. */
-const STANDARD_BARS = [2, 4, 8, 12, 16, 24, 32];
-
 /**
- * Durations of sections and of once-only events (solos, breaks). Wrong lengths are the lengths of the song's
- * other sections first, then common bar counts on the asked section's bar grid: drawn like the answers, so a
- * length that recurs across songs (8 bars at 120 BPM is 0:16.0) is as often wrong as right. All are more than
- * 2.5 s apart, against a stated tolerance of one second.
+ * Durations of sections and of once-only events (solos, breaks). Wrong lengths: three other section lengths of
+ * the song when it has that many (drawn like answers, so a length that recurs across songs, 8 bars at 120 BPM =
+ * 0:16.0, is as often wrong as right), else a ladder of the fewest whole bars that make 3 s. All differ from the
+ * answer by more than 2.5 s, against a stated tolerance of one second. Measured worse on composed songs (which
+ * mostly repeat one section length): wider rungs, and topping up the song's few other lengths from a table of bar
+ * counts (its 24- and 32-bar lengths were nearly always wrong). A label's typical length (intros are short) still
+ * lets a text-only model beat chance here.
  */
 const duration: McqCategory = {
   category: "duration",
   split: "temporal",
   make(ctx) {
     const { a, rng, sections } = ctx;
-    let question: string, seconds: number, bar: number;
+    let question: string, seconds: number;
     const longEvents = a.temporal.events.filter((e) => e.end - e.start >= 4 && (e.type === "solo" || e.type === "break") &&
       a.temporal.events.filter((x) => x.type === e.type).length === 1);
     if (longEvents.length > 0 && rng.chance(0.25)) {
@@ -344,22 +351,21 @@ const duration: McqCategory = {
       const ev = e.type === "solo" && e.instrument ? `${e.instrument} solo` : e.type;
       question = fill(rng.pick(EVENT_LENGTH_TEMPLATES), { ev });
       seconds = e.end - e.start;
-      bar = barSeconds(a.global.metre, a.global.tempo);
     } else {
       if (sections.length === 0) return undefined;
       const s = rng.pick(sections);
       question = fill(rng.pick(SECTION_LENGTH_TEMPLATES), secVars(s));
       seconds = s.end - s.start;
-      bar = seconds / Math.max(1, s.bars);
     }
-    const chosen = [seconds];
-    const farEnough = (d: number) => d >= 2 && chosen.every((c) => Math.abs(c - d) > 2.5);
-    for (const d of [...rng.shuffle(sections.map((s) => s.end - s.start)), ...rng.shuffle(STANDARD_BARS.map((b) => b * bar))]) {
-      if (chosen.length < 4 && farEnough(d)) chosen.push(d);
+    // Songs with varied section lengths offer three other lengths; the rest get a ladder.
+    const others: number[] = [];
+    for (const d of rng.shuffle(sections.map((s) => s.end - s.start))) {
+      if ([seconds, ...others].every((x) => Math.abs(x - d) > 2.5)) others.push(d);
     }
-    if (chosen.length < 4) return undefined;
+    const values = others.length >= 3 ? [seconds, ...others.slice(0, 3)] : ladder(rng, seconds, timeStep(a, rng, 3, false), 2, a.global.duration);
+    if (!values) return undefined;
     const answer = formatTime(seconds);
-    return { question: withNote(rng, question, TIME_TOLERANCE), answer, distractors: chosen.slice(1).map(formatTime) };
+    return { question: withNote(rng, question, TIME_TOLERANCE), answer, distractors: values.map(formatTime).filter((v) => v !== answer) };
   },
 };
 

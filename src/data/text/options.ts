@@ -8,7 +8,7 @@ import type { SongAnnotation } from "../schema.js";
 import {
   METRES, MODE_PARTNER_WEIGHTS, barSeconds, keyName, metreName, relativeKey, sameMetre, transposeKey,
 } from "./theory.js";
-import { INSTRUMENTS, vocabInstrument, type VocabInstrument } from "./vocab.js";
+import { INSTRUMENTS, isEnsemble, type VocabInstrument } from "./vocab.js";
 
 /**
  * Four values `step` apart with the answer on a uniformly random rung; undefined when a rung falls outside
@@ -37,15 +37,15 @@ export function sample<T>(rng: Rng, pool: readonly T[], n: number): T[] | undefi
 }
 
 /**
- * The step between time options: a whole number of bars of the song's main metre and tempo, at least `min`
- * seconds, so wrong times fall where a section or an entry could plausibly be (on the bar grid) yet are clearly
- * off given the stated one-second tolerance.
+ * The step between time options: a whole number of bars of the song's main metre and tempo, the fewest that make
+ * at least `min` seconds (doubled three times in ten when `vary`), so wrong times fall where a section or an
+ * entry could plausibly be (on the bar grid) yet are clearly off given the stated one-second tolerance.
  */
-export function timeStep(a: SongAnnotation, rng: Rng, min = 3.5): number {
+export function timeStep(a: SongAnnotation, rng: Rng, min = 3.5, vary = true): number {
   const bar = barSeconds(a.global.metre, a.global.tempo);
   let bars = 1;
   while (bars * bar < min) bars *= 2;
-  return rng.chance(0.3) ? bars * 2 * bar : bars * bar;
+  return vary && rng.chance(0.3) ? bars * 2 * bar : bars * bar;
 }
 
 /** Phrases that state how exact a time answer is; the option ladders keep wrong times at least 3.5 s away. */
@@ -90,7 +90,7 @@ export function mightBeInSong(a: SongAnnotation, v: VocabInstrument): boolean {
   return a.global.instruments.some((i) => {
     const n = i.name.toLowerCase();
     if (n.includes(v.name) || v.name.includes(n)) return true;
-    const ensemble = v.ensemble === true || vocabInstrument(n)?.ensemble === true;
+    const ensemble = v.ensemble === true || isEnsemble(n);
     return i.family === v.family && ensemble;
   });
 }

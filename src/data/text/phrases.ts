@@ -6,7 +6,7 @@ import { formatTime } from "../timefmt.js";
 import type { Chord } from "./facts.js";
 import { TEMPO_CLASS_WORDS, keyName, metreName, metrePhrases } from "./theory.js";
 import { MOOD_WORDS } from "./vocab.js";
-import { listJoin, say } from "./words.js";
+import { listJoin, say, withArticle } from "./words.js";
 
 /** Styles as written in prose ("latin" -> "Latin"). */
 export function styleText(style: string): string {
@@ -97,8 +97,8 @@ function allFactPhrases(a: SongAnnotation, rng: Rng): Record<FactKind, FactPhras
     },
     tempoClass: {
       kind: "tempoClass",
-      predicate: say(rng, ["has a {c} tempo", "is {c} in pace", "keeps a {c} pace"], { c: classWord }),
-      modifier: say(rng, ["at a {c} pace", "with a {c} tempo"], { c: classWord }),
+      predicate: say(rng, ["has {c} tempo", "is {w} in pace", "keeps {c} pace"], { c: withArticle(classWord), w: classWord }),
+      modifier: say(rng, ["at {c} pace", "with {c} tempo"], { c: withArticle(classWord) }),
       tag: [rng.pick(["Pace", "Tempo class"]), g.tempoClass],
       value: `${g.tempoClass} tempo`,
       adjective: classWord,
@@ -129,8 +129,8 @@ function allFactPhrases(a: SongAnnotation, rng: Rng): Record<FactKind, FactPhras
     },
     mood: {
       kind: "mood",
-      predicate: say(rng, ["feels {m}", "has a {c} mood", "sounds {m}", "comes across as {m}"], { m: moodList, c: moods.join(", ") }),
-      modifier: say(rng, ["with a {c} mood", "with a {c} feel"], { c: moods.join(", ") }),
+      predicate: say(rng, ["feels {m}", "has {c} mood", "sounds {m}", "comes across as {m}"], { m: moodList, c: withArticle(moods.join(", ")) }),
+      modifier: say(rng, ["with {c} mood", "with {c} feel"], { c: withArticle(moods.join(", ")) }),
       tag: ["Mood", moods.join(", ")],
       value: moodList,
       ...(moods[0] ? { adjective: moods[0] } : {}),

@@ -3,7 +3,7 @@
 // true of one song are never offered against each other, and options.ts keeps an instrument that could be part
 // of the song's sound (a violin when it has "strings") from being offered as absent: a distractor is never true.
 import { CATALOGUE } from "../../music/instruments.js";
-import { STYLES } from "../../music/styles.js";
+import { STYLE_DEFS, STYLES } from "../../music/styles.js";
 import type { InstrumentFamily, Mood } from "../../music/score.js";
 
 /**
@@ -46,6 +46,14 @@ export function relatedStyles(style: string): string[] {
 
 export const ALL_STYLES: readonly string[] = STYLES;
 
+/** The instruments a style gives its melody to (empty for a style the world doesn't know). */
+export function styleLeads(style: string): readonly string[] {
+  return STYLE_DEFS.get(style)?.lead ?? [];
+}
+
+/** Every instrument some style gives the melody to. */
+export const LEAD_INSTRUMENTS: readonly string[] = [...new Set([...STYLE_DEFS.values()].flatMap((d) => d.lead))];
+
 export interface VocabInstrument {
   name: string;
   family: InstrumentFamily;
@@ -57,17 +65,18 @@ const ENSEMBLES = new Set([
   "strings", "slow strings", "brass section", "choir", "drum kit", "latin percussion", "marching percussion",
 ]);
 
+/** Whether a name is a group of instruments: the catalogue's, or one that says so ("string ensemble"). */
+export function isEnsemble(name: string): boolean {
+  const n = name.toLowerCase();
+  return ENSEMBLES.has(n) || /\b(ensemble|section|strings|choir|kit|band|orchestra|percussion)\b/.test(n);
+}
+
 /** The composer's instruments, under the names all text uses. */
 export const INSTRUMENTS: readonly VocabInstrument[] = [...CATALOGUE.values()].map((e) => ({
   name: e.name,
   family: e.family,
-  ...(ENSEMBLES.has(e.name) ? { ensemble: true } : {}),
+  ...(isEnsemble(e.name) ? { ensemble: true } : {}),
 }));
-
-export function vocabInstrument(name: string): VocabInstrument | undefined {
-  const n = name.toLowerCase();
-  return INSTRUMENTS.find((i) => i.name === n);
-}
 
 /**
  * Clusters of moods close enough that one could describe a song that has the other: a wrong mood option is never
