@@ -36,7 +36,7 @@ export function* oggPackets(file: string, bytes: Uint8Array): Generator<OggPacke
         at += lace;
         if (lace < 255) {
           partial.push(bytes.subarray(start, at));
-          ended.push(join(partial));
+          ended.push(partial.length === 1 ? partial[0]! : Buffer.concat(partial));
           partial = [];
           start = at;
         }
@@ -46,15 +46,4 @@ export function* oggPackets(file: string, bytes: Uint8Array): Generator<OggPacke
     }
     pos = tableEnd + bodyLength;
   }
-}
-
-function join(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -9,6 +9,7 @@ import { noGrad } from "../engine/autograd.js";
 import * as F from "../engine/functional.js";
 import { keep, tidy } from "../engine/scope.js";
 import { type Tensor, tensor } from "../engine/tensor.js";
+import { concatFloat32 } from "./concat.js";
 
 export interface ResampleQuality {
   /** Zero crossings of the sinc on each side of the centre. */
@@ -128,7 +129,7 @@ export class StreamingResampler {
       offset += take;
       if (this.pendingLength === this.pending.length) outputs.push(this.runBlock(this.blockFrames));
     }
-    return concat(outputs);
+    return concatFloat32(outputs);
   }
 
   /** Computes the remaining output (the signal is taken as zero after its end). */
@@ -163,15 +164,4 @@ export class StreamingResampler {
     this.outputGiven += out.length;
     return out;
   }
-}
-
-function concat(parts: Float32Array[]): Float32Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { collectBlocks } from "../audio/concat.js";
 import { resample } from "../audio/resample.js";
 import { openMp3 } from "../audio/mp3.js";
 import { ffmpegAvailable } from "../audio/ffmpeg.js";
@@ -181,12 +182,7 @@ async function mp3Encoded(x: Float32Array, rate: number, kbps: number): Promise<
     fs.writeFileSync(raw, Buffer.from(x.buffer, x.byteOffset, x.byteLength));
     const r = spawnSync("ffmpeg", ["-v", "error", "-y", "-f", "f32le", "-ar", String(rate), "-ac", "1", "-i", raw, "-c:a", "libmp3lame", "-b:a", `${kbps}k`, mp3]);
     if (r.status !== 0) throw new Error(`mp3 round trip: ffmpeg failed: ${r.stderr.toString().trim()}`);
-    const parts: Float32Array[] = [];
-    for await (const b of openMp3(mp3).blocks()) parts.push(b);
-    const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) { out.set(p, at); at += p.length; }
-    return out;
+    return await collectBlocks(openMp3(mp3).blocks());
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

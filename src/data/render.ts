@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { scoreToMidi } from "./midi.js";
 import type { Soundfont } from "./soundfonts.js";
+import { collectBlocks } from "../audio/concat.js";
 import { openWav } from "../audio/wav.js";
 import type { Score } from "../music/score.js";
 
@@ -60,12 +61,7 @@ export async function renderScore(score: Score, soundfont: Soundfont, o: RenderO
     fs.writeFileSync(midiPath, scoreToMidi(score));
     renderMidiFile(midiPath, soundfont, wavPath, o);
     const src = openWav(wavPath);
-    const parts: Float32Array[] = [];
-    for await (const b of src.blocks()) parts.push(b);
-    const samples = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) { samples.set(p, at); at += p.length; }
-    return { samples, channels: src.channels, sampleRate: src.sampleRate };
+    return { samples: await collectBlocks(src.blocks()), channels: src.channels, sampleRate: src.sampleRate };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
