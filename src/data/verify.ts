@@ -174,3 +174,23 @@ export function scaleFit(chroma: number[], tonic: string, mode: string): { truth
   }
   return { truth, bestOther };
 }
+
+/**
+ * How much the music changes at time t: distance between the mean features (chroma and log energy) of the two
+ * seconds before and the two seconds after. Section boundaries should score higher than the middles of sections.
+ */
+export function novelty(s: Spectra, t: number, span = 2): number {
+  const before = meanChroma(s, t - span, t), after = meanChroma(s, t, t + span);
+  const energy = Math.log((meanRms(s, t, t + span) + 1e-9) / (meanRms(s, t - span, t) + 1e-9));
+  let d = 0;
+  for (let p = 0; p < 12; p++) d += (before[p]! - after[p]!) ** 2;
+  return Math.sqrt(d) + Math.abs(energy) * 0.1;
+}
+
+/** Mean novelty at the inner section boundaries, and at the middles of the sections (the control). */
+export function sectionNovelty(a: SongAnnotation, s: Spectra): { boundaries: number; middles: number; count: number } {
+  const inner = a.temporal.sections.slice(1).filter((x) => x.start > 2.5 && x.start < a.global.duration - 2.5);
+  const mids = a.temporal.sections.filter((x) => x.end - x.start > 6).map((x) => (x.start + x.end) / 2);
+  const mean = (ts: number[]) => (ts.length ? ts.reduce((sum, t) => sum + novelty(s, t), 0) / ts.length : 0);
+  return { boundaries: mean(inner.map((x) => x.start)), middles: mean(mids), count: inner.length };
+}

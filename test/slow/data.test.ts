@@ -12,7 +12,7 @@ import { type BuildConfig, type SongSpec, songPaths } from "../../src/data/build
 import { assembleJsonl, runDataset } from "../../src/data/dataset.js";
 import { NO_AUGMENT, DEFAULT_AUGMENT } from "../../src/data/augment.js";
 import type { SongAnnotation } from "../../src/data/schema.js";
-import { analyse, chordAccuracy, meanChroma, meanRms, onsetHitRate, scaleFit } from "../../src/data/verify.js";
+import { analyse, chordAccuracy, meanChroma, meanRms, onsetHitRate, scaleFit, sectionNovelty } from "../../src/data/verify.js";
 import { parseTime } from "../../src/data/timefmt.js";
 
 const haveFluidsynth = spawnSync("fluidsynth", ["--version"]).status === 0 && fs.existsSync("/usr/share/sounds/sf2/FluidR3_GM.sf2");
@@ -62,8 +62,9 @@ test("dataset files: audio, annotations and jsonl lines in the documented format
   for (const m of report.matchAll(/\b(\d+:\d{2}\.\d)\b/g)) assert.notEqual(parseTime(m[1]!), undefined);
 });
 
-test("ground truth agrees with the audio: beats, chords, key, instrument entries", { skip, timeout: 600_000 }, async () => {
+test("ground truth agrees with the audio: beats, chords, key, instrument entries, section boundaries", { skip, timeout: 600_000 }, async () => {
   let beatHits = 0, beatShifted = 0, chordAcc = 0, chordSegs = 0, keyWins = 0, entryRatio = 0, entries = 0;
+  let noveltyAtBoundaries = 0, noveltyInMiddles = 0, boundaries = 0;
   for (const a of annotations) {
     const audio = await loadAudio(path.join(clean, "songs", a.audio));
     const s = analyse(audio.samples);
@@ -76,6 +77,10 @@ test("ground truth agrees with the audio: beats, chords, key, instrument entries
     chordSegs += c.segments;
     const fit = scaleFit(meanChroma(s, 0, a.global.duration), a.global.key.tonic, a.global.key.mode);
     if (fit.truth >= fit.bestOther) keyWins++;
+    const nov = sectionNovelty(a, s);
+    noveltyAtBoundaries += nov.boundaries * nov.count;
+    noveltyInMiddles += nov.middles * nov.count;
+    boundaries += nov.count;
     for (const inst of a.temporal.instruments) {
       const first = inst.intervals[0];
       if (!first || first.start < 2 || first.end - first.start < 2) continue;
@@ -84,12 +89,13 @@ test("ground truth agrees with the audio: beats, chords, key, instrument entries
     }
   }
   const n = annotations.length;
-  console.log(`beats with an onset within 50 ms: ${(beatHits / n).toFixed(2)} (shifted control ${(beatShifted / n).toFixed(2)}); chords ranked first among 12 roots: ${(chordAcc / chordSegs).toFixed(2)} of ${chordSegs}; key scale fits best: ${keyWins}/${n}; mean log energy rise at ${entries} instrument entries: ${(entryRatio / Math.max(1, entries)).toFixed(2)}`);
+  console.log(`beats with an onset within 50 ms: ${(beatHits / n).toFixed(2)} (shifted control ${(beatShifted / n).toFixed(2)}); chords ranked first among 12 roots: ${(chordAcc / chordSegs).toFixed(2)} of ${chordSegs}; key scale fits best: ${keyWins}/${n}; mean log energy rise at ${entries} instrument entries: ${(entryRatio / Math.max(1, entries)).toFixed(2)}; novelty at ${boundaries} section boundaries ${(noveltyAtBoundaries / boundaries).toFixed(3)} vs section middles ${(noveltyInMiddles / boundaries).toFixed(3)}`);
   assert.ok(beatHits / n > 0.7, "annotated beats sit on onsets");
   assert.ok(beatHits / n > beatShifted / n + 0.15, "and clearly better than beats shifted off the grid");
   assert.ok(chordAcc / chordSegs > 0.6, "annotated chords match the chroma (chance 1/12)");
   assert.ok(keyWins >= n - 1, "the annotated key's scale fits the audio best");
   assert.ok(entries === 0 || entryRatio / entries > 0.1, "energy rises when an instrument enters");
+  assert.ok(noveltyAtBoundaries > 1.2 * noveltyInMiddles, "the music changes more at section boundaries than inside sections");
 });
 
 test("resume after an interruption rebuilds only what is missing, with identical results", { skip, timeout: 600_000 }, async () => {
