@@ -35,8 +35,8 @@ async function build(name: string, out: string, specs: SongSpec[], config: Build
   const counts = assembleJsonl(out, specs.map((s) => s.id), { seed, perSplit });
   for (const f of r.failed.slice(0, 10)) console.error(`failed: ${f.id}: ${f.error}`);
   const perMinute = r.seconds > 0 ? (r.built / r.seconds) * 60 : 0;
-  console.error(`${name}: built ${r.built} songs (${formatDuration(r.audioSeconds)} of audio) in ${formatDuration(r.seconds)}, ${perMinute.toFixed(1)} songs/min; ${r.skipped} already done; ${r.failed.length} failed`);
-  console.log(JSON.stringify({ out, songs: specs.length, built: r.built, skipped: r.skipped, failed: r.failed.length, ...counts, seconds: Math.round(r.seconds), songs_per_minute: Math.round(perMinute * 10) / 10 }));
+  console.error(`${name}: rendered ${r.built} songs (${formatDuration(r.audioSeconds)} of audio) in ${formatDuration(r.seconds)}, ${perMinute.toFixed(1)} songs/min; text remade for ${r.textOnly}; ${r.skipped} already done; ${r.failed.length} failed`);
+  console.log(JSON.stringify({ out, songs: specs.length, built: r.built, text_only: r.textOnly, skipped: r.skipped, failed: r.failed.length, ...counts, seconds: Math.round(r.seconds), songs_per_minute: Math.round(perMinute * 10) / 10 }));
   if (r.failed.length) process.exitCode = 1;
 }
 

@@ -63,14 +63,14 @@ function db(x: number): number {
   return x > 0 ? Math.round(20 * Math.log10(x) * 100) / 100 : -120;
 }
 
-export async function buildSong(spec: SongSpec, config: BuildConfig): Promise<{ annotation: SongAnnotation; text: SongText; seconds: number }> {
+export async function buildSong(spec: SongSpec, config: BuildConfig): Promise<{ annotation: SongAnnotation; text: SongText; seconds: number; rendered: boolean }> {
   const paths = songPaths(config.out, spec.id);
   if (fs.existsSync(paths.audio) && fs.existsSync(paths.annotation)) {
     // Rendered before (an interrupted run, or new text settings): only the text is made again.
     const annotation = JSON.parse(fs.readFileSync(paths.annotation, "utf8")) as SongAnnotation;
     const text = songText(annotation, spec, config, path.relative(config.out, paths.audio));
     writeFileAtomic(paths.text, JSON.stringify(text) + "\n");
-    return { annotation, text, seconds: annotation.global.duration };
+    return { annotation, text, seconds: annotation.global.duration, rendered: false };
   }
   const rng = new Rng(spec.seed);
   const score = makeScore(spec);
@@ -111,7 +111,7 @@ export async function buildSong(spec: SongSpec, config: BuildConfig): Promise<{ 
   const text = songText(annotation, spec, config, audioRel);
   // Written last: its presence marks the song as complete for --resume.
   writeFileAtomic(paths.text, JSON.stringify(text) + "\n");
-  return { annotation, text, seconds: annotation.global.duration };
+  return { annotation, text, seconds: annotation.global.duration, rendered: true };
 }
 
 /** The text a song contributes (captions, SFT conversations, MCQs), drawn from the song's own seed. */

@@ -29,7 +29,10 @@ export interface DatasetManifest {
 }
 
 export interface RunResult {
+  /** Songs rendered in this run. */
   built: number;
+  /** Songs rendered before whose text was made again (new text settings, or a kill between audio and text). */
+  textOnly: number;
   skipped: number;
   failed: { id: string; error: string }[];
   seconds: number;
@@ -43,7 +46,7 @@ export async function runDataset(specs: SongSpec[], config: BuildConfig, o: { wo
   const progress = new Progress(specs.length, o.label, "songs", specs.length - todo.length);
   const started = Date.now();
   const failed: { id: string; error: string }[] = [];
-  let audioSeconds = 0;
+  let audioSeconds = 0, textOnly = 0;
   const workerFile = new URL("./worker.js", import.meta.url);
   const poolSize = Math.max(1, Math.min(o.workers, todo.length));
   let next = 0;
@@ -56,8 +59,9 @@ export async function runDataset(specs: SongSpec[], config: BuildConfig, o: { wo
       }
       worker.postMessage({ spec: todo[next++], config });
     };
-    worker.on("message", (m: { ok: boolean; id: string; seconds?: number; error?: string }) => {
-      if (m.ok) audioSeconds += m.seconds ?? 0;
+    worker.on("message", (m: { ok: boolean; id: string; seconds?: number; rendered?: boolean; error?: string }) => {
+      if (m.ok && m.rendered) audioSeconds += m.seconds ?? 0;
+      if (m.ok && !m.rendered) textOnly++;
       else failed.push({ id: m.id, error: m.error ?? "unknown error" });
       progress.tick(1, m.ok ? "" : `failed ${m.id}`);
       feed();
@@ -66,7 +70,7 @@ export async function runDataset(specs: SongSpec[], config: BuildConfig, o: { wo
     feed();
   })));
   progress.finish();
-  return { built: todo.length - failed.length, skipped: specs.length - todo.length, failed, seconds: (Date.now() - started) / 1000, audioSeconds };
+  return { built: todo.length - failed.length - textOnly, textOnly, skipped: specs.length - todo.length, failed, seconds: (Date.now() - started) / 1000, audioSeconds };
 }
 
 /** The set-level question selection of assembleJsonl: balanced answers, then perSplit per split spread over songs. */

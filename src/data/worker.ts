@@ -8,7 +8,7 @@ const port = parentPort;
 if (!port) throw new Error("worker.ts runs as a worker thread");
 port.on("message", (msg: { spec: SongSpec; config: BuildConfig }) => {
   buildSong(msg.spec, msg.config).then(
-    (r) => port.postMessage({ ok: true, id: msg.spec.id, seconds: r.seconds }),
+    (r) => port.postMessage({ ok: true, id: msg.spec.id, seconds: r.seconds, rendered: r.rendered }),
     (err: Error) => port.postMessage({ ok: false, id: msg.spec.id, error: err.message }),
   );
 });
