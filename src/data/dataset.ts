@@ -60,9 +60,9 @@ export async function runDataset(specs: SongSpec[], config: BuildConfig, o: { wo
       worker.postMessage({ spec: todo[next++], config });
     };
     worker.on("message", (m: { ok: boolean; id: string; seconds?: number; rendered?: boolean; error?: string }) => {
-      if (m.ok && m.rendered) audioSeconds += m.seconds ?? 0;
-      if (m.ok && !m.rendered) textOnly++;
-      else failed.push({ id: m.id, error: m.error ?? "unknown error" });
+      if (!m.ok) failed.push({ id: m.id, error: m.error ?? "unknown error" });
+      else if (m.rendered) audioSeconds += m.seconds ?? 0;
+      else textOnly++;
       progress.tick(1, m.ok ? "" : `failed ${m.id}`);
       feed();
     });
