@@ -8,14 +8,14 @@ import path from "node:path";
 import tonejsMidi from "@tonejs/midi";
 import { Rng } from "../music/rng.js";
 import { beatToSeconds, type Instrument, type Key, type Mood, type Note, type Score, type ScoreChord, type ScoreEvent, type TempoChange,
-  type Track } from "../music/score.js";
+  secondsToBeat, type Track } from "../music/score.js";
 import { type Bar, bassLine, drumGroove, type HarmonySpan, orchestrate } from "./pop909/arrange.js";
 import { notePc, parseChordLabel, romanNumeral } from "./pop909/chords.js";
 import { type ChordRow, parseBeats, parseChordRows, parseKeys, parsePhrases, parseTempo, readSongBytes, readSongFile } from "./pop909/files.js";
 import { barGrid, barLengths, metreMap, placeSections } from "./pop909/structure.js";
-import { secondsToBeat, tempoMapFromMidi } from "./pop909/tempo.js";
+import { tempoMapFromMidi } from "./pop909/tempo.js";
 
-export { secondsToBeat } from "./pop909/tempo.js";
+export { secondsToBeat } from "../music/score.js";
 
 /** Beats of silence (reverb, release) after the last note. */
 const TAIL_BEATS = 2;

@@ -5,16 +5,9 @@ import { noGrad } from "../engine/autograd.js";
 import * as F from "../engine/functional.js";
 import { tidy } from "../engine/scope.js";
 import { tensor } from "../engine/tensor.js";
+import type { Mode } from "../music/score.js";
+import { MODE_INTERVALS, mod12, pcName, pitchClass, type Quality, QUALITY_INTERVALS } from "../music/theory.js";
 import type { SongAnnotation } from "./schema.js";
-
-const PITCH_CLASSES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"];
-const FLATS: Record<string, string> = { Db: "C#", Eb: "D#", Gb: "F#", Ab: "G#", Bb: "A#", Cb: "B", Fb: "E", "E#": "F", "B#": "C" };
-export function pitchClass(name: string): number {
-  const n = FLATS[name] ?? name;
-  const i = PITCH_CLASSES.indexOf(n);
-  if (i < 0) throw new Error(`unknown pitch class "${name}"`);
-  return i;
-}
 
 export interface Spectra {
   /** Frames per second. */
@@ -88,17 +81,11 @@ export function meanChroma(s: Spectra, a: number, b: number): number[] {
   return out.map((v) => v / total);
 }
 
-const QUALITY_INTERVALS: Record<string, number[]> = {
-  maj: [0, 4, 7], min: [0, 3, 7], "7": [0, 4, 7, 10], maj7: [0, 4, 7, 11], min7: [0, 3, 7, 10], dim: [0, 3, 6], aug: [0, 4, 8],
-  sus2: [0, 2, 7], sus4: [0, 5, 7], m7b5: [0, 3, 6, 10], dim7: [0, 3, 6, 9], "6": [0, 4, 7, 9], min6: [0, 3, 7, 9], "9": [0, 4, 7, 10, 2],
-  "5": [0, 7], maj9: [0, 4, 7, 11, 2], min9: [0, 3, 7, 10, 2],
-};
-
 /** Pitch classes of a chord (root + quality); unknown qualities fall back to the triad their name suggests. */
 export function chordPitchClasses(root: string, quality: string): number[] {
   const r = pitchClass(root);
-  const iv = QUALITY_INTERVALS[quality] ?? (quality.startsWith("min") || quality.startsWith("m") ? QUALITY_INTERVALS.min! : QUALITY_INTERVALS.maj!);
-  return iv.map((i) => (r + i) % 12);
+  const iv = QUALITY_INTERVALS[quality as Quality] ?? (quality.startsWith("m") ? QUALITY_INTERVALS.min : QUALITY_INTERVALS.maj);
+  return iv.map((i) => mod12(r + i));
 }
 
 /** Share of chroma energy on the chord's pitch classes. */
@@ -119,7 +106,7 @@ export function chordAccuracy(a: SongAnnotation, s: Spectra): { accuracy: number
     const root = pitchClass(c.root);
     let beaten = false;
     for (let shift = 1; shift < 12; shift++) {
-      const other = chordPitchClasses(PITCH_CLASSES[(root + shift) % 12]!, c.quality);
+      const other = chordPitchClasses(pcName(root + shift, false), c.quality);
       if (chordFit(chroma, other) > truth) { beaten = true; break; }
     }
     if (!beaten) right++;
@@ -154,14 +141,10 @@ export function estimateKey(chroma: number[]): { tonic: number; minor: boolean }
   return { tonic: best.tonic, minor: best.minor };
 }
 
-/** The pitch class set of a key's scale, for modes (a major/minor estimate is compared through its scale). */
+/** The pitch class set of a key's scale (unknown modes count as major). */
 export function scalePitchClasses(tonic: string, mode: string): number[] {
-  const steps: Record<string, number[]> = {
-    major: [0, 2, 4, 5, 7, 9, 11], minor: [0, 2, 3, 5, 7, 8, 10], dorian: [0, 2, 3, 5, 7, 9, 10],
-    mixolydian: [0, 2, 4, 5, 7, 9, 10], lydian: [0, 2, 4, 6, 7, 9, 11], phrygian: [0, 1, 3, 5, 7, 8, 10],
-  };
   const t = pitchClass(tonic);
-  return (steps[mode] ?? steps.major!).map((s) => (t + s) % 12);
+  return (MODE_INTERVALS[mode as Mode] ?? MODE_INTERVALS.major).map((i) => mod12(t + i));
 }
 
 /** Share of the audio's chroma inside the annotated key's scale, and the best share among the other 11 transpositions. */
@@ -169,7 +152,7 @@ export function scaleFit(chroma: number[], tonic: string, mode: string): { truth
   const truth = scalePitchClasses(tonic, mode).reduce((s, p) => s + chroma[p]!, 0);
   let bestOther = 0;
   for (let shift = 1; shift < 12; shift++) {
-    const other = PITCH_CLASSES[(pitchClass(tonic) + shift) % 12]!;
+    const other = pcName(pitchClass(tonic) + shift, false);
     bestOther = Math.max(bestOther, scalePitchClasses(other, mode).reduce((s, p) => s + chroma[p]!, 0));
   }
   return { truth, bestOther };

@@ -141,3 +141,22 @@ export function beatToSeconds(tempos: readonly TempoChange[], beat: number): num
   }
   return seconds;
 }
+
+/**
+ * The beat at which `seconds` falls under a tempo map: the exact inverse of beatToSeconds(). It walks the
+ * segments in the same order and with the same arithmetic, so a round trip is exact to rounding (~1e-12 s).
+ * Times before the first tempo change extrapolate at the first tempo, as beatToSeconds() does.
+ */
+export function secondsToBeat(tempos: readonly TempoChange[], seconds: number): number {
+  if (tempos.length === 0) throw new Error("score has no tempo");
+  let elapsed = 0;
+  for (let i = 0; i < tempos.length; i++) {
+    const t = tempos[i]!;
+    const nextBeat = i + 1 < tempos.length ? tempos[i + 1]!.beat : Infinity;
+    const segment = ((nextBeat - t.beat) * 60) / t.bpm;
+    if (seconds <= elapsed + segment) return t.beat + ((seconds - elapsed) * t.bpm) / 60;
+    elapsed += segment;
+  }
+  // Unreachable: the last segment is infinite.
+  throw new Error(`secondsToBeat: ${seconds} is not a time`);
+}

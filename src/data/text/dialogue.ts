@@ -1,7 +1,7 @@
 // Multi-turn question answering over a whole song: global questions (key, tempo, style, ...) mixed with temporal
 // ones (when does a section start, what plays at a time), and follow-ups that refer back to the section the
 // conversation is on ("and after that?", "which instrument comes in then?"). Answers are short and true to the
-// facts; the first user turn carries the <audio> placeholder.
+// facts; the first user turn carries the <audio> token that stands for the clip.
 import type { Rng } from "../../music/rng.js";
 import type { SongAnnotation } from "../schema.js";
 import { formatTime } from "../timefmt.js";

@@ -4,16 +4,9 @@
 import type { Key, Metre, Mode } from "../../music/score.js";
 import type { TempoClass } from "../schema.js";
 
-const LETTER_PC: Readonly<Record<string, number>> = { C: 0, D: 2, E: 4, F: 5, G: 7, A: 9, B: 11 };
+import { pitchClass } from "../../music/theory.js";
 
-/** Pitch class 0-11 of a note name ("C", "F#", "Bb", "Ebb"); throws on anything else. */
-export function pitchClass(name: string): number {
-  const m = /^([A-Ga-g])([#b]*)$/.exec(name.trim());
-  if (!m) throw new Error(`not a note name: "${name}"`);
-  let pc = LETTER_PC[m[1]!.toUpperCase()]!;
-  for (const c of m[2]!) pc += c === "#" ? 1 : -1;
-  return ((pc % 12) + 12) % 12;
-}
+export { pitchClass };
 
 // Conventional tonic spellings: flat keys for the major-like modes, sharp keys for the minor-like ones where
 // that is what musicians write (C# minor, not Db minor; but Eb minor and Bb minor).
