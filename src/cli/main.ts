@@ -1,9 +1,13 @@
 // The `gamma` command line. Each subcommand lives in its own module; this file wires them and turns every
 // error into one clear line on stderr and a non-zero exit code.
 import { Command } from "commander";
+import { askCommand, chatCommand } from "./ask.js";
 import { audioCommand } from "./audio.js";
+import { benchCommand } from "./bench.js";
 import { dataCommand } from "./data.js";
+import { modelCommand } from "./model.js";
 import { packageVersion } from "./paths.js";
+import { tokenizerCommand } from "./tokenizer.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -27,8 +31,13 @@ export function buildProgram(): Command {
       else printDoctor(report);
     });
 
+  program.addCommand(askCommand());
+  program.addCommand(chatCommand());
   program.addCommand(audioCommand());
   program.addCommand(dataCommand());
+  program.addCommand(modelCommand());
+  program.addCommand(benchCommand());
+  program.addCommand(tokenizerCommand());
 
   return program;
 }

@@ -1,0 +1,67 @@
+// Model benchmark for the default config (random weights: speed does not depend on training): a 3-minute song
+// through log-mel, both experts, the fusion and the projector (times real time), then the LLM: prefill of the
+// song's prompt, greedy decoding with the KV cache (tokens/s), and 8 samples of one prompt in one batch (as a
+// GRPO group). Ends with one JSON line.
+//   npm run bench:model            (GAMMA_BENCH_QUICK=1 for a 1-minute song)
+import { logMelSpectrogram } from "../src/audio/mel.js";
+import { configureThreads, cpuPeak } from "../src/engine/runtime.js";
+import { noGrad } from "../src/engine/autograd.js";
+import { Generator } from "../src/engine/random.js";
+import { tidy } from "../src/engine/scope.js";
+import { cat, randint } from "../src/engine/tensor.js";
+import { DEFAULT_CONFIG } from "../src/model/config.js";
+import { GammaModel } from "../src/model/gamma.js";
+import { generate } from "../src/model/generate.js";
+
+const quick = process.env.GAMMA_BENCH_QUICK === "1";
+const songSeconds = quick ? 60 : 180;
+const threads = configureThreads();
+
+// A song-like signal: a chord progression of harmonic tones over noise bursts on the beat.
+const rate = 16000;
+const audio = new Float32Array(songSeconds * rate);
+for (let i = 0; i < audio.length; i++) {
+  const t = i / rate, bar = Math.floor(t / 2) % 4;
+  const root = [220, 174.6, 261.6, 196][bar]!;
+  audio[i] = 0.2 * Math.sin(2 * Math.PI * root * t) + 0.1 * Math.sin(2 * Math.PI * root * 1.5 * t) + (t % 0.5 < 0.02 ? 0.3 * (Math.random() - 0.5) : 0);
+}
+
+const model = new GammaModel(DEFAULT_CONFIG, { generator: new Generator(0) }).eval();
+const time = <T>(fn: () => T): [T, number] => { const t0 = performance.now(); const r = fn(); return [r, (performance.now() - t0) / 1000]; };
+
+const result = noGrad(() => tidy(() => {
+  const [mel, melSeconds] = time(() => logMelSpectrogram(audio));
+  model.encodeAudio([logMelSpectrogram(audio.subarray(0, 10 * rate))]); // warm-up
+  const [encs, encodeSeconds] = time(() => model.encodeAudio([mel]));
+  const enc = encs[0]!;
+  // The prompt as `gamma ask` builds it: system text, audio tokens with markers, a question (~120 text tokens).
+  const text = randint(0, 4000, [120], { dtype: "int64", generator: new Generator(1) });
+  const prompt = cat([model.llm.embed(text.narrow(0, 0, 100)), enc.embeds, model.llm.embed(text.narrow(0, 100, 20))], 0);
+  const decode = (ids: number[]) => ids.join(" ");
+  generate(model.llm, [prompt.narrow(0, 0, 64)], decode, { maxNewTokens: 4, stopTokens: [] }); // warm-up
+  const newTokens = quick ? 32 : 64;
+  const [, prefillSeconds] = time(() => generate(model.llm, [prompt], decode, { maxNewTokens: 1, stopTokens: [] }));
+  const [one, oneSeconds] = time(() => generate(model.llm, [prompt], decode, { maxNewTokens: newTokens, stopTokens: [] }));
+  const [group, groupSeconds] = time(() => generate(model.llm, [prompt], decode, { maxNewTokens: newTokens, stopTokens: [], samples: 8, temperature: 1, seed: 3 }));
+  const decoded = one[0]!.tokens.length, groupDecoded = group.reduce((s, g) => s + g.tokens.length, 0);
+  return {
+    song_seconds: songSeconds,
+    mel_seconds: melSeconds,
+    encode_seconds: encodeSeconds,
+    encode_x_realtime: songSeconds / encodeSeconds,
+    audio_tokens: enc.embeds.size(0),
+    prompt_tokens: prompt.size(0),
+    prefill_seconds: prefillSeconds,
+    prefill_tokens_per_s: prompt.size(0) / prefillSeconds,
+    decode_tokens_per_s: (decoded - 1) / Math.max(1e-9, oneSeconds - prefillSeconds),
+    group8_decode_tokens_per_s: (groupDecoded - 8) / Math.max(1e-9, groupSeconds - prefillSeconds),
+  };
+}));
+
+const r2 = (x: number) => Math.round(x * 100) / 100;
+console.error(`3-minute song: log-mel ${r2(result.mel_seconds)} s, experts + fusion + projector ${r2(result.encode_seconds)} s (${r2(result.encode_x_realtime)}x real time), ${result.audio_tokens} audio tokens`);
+console.error(`LLM: prefill ${result.prompt_tokens} tokens in ${r2(result.prefill_seconds)} s; decoding ${r2(result.decode_tokens_per_s)} tokens/s (batch 1), ${r2(result.group8_decode_tokens_per_s)} tokens/s (8 samples of one prompt)`);
+console.log(JSON.stringify({
+  bench: "model", config: DEFAULT_CONFIG.name, parameters: model.numParameters(), threads, cpu_peak_gflops: r2(cpuPeak().gflops),
+  ...Object.fromEntries(Object.entries(result).map(([k, v]) => [k, r2(v)])),
+}));

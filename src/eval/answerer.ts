@@ -1,0 +1,20 @@
+// What `gamma bench` asks of a model: answer multiple-choice prompts about audio, a batch at a time. The GaMMA
+// model, the text-only baselines and any other system plug in through this interface.
+export type AudioInput = { kind: "file"; path: string } | { kind: "silent"; seconds: number };
+
+export interface AnswerRequest {
+  id: string;
+  /** The full user prompt: question and lettered options, as the protocol formats them. */
+  prompt: string;
+  /** Options in the order presented. */
+  choices: string[];
+  audio: AudioInput;
+}
+
+export interface Answerer {
+  readonly name: string;
+  /** How many requests answer() takes at once. */
+  readonly batchSize: number;
+  answer(requests: AnswerRequest[]): Promise<string[]>;
+  close?(): void;
+}

@@ -1,0 +1,25 @@
+// How a question and its options are put to a model. "muchomusic" is the MuChoMusic paper's prompt exactly as its
+// code builds it (github.com/mulab-mir/muchomusic, prepare_prompts.py); "gamma" is ours, which asks for the
+// answer inside <answer></answer>, the format GaMMA's RL stage rewards.
+export const PROMPT_STYLES = ["muchomusic", "gamma"] as const;
+export type PromptStyle = (typeof PROMPT_STYLES)[number];
+
+/** The text MuChoMusic's prompt ends with; its parser reads only what comes after it. */
+export const MUCHOMUSIC_ANSWER_PREFIX = "The correct answer is:";
+
+/** "A" for 0, "B" for 1, ... */
+export function optionLetter(index: number): string {
+  return String.fromCharCode(65 + index);
+}
+
+export function formatPrompt(style: PromptStyle, question: string, options: readonly string[]): string {
+  if (style === "muchomusic") {
+    return `Question: ${question}\n Options: ${options.map((o, i) => `(${optionLetter(i)}) ${o} `).join("")}\n ${MUCHOMUSIC_ANSWER_PREFIX} `;
+  }
+  return [
+    `Question: ${question}`,
+    "Options:",
+    ...options.map((o, i) => `(${optionLetter(i)}) ${o}`),
+    "Give the letter and the text of the correct option inside <answer></answer>, like <answer>(X) option text</answer>.",
+  ].join("\n");
+}

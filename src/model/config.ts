@@ -1,0 +1,159 @@
+// The GaMMA model's configuration: what `config.json` in a model directory holds. Every size is a number here,
+// so the same code builds a 5 M-parameter test model, the shipped default, or one with real Whisper/Qwen2 sizes.
+import fs from "node:fs";
+import { FRAMES_PER_SECOND } from "../audio/mel.js";
+
+/** A Whisper-style audio encoder (conv stem, sinusoidal positions, pre-LN transformer) used as one expert. */
+export interface AudioExpertConfig {
+  /** Log-mel bins of its input (80 as Whisper v1/v2, 128 as large-v3). */
+  nMels: number;
+  /** Length of the windows a song is cut into, in seconds (Whisper: 30). */
+  windowSeconds: number;
+  /** Average pooling after Whisper's stride-2 stem: tokens per second = 50 / pool. */
+  pool: number;
+  dModel: number;
+  nLayers: number;
+  nHeads: number;
+  ffnDim: number;
+}
+
+/** The dual-encoder fusion network: extractor/injector cross-attention with a token-level gate. */
+export interface FusionConfig {
+  dModel: number;
+  nBlocks: number;
+  nHeads: number;
+  ffnDim: number;
+}
+
+/** LLaVA-style MLP projector into the LLM's width. */
+export interface ProjectorConfig {
+  /** Consecutive fused tokens concatenated into one LLM token: audio tokens per second = temporal rate / stack. */
+  stack: number;
+  /** Text time markers (`m:ss`) put before every this many seconds of audio tokens; 0 = none. */
+  timeMarkerSeconds: number;
+}
+
+/** A Qwen2/Llama-style decoder (RMSNorm, rotary positions, SwiGLU, grouped-query attention). */
+export interface LlmConfig {
+  vocabSize: number;
+  hiddenSize: number;
+  intermediateSize: number;
+  numLayers: number;
+  numHeads: number;
+  numKvHeads: number;
+  ropeTheta: number;
+  rmsNormEps: number;
+  /** Qwen2 has biases on q/k/v; Llama has none. */
+  attentionBias: boolean;
+  tieWordEmbeddings: boolean;
+  maxPositions: number;
+}
+
+export interface GammaConfig {
+  modelType: "gamma";
+  /** A name for people (the shipped model's name, or the preset's). */
+  name: string;
+  temporalExpert: AudioExpertConfig;
+  globalExpert: AudioExpertConfig;
+  fusion: FusionConfig;
+  projector: ProjectorConfig;
+  llm: LlmConfig;
+}
+
+/** Tokens per second an expert produces: 100 mel frames/s, halved by Whisper's stem, then pooled. */
+export function expertTokensPerSecond(e: AudioExpertConfig): number {
+  return FRAMES_PER_SECOND / 2 / e.pool;
+}
+/** Tokens of one full window of an expert. */
+export function expertTokensPerWindow(e: AudioExpertConfig): number {
+  return Math.round(e.windowSeconds * expertTokensPerSecond(e));
+}
+/** Audio tokens per second that reach the LLM (time markers not counted). */
+export function audioTokensPerSecond(c: GammaConfig): number {
+  return expertTokensPerSecond(c.temporalExpert) / c.projector.stack;
+}
+
+/**
+ * The shipped default ("gamma-small"): a 10-second temporal expert at 25 tokens/s, a 30-second global expert
+ * at 5 tokens/s, two fusion blocks, 5 audio tokens per second into a 6-layer LLM. Sized so that a 3-minute
+ * song encodes in about a second on 2 CPU cores and the model fits in the repository (docs/model.md).
+ */
+export const DEFAULT_CONFIG: GammaConfig = {
+  modelType: "gamma",
+  name: "gamma-small",
+  temporalExpert: { nMels: 80, windowSeconds: 10, pool: 2, dModel: 256, nLayers: 4, nHeads: 4, ffnDim: 1024 },
+  globalExpert: { nMels: 80, windowSeconds: 30, pool: 10, dModel: 256, nLayers: 4, nHeads: 4, ffnDim: 1024 },
+  fusion: { dModel: 256, nBlocks: 2, nHeads: 4, ffnDim: 512 },
+  projector: { stack: 5, timeMarkerSeconds: 10 },
+  llm: {
+    vocabSize: 4096, hiddenSize: 384, intermediateSize: 1024, numLayers: 6, numHeads: 6, numKvHeads: 2,
+    ropeTheta: 10000, rmsNormEps: 1e-6, attentionBias: true, tieWordEmbeddings: true, maxPositions: 16384,
+  },
+};
+
+/** A few-million-parameter model for tests and quick experiments. */
+export const TINY_CONFIG: GammaConfig = {
+  modelType: "gamma",
+  name: "gamma-tiny",
+  temporalExpert: { nMels: 80, windowSeconds: 10, pool: 2, dModel: 64, nLayers: 2, nHeads: 2, ffnDim: 128 },
+  globalExpert: { nMels: 80, windowSeconds: 30, pool: 10, dModel: 64, nLayers: 2, nHeads: 2, ffnDim: 128 },
+  fusion: { dModel: 64, nBlocks: 1, nHeads: 2, ffnDim: 128 },
+  projector: { stack: 5, timeMarkerSeconds: 10 },
+  llm: {
+    vocabSize: 512, hiddenSize: 96, intermediateSize: 192, numLayers: 2, numHeads: 4, numKvHeads: 2,
+    ropeTheta: 10000, rmsNormEps: 1e-6, attentionBias: true, tieWordEmbeddings: true, maxPositions: 4096,
+  },
+};
+
+export const PRESETS: Readonly<Record<string, GammaConfig>> = { "gamma-small": DEFAULT_CONFIG, "gamma-tiny": TINY_CONFIG };
+
+/** Checks a config and says which field is wrong; returns it typed. */
+export function validateConfig(value: unknown, source = "config"): GammaConfig {
+  const fail = (msg: string): never => { throw new Error(`${source}: ${msg}`); };
+  if (typeof value !== "object" || value === null) fail("not a JSON object");
+  const c = value as Partial<GammaConfig>;
+  if (c.modelType !== "gamma") fail(`modelType must be "gamma" (got ${JSON.stringify(c.modelType)})`);
+  const positiveInts = (obj: unknown, where: string, keys: string[]): void => {
+    if (typeof obj !== "object" || obj === null) fail(`${where} is missing`);
+    for (const k of keys) {
+      const v = (obj as Record<string, unknown>)[k];
+      if (typeof v !== "number" || !Number.isInteger(v) || v <= 0) fail(`${where}.${k} must be a positive integer (got ${JSON.stringify(v)})`);
+    }
+  };
+  for (const name of ["temporalExpert", "globalExpert"] as const) {
+    positiveInts(c[name], name, ["nMels", "pool", "dModel", "nLayers", "nHeads", "ffnDim"]);
+    const e = c[name]!;
+    if (!(e.windowSeconds > 0)) fail(`${name}.windowSeconds must be positive`);
+    if (e.dModel % e.nHeads !== 0) fail(`${name}.dModel (${e.dModel}) must be divisible by nHeads (${e.nHeads})`);
+    if (!Number.isInteger(e.windowSeconds * FRAMES_PER_SECOND / 2 / e.pool))
+      fail(`${name}: windowSeconds * 50 / pool must be a whole number of tokens`);
+  }
+  positiveInts(c.fusion, "fusion", ["dModel", "nHeads", "ffnDim"]);
+  if (!Number.isInteger(c.fusion!.nBlocks) || c.fusion!.nBlocks < 0) fail("fusion.nBlocks must be a non-negative integer");
+  if (c.fusion!.dModel % c.fusion!.nHeads !== 0) fail("fusion.dModel must be divisible by fusion.nHeads");
+  positiveInts(c.projector, "projector", ["stack"]);
+  if (!(c.projector!.timeMarkerSeconds >= 0)) fail("projector.timeMarkerSeconds must be >= 0");
+  positiveInts(c.llm, "llm", ["vocabSize", "hiddenSize", "intermediateSize", "numLayers", "numHeads", "numKvHeads", "maxPositions"]);
+  const l = c.llm!;
+  if (l.hiddenSize % l.numHeads !== 0) fail(`llm.hiddenSize (${l.hiddenSize}) must be divisible by numHeads (${l.numHeads})`);
+  if ((l.hiddenSize / l.numHeads) % 2 !== 0) fail("llm head size must be even (rotary positions rotate pairs)");
+  if (l.numHeads % l.numKvHeads !== 0) fail(`llm.numHeads (${l.numHeads}) must be a multiple of numKvHeads (${l.numKvHeads})`);
+  if (!(l.ropeTheta > 0) || !(l.rmsNormEps > 0)) fail("llm.ropeTheta and llm.rmsNormEps must be positive");
+  return c as GammaConfig;
+}
+
+/** A preset by name, or a config.json file by path. */
+export function resolveConfig(nameOrFile: string | undefined): GammaConfig {
+  if (nameOrFile === undefined) return structuredClone(DEFAULT_CONFIG);
+  const preset = PRESETS[nameOrFile];
+  if (preset) return structuredClone(preset);
+  if (!fs.existsSync(nameOrFile))
+    throw new Error(`config "${nameOrFile}" is neither a preset (${Object.keys(PRESETS).join(", ")}) nor a file`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(nameOrFile, "utf8"));
+  } catch (e) {
+    throw new Error(`${nameOrFile}: not valid JSON (${(e as Error).message})`, { cause: e });
+  }
+  return validateConfig(parsed, nameOrFile);
+}

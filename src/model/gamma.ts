@@ -1,0 +1,100 @@
+// GaMMA: two Whisper-style audio experts -> dual-encoder fusion -> projector -> decoder LLM (LLaVA style).
+// encodeAudio() turns whole songs (log-mel) into LLM embeddings that keep absolute time; inputs.ts splices
+// them into a chat's token embeddings; llm.ts and generate.ts do the rest.
+import { isGradEnabled } from "../engine/autograd.js";
+import { Module, type InitOptions } from "../engine/module.js";
+import { cat, type Tensor } from "../engine/tensor.js";
+import { tidy } from "../engine/scope.js";
+import { planWindows } from "../audio/window.js";
+import { AudioExpert } from "./audio-expert.js";
+import { type GammaConfig, validateConfig } from "./config.js";
+import { FusionNetwork } from "./fusion.js";
+import { DecoderLM } from "./llm.js";
+import { Projector } from "./projector.js";
+
+/** One clip as the LLM sees it. */
+export interface AudioEncoding {
+  /** LLM-width embeddings [N, hidden], one per 1 / tokensPerSecond seconds of audio, in time order. */
+  embeds: Tensor;
+  /** The clip's duration in seconds. */
+  seconds: number;
+  /** Seconds of audio per LLM audio token. */
+  tokenSeconds: number;
+  /** Each fusion block's gate [Nt] on the temporal expert's grid: the global expert's share per token. */
+  gates: Tensor[];
+}
+
+/** Without gradients, windows go through an expert this many at a time (bounded memory for long songs). */
+const WINDOW_BATCH = 32;
+
+export class GammaModel extends Module {
+  readonly temporal_expert: AudioExpert;
+  readonly global_expert: AudioExpert;
+  readonly fusion: FusionNetwork;
+  readonly projector: Projector;
+  readonly llm: DecoderLM;
+
+  constructor(readonly config: GammaConfig, o: InitOptions = {}) {
+    super();
+    validateConfig(config);
+    this.temporal_expert = this.registerModule("temporal_expert", new AudioExpert(config.temporalExpert, o));
+    this.global_expert = this.registerModule("global_expert", new AudioExpert(config.globalExpert, o));
+    this.fusion = this.registerModule("fusion", new FusionNetwork(config.fusion, config.temporalExpert.dModel, config.globalExpert.dModel, o));
+    this.projector = this.registerModule("projector", new Projector(config.fusion.dModel, config.llm.hiddenSize, config.projector.stack, o));
+    this.llm = this.registerModule("llm", new DecoderLM(config.llm, o));
+  }
+
+  /** Each expert's token features for each clip: [1, tokens, dModel], tokens covering exactly the clip. */
+  expertTokens(expert: AudioExpert, mels: Tensor[]): Tensor[] {
+    const windowFrames = Math.round(expert.config.windowSeconds * 100);
+    const framesPerToken = 2 * expert.config.pool;
+    const windows: Tensor[] = [], starts: number[] = [], counts: number[] = [], valid: number[] = [];
+    for (const mel of mels) {
+      const frames = mel.size(1);
+      if (frames < framesPerToken) throw new RangeError(`audio too short for the model: ${frames} mel frames (at least ${framesPerToken})`);
+      const plan = planWindows(frames, { seconds: expert.config.windowSeconds });
+      // The last window is padded with the clip's floor value: Whisper's log-mel of silence.
+      const floor = mel.min().item();
+      for (const w of plan) {
+        const slice = mel.narrow(1, w.startFrame, w.frames);
+        windows.push(w.frames < windowFrames ? slice.pad([0, windowFrames - w.frames], "constant", floor) : slice);
+        starts.push(w.start);
+      }
+      counts.push(plan.length);
+      valid.push(Math.ceil(frames / framesPerToken));
+    }
+    const batch = isGradEnabled() ? windows.length : WINDOW_BATCH;
+    const outs: Tensor[] = [];
+    for (let i = 0; i < windows.length; i += batch) {
+      const n = Math.min(batch, windows.length - i);
+      outs.push(expert.forward(cat(windows.slice(i, i + n), 0).view(n, expert.config.nMels, windowFrames), starts.slice(i, i + n)));
+    }
+    const all = outs.length === 1 ? outs[0]! : cat(outs, 0); // [W, T, d]
+    const result: Tensor[] = [];
+    let offset = 0;
+    counts.forEach((count, c) => {
+      const tokens = all.narrow(0, offset, count).reshape(1, count * expert.tokensPerWindow, expert.config.dModel);
+      result.push(tokens.narrow(1, 0, valid[c]!));
+      offset += count;
+    });
+    return result;
+  }
+
+  /** Log-mel clips [nMels, frames] (100 frames per second, whole songs allowed) -> LLM audio embeddings. */
+  encodeAudio(mels: Tensor[]): AudioEncoding[] {
+    return tidy(() => {
+      const temporal = this.expertTokens(this.temporal_expert, mels);
+      const global = this.expertTokens(this.global_expert, mels);
+      return mels.map((mel, i) => {
+        const fused = this.fusion.forward(temporal[i]!, global[i]!);
+        const embeds = this.projector.forward(fused.tokens, this.temporal_expert.tokenSeconds).squeeze(0);
+        return {
+          embeds,
+          seconds: mel.size(1) / 100,
+          tokenSeconds: this.temporal_expert.tokenSeconds * this.config.projector.stack,
+          gates: fused.gates.map((g) => g.squeeze(0)),
+        };
+      });
+    });
+  }
+}

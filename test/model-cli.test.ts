@@ -1,0 +1,78 @@
+// `gamma model init|inspect`, `gamma ask` and `gamma chat` as a user runs them: real processes on a real
+// WAV file with a tiny randomly initialised model (the answers are noise; the plumbing, timings, token counts
+// and errors are what is checked here).
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { test } from "node:test";
+import { writeWav } from "../src/audio/wav-write.js";
+import { repoRoot } from "../src/cli/paths.js";
+import { tinyTokenizerFile } from "./model-helpers.js";
+
+const gamma = path.join(repoRoot(), "bin/gamma.js");
+function run(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [gamma, ...args], { encoding: "utf8", timeout: 120_000, input });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-model-cli-"));
+const modelDir = path.join(work, "tiny");
+const wav = path.join(work, "tone.wav");
+// 12.5 s: an A3 with a beat of clicks, at 22.05 kHz (resampled by the loader).
+const rate = 22050;
+const samples = new Float32Array(Math.round(12.5 * rate)).map((_, i) => 0.3 * Math.sin((2 * Math.PI * 220 * i) / rate) + (i % (rate / 2) < 200 ? 0.5 : 0));
+writeWav(wav, samples, rate);
+
+test("gamma model init writes a model directory; inspect reports parameters per part", () => {
+  const init = run(["model", "init", "--config", "gamma-tiny", "--tokenizer", tinyTokenizerFile(), "--seed", "2", "--out", modelDir]);
+  assert.equal(init.code, 0, init.stderr);
+  for (const f of ["config.json", "model.safetensors", "tokenizer.json"]) assert.ok(fs.existsSync(path.join(modelDir, f)), f);
+  const inspect = run(["model", "inspect", modelDir]);
+  assert.equal(inspect.code, 0, inspect.stderr);
+  const report = JSON.parse(inspect.stdout) as { parameters: Record<string, number & Record<string, number>>; audio_tokens_per_second: number; config: { name: string } };
+  const p = report.parameters;
+  assert.equal(p.temporal_expert! + p.global_expert! + p.fusion!.total! + p.projector! + p.llm!, p.total);
+  assert.equal(p.fusion!.extractor! + p.fusion!.injector! + p.fusion!.gate! + p.fusion!.other!, p.fusion!.total);
+  assert.ok(p.fusion!.gate! > 0 && p.fusion!.extractor! > 0 && p.fusion!.injector! > 0);
+  assert.equal(report.audio_tokens_per_second, 5);
+  assert.equal(report.config.name, "gamma-tiny");
+});
+
+test("gamma ask --json answers with timings and the audio-token count", () => {
+  const r = run(["ask", "--json", "--model", modelDir, "--max-tokens", "8", wav, "What key is this in?"]);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim().split("\n").pop()!) as { answer: string; audio: { seconds: number; audio_tokens: number }; timings: Record<string, number> };
+  assert.equal(typeof out.answer, "string");
+  assert.equal(out.audio.seconds, 12.5);
+  assert.equal(out.audio.audio_tokens, Math.ceil(Math.ceil(1250 / 4) / 5));
+  for (const k of ["load_s", "decode_s", "encode_s", "generate_s", "total_s"]) assert.ok(out.timings[k]! >= 0, k);
+  // The same question again gives the same answer (greedy), also without --json.
+  const plain = run(["ask", "--model", modelDir, "--max-tokens", "8", wav, "What key is this in?"]);
+  assert.equal(plain.stdout.trim(), out.answer.trim());
+});
+
+test("gamma chat answers each piped line in turn", () => {
+  const r = run(["chat", "--model", modelDir, "--max-tokens", "4", wav], "What genre is this?\nAnd the tempo?\n/quit\nignored\n");
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /heard tone\.wav \(12\.5 s\)/);
+  assert.equal(r.stdout.split("\n").length, 3); // two answers, then the final newline
+});
+
+test("bad input to ask: a missing model, a missing or undecodable audio file are named", () => {
+  const noModel = run(["ask", "--model", path.join(work, "nope"), wav, "q"]);
+  assert.equal(noModel.code, 1);
+  assert.match(noModel.stderr, /nope: no such model directory/);
+  const noAudio = run(["ask", "--model", modelDir, path.join(work, "missing.wav"), "q"]);
+  assert.equal(noAudio.code, 1);
+  assert.match(noAudio.stderr, /missing\.wav: no such file/);
+  const junk = path.join(work, "junk.mp3");
+  fs.writeFileSync(junk, "this is not audio at all, just text pretending to be an mp3 file");
+  const bad = run(["ask", "--model", modelDir, junk, "q"]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /junk\.mp3/);
+  assert.doesNotMatch(bad.stderr, /at .*\.js:\d+/); // a message, not a stack trace
+  const badTemp = run(["ask", "--model", modelDir, "--temperature", "hot", wav, "q"]);
+  assert.match(badTemp.stderr, /--temperature must be a number/);
+});

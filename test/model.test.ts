@@ -1,0 +1,170 @@
+// The GaMMA model: shapes and time bookkeeping of the experts, fusion and projector; causality; KV-cache
+// generation against full recompute; batching; sampling determinism; gradients reaching every module;
+// exact save/load round trips.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { test } from "node:test";
+import { noGrad } from "../src/engine/autograd.js";
+import * as F from "../src/engine/functional.js";
+import { Generator } from "../src/engine/random.js";
+import { cat, randn, tensor } from "../src/engine/tensor.js";
+import { audioTokensPerSecond, DEFAULT_CONFIG, resolveConfig, TINY_CONFIG, validateConfig } from "../src/model/config.js";
+import { generate } from "../src/model/generate.js";
+import { assembleInputs, IGNORE_INDEX } from "../src/model/inputs.js";
+import { loadModel, saveModel } from "../src/model/io.js";
+import { encodeChat } from "../src/model/tokenizer/chat.js";
+import { loadTokenizer } from "../src/model/tokenizer/io.js";
+import { assertClose } from "./helpers.js";
+import { randomMel, tinyModel, tinyTokenizerFile } from "./model-helpers.js";
+
+test("configs: presets validate, the default keeps at least 4 audio tokens per second, bad fields are named", () => {
+  validateConfig(DEFAULT_CONFIG);
+  validateConfig(TINY_CONFIG);
+  assert.ok(audioTokensPerSecond(DEFAULT_CONFIG) >= 4);
+  assert.equal(resolveConfig("gamma-tiny").name, "gamma-tiny");
+  const bad = structuredClone(TINY_CONFIG);
+  bad.llm.numKvHeads = 3;
+  assert.throws(() => validateConfig(bad, "x.json"), /x\.json: llm\.numHeads \(4\) must be a multiple of numKvHeads \(3\)/);
+  assert.throws(() => resolveConfig("no-such-preset"), /neither a preset/);
+});
+
+test("experts and fusion: token counts follow the clip's length, gates are per token in (0, 1)", () => noGrad(() => {
+  const model = tinyModel();
+  const [enc] = model.encodeAudio([randomMel(25)]);
+  // 25 s: temporal expert 2500 frames / 4 = 625 tokens; projector stacks 5 -> 125 LLM tokens of 0.2 s.
+  assert.deepEqual(enc!.embeds.shape, [125, TINY_CONFIG.llm.hiddenSize]);
+  assert.equal(enc!.tokenSeconds, 0.2);
+  assert.equal(enc!.seconds, 25);
+  assert.equal(enc!.gates.length, TINY_CONFIG.fusion.nBlocks);
+  assert.deepEqual(enc!.gates[0]!.shape, [625]);
+  const g = enc!.gates[0]!.toList();
+  assert.ok(g.every((v) => v > 0 && v < 1));
+  // A song shorter than one window and a batch of clips of different lengths.
+  const encs = model.encodeAudio([randomMel(3.3), randomMel(41)]);
+  assert.deepEqual(encs.map((e) => e.embeds.size(0)), [Math.ceil(Math.ceil(330 / 4) / 5), Math.ceil(1025 / 5)]);
+}));
+
+test("audio of one clip does not depend on which other clips share the batch", () => noGrad(() => {
+  const model = tinyModel();
+  const alone = model.encodeAudio([randomMel(12, 3)])[0]!.embeds;
+  const batched = model.encodeAudio([randomMel(31, 4), randomMel(12, 3)])[1]!.embeds;
+  assertClose(batched.toList(), alone.toList(), 1e-5);
+}));
+
+test("absolute time: the same sound later in the song gets a different embedding", () => noGrad(() => {
+  const model = tinyModel();
+  const sound = randomMel(10, 5);
+  // Two 20 s songs: the sound first then silence-like noise, and the reverse.
+  const other = randomMel(10, 6);
+  const a = model.encodeAudio([cat([sound, other], 1)])[0]!.embeds.narrow(0, 0, 50);
+  const b = model.encodeAudio([cat([other, sound], 1)])[0]!.embeds.narrow(0, 50, 50);
+  const diff = a.sub(b).abs().max().item();
+  assert.ok(diff > 1e-3, `time embedding should tell 0:00 from 0:10 (max diff ${diff})`);
+}));
+
+test("causality: changing a later input never changes earlier logits", () => noGrad(() => {
+  const model = tinyModel();
+  const d = TINY_CONFIG.llm.hiddenSize;
+  const x = randn([1, 20, d], { generator: new Generator(2) });
+  const before = model.llm.logits(model.llm.forward({ embeds: x }));
+  const changed = x.clone();
+  changed.narrow(1, 12, 1).copy_(randn([1, 1, d], { generator: new Generator(3) }));
+  const after = model.llm.logits(model.llm.forward({ embeds: changed }));
+  assertClose(after.narrow(1, 0, 12).toList(), before.narrow(1, 0, 12).toList(), 1e-6);
+  assert.ok(after.narrow(1, 12, 8).sub(before.narrow(1, 12, 8)).abs().max().item() > 1e-4);
+}));
+
+test("KV-cache generation equals recomputing the whole sequence", () => noGrad(() => {
+  const model = tinyModel();
+  const prompt = randn([9, TINY_CONFIG.llm.hiddenSize], { generator: new Generator(4) });
+  const [sample] = generate(model.llm, [prompt], (ids) => ids.join(","), { maxNewTokens: 12, stopTokens: [] });
+  assert.equal(sample!.tokens.length, 12);
+  // Full recompute: the argmax after each prefix is the next generated token.
+  const ids = tensor(sample!.tokens, { dtype: "int64" });
+  const full = cat([prompt, model.llm.embed(ids)], 0).unsqueeze(0);
+  const logits = model.llm.logits(model.llm.forward({ embeds: full })).squeeze(0);
+  const greedy = logits.narrow(0, 8, 12).argmax(-1).toList();
+  assert.deepEqual(greedy, sample!.tokens);
+}));
+
+test("left-padded batches generate what each prompt generates alone; samples are seeded", () => noGrad(() => {
+  const model = tinyModel();
+  const d = TINY_CONFIG.llm.hiddenSize;
+  const p1 = randn([5, d], { generator: new Generator(5) });
+  const p2 = randn([13, d], { generator: new Generator(6) });
+  const decode = (ids: number[]) => ids.join(",");
+  const alone = [p1, p2].map((p) => generate(model.llm, [p], decode, { maxNewTokens: 8, stopTokens: [] })[0]!.tokens);
+  const together = generate(model.llm, [p1, p2], decode, { maxNewTokens: 8, stopTokens: [] }).map((s) => s.tokens);
+  assert.deepEqual(together, alone);
+
+  const opts = { maxNewTokens: 10, stopTokens: [], temperature: 1, topK: 50, topP: 0.9, samples: 3 };
+  const a = generate(model.llm, [p1, p2], decode, { ...opts, seed: 11 });
+  const b = generate(model.llm, [p1, p2], decode, { ...opts, seed: 11 });
+  const c = generate(model.llm, [p1, p2], decode, { ...opts, seed: 12 });
+  assert.deepEqual(a.map((s) => s.prompt), [0, 0, 0, 1, 1, 1]);
+  assert.deepEqual(a.map((s) => s.tokens), b.map((s) => s.tokens));
+  assert.notDeepEqual(a.map((s) => s.tokens), c.map((s) => s.tokens));
+  assert.ok(new Set(a.slice(0, 3).map((s) => s.text)).size > 1, "samples of one prompt should differ at temperature 1");
+}));
+
+test("stop tokens and stop strings end a sample; streamed text equals the final text", () => noGrad(() => {
+  const model = tinyModel();
+  const prompt = randn([6, TINY_CONFIG.llm.hiddenSize], { generator: new Generator(8) });
+  const decode = (ids: number[]) => ids.map((i) => String.fromCharCode(97 + (i % 26))).join("");
+  const [free] = generate(model.llm, [prompt], decode, { maxNewTokens: 16, stopTokens: [] });
+  assert.equal(free!.finish, "length");
+  const stop = free!.text.slice(6, 8);
+  const streamed: string[] = [];
+  const [cut] = generate(model.llm, [prompt], decode, { maxNewTokens: 16, stopTokens: [], stopStrings: [stop], onText: (_, t) => streamed.push(t) });
+  assert.equal(cut!.finish, "stop-string");
+  assert.equal(cut!.text, free!.text.slice(0, free!.text.indexOf(stop)));
+  assert.equal(streamed.join(""), cut!.text);
+  const [ended] = generate(model.llm, [prompt], decode, { maxNewTokens: 16, stopTokens: [free!.tokens[4]!] });
+  assert.equal(ended!.finish, "stop-token");
+  assert.deepEqual(ended!.tokens, free!.tokens.slice(0, free!.tokens.indexOf(free!.tokens[4]!)));
+}));
+
+test("a chat with audio trains: gradients reach every trainable module", () => {
+  const model = tinyModel();
+  const tokenizer = loadTokenizer(tinyTokenizerFile());
+  const chat = encodeChat(tokenizer, [
+    { role: "user", content: [{ type: "audio", clip: "a" }, { type: "text", text: "What is the key?" }] },
+    { role: "assistant", content: "A minor, at 0:42.5 the chorus starts." },
+  ]);
+  const [enc] = model.encodeAudio([randomMel(14)]);
+  const inputs = assembleInputs(model, (t) => tokenizer.encode(t), chat, [enc!]);
+  // 14 s -> 70 audio tokens with two time markers ("0:00.0", "0:10.0") before them.
+  assert.equal(inputs.audioTokens, 70);
+  assert.equal(inputs.targets.length, inputs.embeds.size(0));
+  const answerTargets = inputs.targets.filter((t) => t !== IGNORE_INDEX).length;
+  assert.equal(answerTargets, chat.targetMask.filter(Boolean).length);
+  const logits = model.llm.logits(model.llm.forward({ embeds: inputs.embeds.unsqueeze(0) })).squeeze(0);
+  const loss = F.crossEntropy(logits, tensor(inputs.targets, { dtype: "int64" }));
+  loss.backward();
+  const silent = [...model.namedParameters()].filter(([, p]) => !p.grad || p.grad.abs().sum().item() === 0).map(([n]) => n);
+  assert.deepEqual(silent, [], `parameters without gradient: ${silent.join(", ")}`);
+});
+
+test("save/load round trip is exact (float32) and close (bfloat16); broken directories are named", () => noGrad(() => {
+  const model = tinyModel(3);
+  const tokenizerFile = tinyTokenizerFile();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-model-"));
+  saveModel(dir, model, tokenizerFile);
+  const loaded = loadModel(dir);
+  for (const [name, t] of model.stateDict()) assert.deepEqual(loaded.model.stateDict().get(name)!.toList(), t.toList(), name);
+  const mel = randomMel(11);
+  assert.deepEqual(loaded.model.encodeAudio([mel])[0]!.embeds.toList(), model.encodeAudio([mel])[0]!.embeds.toList());
+
+  const half = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-model-bf16-"));
+  saveModel(half, model, tokenizerFile, { dtype: "bfloat16" });
+  assert.ok(fs.statSync(path.join(half, "model.safetensors")).size < fs.statSync(path.join(dir, "model.safetensors")).size * 0.55);
+  const w = loadModel(half).model.llm.model.embed_tokens.weight;
+  assertClose(w.toList(), model.llm.model.embed_tokens.weight.toList(), { atol: 1e-3, rtol: 1e-2 });
+
+  fs.rmSync(path.join(half, "tokenizer.json"));
+  assert.throws(() => loadModel(half), /not a model directory \(missing tokenizer\.json\)/);
+  fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify({ ...model.config, llm: { ...model.config.llm, numLayers: 3 } }));
+  assert.throws(() => loadModel(dir), /model\.safetensors: loadStateDict: missing llm\.model\.layers\.2/);
+}));
