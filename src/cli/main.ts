@@ -8,6 +8,7 @@ import { dataCommand } from "./data.js";
 import { modelCommand } from "./model.js";
 import { packageVersion } from "./paths.js";
 import { tokenizerCommand } from "./tokenizer.js";
+import { trainCommand } from "./train.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   program.addCommand(modelCommand());
   program.addCommand(benchCommand());
   program.addCommand(tokenizerCommand());
+  program.addCommand(trainCommand());
 
   return program;
 }
@@ -45,7 +47,8 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
-    return 0;
+    // A command that finished but did not fully succeed (failed songs, a stopped run) sets process.exitCode.
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (err) {
     const e = err as Error & { code?: string; exitCode?: number };
     if (e.code?.startsWith("commander.")) return e.exitCode ?? 1;
