@@ -5,9 +5,16 @@ import path from "node:path";
 import { Command } from "commander";
 import { configureThreads } from "../engine/runtime.js";
 import { loadTrainConfig } from "../train/config.js";
-import { runLoop } from "../train/loop.js";
+import { type LoopResult, runLoop } from "../train/loop.js";
+import { readChatSamples } from "../train/chat-samples.js";
+import { ChatStage } from "../train/stages/chat.js";
+import { loadModel } from "../model/io.js";
+import type { GammaModel } from "../model/gamma.js";
+import { loadSafetensors } from "../engine/safetensors.js";
 import { readSongs } from "../train/songs.js";
 import { ExpertsStage } from "../train/stages/experts.js";
+import { PretrainStage, preparePretrainData } from "../train/stages/pretrain.js";
+import { repoRoot } from "./paths.js";
 import { intOption } from "./options.js";
 
 export function trainCommand(): Command {
@@ -36,9 +43,96 @@ Example:
       fs.copyFileSync(opts.config, path.join(config.run, "train-config.json"));
       const stage = new ExpertsStage({ config: config.model, train: songs, heldOut, batchSize: config.batchSize, seed: config.loop.seed, augment: config.augment, evalSongs: config.evalSongs });
       const result = await runLoop(stage, config.loop, config.run, "experts", { stopAfter: opts.stopAfter });
-      console.log(JSON.stringify({ stage: "experts", run: result.runDir, step: result.step, resumed_from: result.resumedFrom ?? null, stopped: result.stopped, artefacts: result.artefacts, eval: result.lastEval ?? null }));
-      if (result.stopped) process.exitCode = 130;
+      reportRun("experts", result);
     });
 
+  train
+    .command("pretrain")
+    .description("LLM pretraining: train the tokenizer, then the decoder as a causal LM on the datasets' captions, conversations and questions")
+    .requiredOption("--config <file>", "a pretraining config (JSON; see configs/pretrain.json)")
+    .option("--run <dir>", "the run directory (default: the config's \"run\")")
+    .option("--stop-after <step>", "write a checkpoint and stop once this step is reached (resume later by running again)", intOption("--stop-after", 1))
+    .addHelpText("after", `
+The run directory holds tokenizer.json (trained on the training text, or the config's file), data/ (every
+document tokenized once: tokens.bin and index.json), checkpoints/ (atomic; the run resumes from the latest
+one when started again), metrics.jsonl (train loss and accuracy; held-out loss, perplexity and next-token
+accuracy per kind of document), plots/*.svg and, when the run completes, llm.safetensors (the decoder) and
+model/ (a GaMMA model directory with the pretrained decoder, for stage 1). Ctrl-C writes a checkpoint and stops.
+
+Example:
+  $ gamma train pretrain --config configs/pretrain.json`)
+    .action(async (opts: { config: string; run?: string; stopAfter?: number }) => {
+      configureThreads();
+      const config = loadTrainConfig(opts.config, "pretrain", { run: opts.run });
+      fs.mkdirSync(config.run, { recursive: true });
+      fs.copyFileSync(opts.config, path.join(config.run, "train-config.json"));
+      const data = preparePretrainData({
+        runDir: config.run, datasets: config.datasets, tokenizer: config.tokenizer, seed: config.loop.seed, model: config.model,
+        extraText: config.extraText ? { nodeModules: path.join(repoRoot(), "node_modules") } : undefined,
+      });
+      const stage = new PretrainStage({ config: config.model, data, seqLen: config.seqLen, batchSize: config.batchSize, seed: config.loop.seed, evalDocs: config.evalDocs });
+      const result = await runLoop(stage, config.loop, config.run, "pretrain", { stopAfter: opts.stopAfter });
+      reportRun("pretrain", result);
+    });
+
+  for (const stage of ["align", "sft"] as const) train.addCommand(chatStageCommand(stage));
+
   return train;
+}
+
+/** The last line of stdout: one JSON object; a stopped run exits with 130 (as after Ctrl-C). */
+function reportRun(stage: string, result: LoopResult): void {
+  console.log(JSON.stringify({ stage, run: result.runDir, step: result.step, resumed_from: result.resumedFrom ?? null, stopped: result.stopped, artefacts: result.artefacts, eval: result.lastEval ?? null }));
+  if (result.stopped) process.exitCode = 130;
+}
+
+function chatStageCommand(stage: "align" | "sft"): Command {
+  const what = stage === "align"
+    ? "stage 1, alignment: captions, LLM frozen; the fusion and the projector learn to speak the LLM's language"
+    : "stage 2, SFT: music reports, multi-turn dialogues and multiple-choice questions over whole songs";
+  return new Command(stage)
+    .description(what)
+    .requiredOption("--config <file>", `a ${stage} config (JSON; see configs/${stage}.json)`)
+    .option("--run <dir>", "the run directory (default: the config's \"run\")")
+    .option("--stop-after <step>", "write a checkpoint and stop once this step is reached (resume later by running again)", intOption("--stop-after", 1))
+    .addHelpText("after", `
+The run starts from the model directory "init" (the previous stage's <run>/model), with stage 0's experts
+("experts") loaded into it when given. The experts stay frozen: their features are computed once per song and
+rendering ("variants", augmented on the fly) and cached in "featureDir". "trainable" names the parts that
+learn (fusion, projector, llm). The run directory holds checkpoints/ (exact resume), metrics.jsonl (loss per
+kind of sample; held-out loss and multiple-choice accuracy of greedy answers, per split), plots/*.svg and,
+when the run completes, model/ (a GaMMA model directory for the next stage, or for gamma ask).
+
+Example:
+  $ gamma train ${stage} --config configs/${stage}.json`)
+    .action(async (opts: { config: string; run?: string; stopAfter?: number }) => {
+      configureThreads();
+      const config = loadTrainConfig(opts.config, stage, { run: opts.run });
+      const { model, tokenizer } = loadModel(config.init);
+      if (config.experts) loadExperts(model, config.experts);
+      const { train: samples, heldOut } = readChatSamples(config.datasets, config.kinds);
+      if (samples.length === 0) throw new Error(`${opts.config}: no ${config.kinds.join("/")} samples in ${config.datasets.join(", ")}`);
+      console.error(`${stage}: ${samples.length} training conversations (${config.kinds.join(", ")}), ${heldOut.length} held out; training ${config.trainable.join(", ")}; run ${config.run}`);
+      fs.mkdirSync(config.run, { recursive: true });
+      fs.copyFileSync(opts.config, path.join(config.run, "train-config.json"));
+      model.train();
+      const task = new ChatStage({
+        model, tokenizer, initDir: config.init, train: samples, heldOut, trainable: config.trainable, seed: config.loop.seed,
+        featureDir: config.featureDir, variants: config.variants, augment: config.augment, evalSamples: config.evalSamples, evalMcqs: config.evalMcqs,
+      });
+      reportRun(stage, await runLoop(task, config.loop, config.run, stage, { stopAfter: opts.stopAfter }));
+    });
+}
+
+/** Stage 0's experts.safetensors into a model's experts (every expert tensor must be there, with its shape). */
+function loadExperts(model: GammaModel, file: string): void {
+  const { tensors } = loadSafetensors(file);
+  try {
+    const own = [...model.stateDict().keys()].filter((k) => k.startsWith("temporal_expert.") || k.startsWith("global_expert."));
+    const missing = own.filter((k) => !tensors.has(k));
+    if (missing.length) throw new Error(`${file}: not the experts of this model (missing ${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ", ..." : ""})`);
+    model.loadStateDict(tensors, { strict: false });
+  } finally {
+    for (const t of tensors.values()) t.dispose();
+  }
 }

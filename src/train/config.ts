@@ -6,9 +6,13 @@ import os from "node:os";
 import path from "node:path";
 import { type AugmentConfig, NO_AUGMENT } from "../data/augment.js";
 import { type GammaConfig, resolveConfig } from "../model/config.js";
+import { GAMMA_SPECIAL_TOKENS } from "../model/tokenizer/special-tokens.js";
+import { minimumVocabSize } from "../model/tokenizer/train.js";
+import { SAMPLE_KINDS, type SampleKind } from "./chat-samples.js";
 import type { LoopConfig } from "./loop.js";
+import { MODEL_PARTS, type ModelPart } from "./stages/chat.js";
 
-export const STAGES = ["experts"] as const;
+export const STAGES = ["experts", "pretrain", "align", "sft"] as const;
 export type Stage = (typeof STAGES)[number];
 
 export interface ExpertsRunConfig {
@@ -23,6 +27,48 @@ export interface ExpertsRunConfig {
   loop: LoopConfig;
 }
 
+export interface PretrainRunConfig {
+  stage: "pretrain";
+  source: string;
+  model: GammaConfig;
+  datasets: string[];
+  run: string;
+  /** Train a byte-level BPE tokenizer of vocabSize ids on the training text, or use a tokenizer.json. */
+  tokenizer: { train: true; vocabSize: number } | { file: string };
+  /** Tokens per packed training sequence. */
+  seqLen: number;
+  /** Sequences per micro-batch. */
+  batchSize: number;
+  /** Held-out documents in each evaluation. */
+  evalDocs: number;
+  /** Add the README prose of the permissively licensed npm packages installed (src/train/extra-text.ts). */
+  extraText: boolean;
+  loop: LoopConfig;
+}
+
+/** Stage 1 (align: captions, LLM frozen) and stage 2 (sft: reports, dialogues, MCQs). */
+export interface ChatRunConfig {
+  stage: "align" | "sft";
+  source: string;
+  /** The model directory training starts from (e.g. the pretrain stage's <run>/model). */
+  init: string;
+  /** Stage 0's experts.safetensors, loaded into the model's experts (optional). */
+  experts?: string;
+  datasets: string[];
+  run: string;
+  kinds: SampleKind[];
+  trainable: ModelPart[];
+  /** Where expert features are cached (shared by runs with the same experts). */
+  featureDir: string;
+  variants: number;
+  evalSamples: number;
+  evalMcqs: number;
+  augment: AugmentConfig;
+  loop: LoopConfig;
+}
+
+export type TrainRunConfig = ExpertsRunConfig | PretrainRunConfig | ChatRunConfig;
+
 /** Augmentation on the fly during training: no codec or resampling round trips (slow, and done at render). */
 export const TRAIN_AUGMENT: AugmentConfig = { ...NO_AUGMENT, probability: 0.7, eq: 0.5, lowpass: 0.25, highpass: 0.25, gain: 0.6, noise: 0.3, compression: 0.3 };
 
@@ -36,7 +82,10 @@ function resolvePath(p: string, base: string): string {
   return path.resolve(base, home);
 }
 
-export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: string } = {}): ExpertsRunConfig {
+export function loadTrainConfig(file: string, stage: "experts", overrides?: { run?: string }): ExpertsRunConfig;
+export function loadTrainConfig(file: string, stage: "pretrain", overrides?: { run?: string }): PretrainRunConfig;
+export function loadTrainConfig(file: string, stage: "align" | "sft", overrides?: { run?: string }): ChatRunConfig;
+export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: string } = {}): TrainRunConfig {
   let raw: Record<string, unknown>;
   try {
     raw = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
@@ -74,12 +123,59 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
   const datasets = raw.datasets;
   if (!Array.isArray(datasets) || datasets.length === 0 || !datasets.every((d) => typeof d === "string")) fail(`"datasets" must be a list of dataset directories`);
   const run = overrides.run ?? (typeof raw.run === "string" ? resolvePath(raw.run, base) : fail(`"run" (the run directory) is missing; give it in the config or with --run`));
+  if (stage === "pretrain") {
+    const { llm } = model;
+    const tokenizerRaw = (raw.tokenizer ?? { train: true, vocabSize: llm.vocabSize }) as Record<string, unknown>;
+    let tokenizer: PretrainRunConfig["tokenizer"];
+    if (typeof tokenizerRaw.file === "string") tokenizer = { file: resolvePath(tokenizerRaw.file, base) };
+    else if (tokenizerRaw.train === true) {
+      const least = minimumVocabSize(GAMMA_SPECIAL_TOKENS);
+      tokenizer = { train: true, vocabSize: num(tokenizerRaw, "vocabSize", llm.vocabSize, (v) => Number.isInteger(v) && v >= least && v <= llm.vocabSize, `an integer from ${least} to the model's llm.vocabSize (${llm.vocabSize})`) };
+    } else tokenizer = fail(`"tokenizer" must be {"train": true, "vocabSize": N} or {"file": "path/to/tokenizer.json"}`);
+    const extraText = raw.extraText ?? false;
+    if (typeof extraText !== "boolean") fail(`"extraText" must be true or false`);
+    return {
+      stage: "pretrain", source: file, model,
+      datasets: (datasets as string[]).map((d) => resolvePath(d, base)),
+      run: path.resolve(run),
+      tokenizer,
+      seqLen: num(raw, "seqLen", 256, (v) => posInt(v) && v <= llm.maxPositions, `a positive integer no larger than llm.maxPositions (${llm.maxPositions})`),
+      batchSize: num(raw, "batchSize", 8, posInt, "a positive integer"),
+      evalDocs: num(raw, "evalDocs", 400, (v) => Number.isInteger(v) && v >= 0, "a non-negative integer"),
+      extraText: extraText as boolean,
+      loop,
+    };
+  }
   const augmentRaw = (raw.augment ?? {}) as Record<string, unknown>;
   const augment = { ...TRAIN_AUGMENT };
   for (const [k, v] of Object.entries(augmentRaw)) {
     if (!(k in augment)) fail(`unknown augmentation "${k}" (known: ${Object.keys(augment).join(", ")})`);
     if (typeof v !== "number" || v < 0 || v > 1) fail(`augment.${k} must be a probability in [0, 1]`);
     (augment as unknown as Record<string, number>)[k] = v as number;
+  }
+  if (stage === "align" || stage === "sft") {
+    const list = <T extends string>(key: string, allowed: readonly T[], fallback: T[]): T[] => {
+      const v = raw[key] ?? fallback;
+      if (!Array.isArray(v) || v.length === 0 || !v.every((x) => allowed.includes(x as T))) fail(`"${key}" must be a list of ${allowed.join(", ")}`);
+      return v as T[];
+    };
+    if (typeof raw.init !== "string") fail(`"init" (the model directory to start from, e.g. the pretrain run's model/) is missing`);
+    if (raw.experts !== undefined && typeof raw.experts !== "string") fail(`"experts" must be the path of a stage-0 experts.safetensors`);
+    return {
+      stage, source: file,
+      init: resolvePath(raw.init as string, base),
+      experts: typeof raw.experts === "string" ? resolvePath(raw.experts, base) : undefined,
+      datasets: (datasets as string[]).map((d) => resolvePath(d, base)),
+      run: path.resolve(run),
+      kinds: list("kinds", SAMPLE_KINDS, stage === "align" ? ["caption"] : ["report", "dialogue", "mcq"]),
+      trainable: list("trainable", MODEL_PARTS, stage === "align" ? ["fusion", "projector"] : ["fusion", "projector", "llm"]),
+      featureDir: resolvePath(typeof raw.featureDir === "string" ? raw.featureDir : "~/.cache/gamma-music/features", base),
+      variants: num(raw, "variants", 3, posInt, "a positive integer"),
+      evalSamples: num(raw, "evalSamples", 16, (v) => Number.isInteger(v) && v >= 0, "a non-negative integer"),
+      evalMcqs: num(raw, "evalMcqs", 64, (v) => Number.isInteger(v) && v >= 0, "a non-negative integer"),
+      augment,
+      loop,
+    };
   }
   return {
     stage: "experts", source: file, model,

@@ -131,7 +131,9 @@ export function renderLineChart(spec: LineChartSpec): string {
  * atomically); a chart without data is not written. Returns the files written.
  */
 export function plotRun(runDir: string): string[] {
-  const records = MetricsLog.read(path.join(runDir, "metrics.jsonl"));
+  const file = path.join(runDir, "metrics.jsonl");
+  if (!fs.existsSync(file)) return []; // a run stopped before its first log line has nothing to draw
+  const records = MetricsLog.read(file);
   const train = records.filter((r) => (r.split ?? "train") === "train");
   const evals = records.filter((r) => r.split === "eval");
   const accuracyFields = [...new Set(evals.flatMap((r) => Object.keys(r).filter((key) => key.startsWith("accuracy"))))].sort();

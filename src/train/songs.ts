@@ -55,17 +55,17 @@ export interface SamplerState {
   position: number;
 }
 
-/** Batches of songs: each epoch a fresh permutation from (seed, epoch). */
-export class SongSampler {
+/** Batches of songs (or any items): each epoch a fresh permutation from (seed, epoch). */
+export class SongSampler<T = Song> {
   private order: number[];
-  constructor(private readonly songs: Song[], private readonly seed: number, private state: SamplerState = { epoch: 0, position: 0 }) {
+  constructor(private readonly songs: T[], private readonly seed: number, private state: SamplerState = { epoch: 0, position: 0 }) {
     this.order = this.permutation(state.epoch);
   }
 
   get current(): SamplerState { return { ...this.state }; }
 
-  next(batch: number): Song[] {
-    const out: Song[] = [];
+  next(batch: number): T[] {
+    const out: T[] = [];
     while (out.length < batch) {
       if (this.state.position >= this.order.length) {
         this.state = { epoch: this.state.epoch + 1, position: 0 };

@@ -1,0 +1,95 @@
+// The conversations stages 1 and 2 learn from, built from a dataset's text files: captions (alignment),
+// music reports and multi-turn dialogues (sft.jsonl), and multiple-choice questions posed exactly as
+// `gamma bench` poses them (both prompt styles, options in a seeded order), answered as a reader of that prompt
+// expects. Each conversation's audio is one song; songs are split into train and held-out as in stage 0.
+import fs from "node:fs";
+import path from "node:path";
+import { formatPrompt, optionLetter, type PromptStyle } from "../eval/prompt.js";
+import { optionOrder, questionRng } from "../eval/shuffle.js";
+import type { ChatMessage, ChatPart } from "../model/tokenizer/chat.js";
+import { isHeldOut } from "./songs.js";
+
+export const SAMPLE_KINDS = ["caption", "report", "dialogue", "mcq"] as const;
+export type SampleKind = (typeof SAMPLE_KINDS)[number];
+
+export interface ChatSample {
+  id: string;
+  kind: SampleKind;
+  /** Absolute path of the song's audio; every audio part of the messages refers to it. */
+  audio: string;
+  messages: ChatMessage[];
+  /** For MCQs: the options as presented and the index of the right one (to score generated answers). */
+  mcq?: { style: PromptStyle; options: string[]; answer: number; split: string; category: string };
+}
+
+const CAPTION_PROMPTS = [
+  "Describe this music.", "What do you hear in this recording?", "Write a short description of this track.",
+  "Caption this piece of music.", "Tell me about this song.", "Give a one-paragraph description of the music.",
+  "What kind of music is this?", "Summarise what this track sounds like.",
+];
+
+function readJsonl(file: string): Record<string, unknown>[] {
+  if (!fs.existsSync(file)) return [];
+  return fs.readFileSync(file, "utf8").split("\n").filter((l) => l.trim()).map((line, i) => {
+    try {
+      return JSON.parse(line) as Record<string, unknown>;
+    } catch (e) {
+      throw new Error(`${file}:${i + 1}: not valid JSON (${(e as Error).message})`, { cause: e });
+    }
+  });
+}
+
+/** "<audio>" in a user message becomes the audio part; the rest of the text stays. */
+function withAudio(content: string, audio: string): string | ChatPart[] {
+  const at = content.indexOf("<audio>");
+  if (at < 0) return content;
+  const before = content.slice(0, at).trim(), after = content.slice(at + "<audio>".length).trim();
+  return [...(before ? [{ type: "text" as const, text: before }] : []), { type: "audio", clip: audio }, ...(after ? [{ type: "text" as const, text: after }] : [])];
+}
+
+/** An MCQ posed in one of the two prompt styles (chosen per question), with its expected answer text. */
+export function mcqSample(id: string, audio: string, question: string, choices: string[], answer: string, split: string, category: string): ChatSample {
+  const rng = questionRng(7, id);
+  const style: PromptStyle = rng.next() < 0.5 ? "muchomusic" : "gamma";
+  const order = optionOrder(choices.length, 11, id, true);
+  const options = order.map((i) => choices[i]!);
+  const right = options.indexOf(answer);
+  if (right < 0) throw new Error(`question ${id}: the answer is not among the choices`);
+  const reply = `(${optionLetter(right)}) ${answer}`;
+  return {
+    id, kind: "mcq", audio,
+    messages: [
+      { role: "user", content: [{ type: "audio", clip: audio }, { type: "text", text: formatPrompt(style, question, options) }] },
+      { role: "assistant", content: style === "gamma" ? `<answer>${reply}</answer>` : reply },
+    ],
+    mcq: { style, options, answer: right, split, category },
+  };
+}
+
+/** Every conversation of the given kinds in the dataset directories, split by song. */
+export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKind[]): { train: ChatSample[]; heldOut: ChatSample[] } {
+  const all: ChatSample[] = [];
+  for (const dir of datasetDirs) {
+    const abs = (rel: string) => path.resolve(dir, rel);
+    if (kinds.includes("caption")) {
+      for (const r of readJsonl(path.join(dir, "captions.jsonl"))) {
+        const id = String(r.id), audio = abs(String(r.audio));
+        const prompt = CAPTION_PROMPTS[questionRng(3, id).int(0, CAPTION_PROMPTS.length - 1)]!;
+        all.push({ id, kind: "caption", audio, messages: [{ role: "user", content: [{ type: "audio", clip: audio }, { type: "text", text: prompt }] }, { role: "assistant", content: String(r.caption) }] });
+      }
+    }
+    for (const r of readJsonl(path.join(dir, "sft.jsonl"))) {
+      const kind: SampleKind = r.kind === "report" ? "report" : "dialogue";
+      if (!kinds.includes(kind)) continue;
+      const audio = abs(String(r.audio));
+      const messages = (r.messages as { role: "user" | "assistant"; content: string }[]).map((m): ChatMessage => (m.role === "user" ? { role: "user", content: withAudio(m.content, audio) } : m));
+      all.push({ id: String(r.id), kind, audio, messages });
+    }
+    if (kinds.includes("mcq")) {
+      for (const r of readJsonl(path.join(dir, "mcq.jsonl")))
+        all.push(mcqSample(String(r.id), abs(String(r.audio)), String(r.question), r.choices as string[], String(r.answer), String(r.split), String(r.category)));
+    }
+  }
+  const song = (s: ChatSample) => path.basename(s.audio).replace(/\.[^.]+$/, "");
+  return { train: all.filter((s) => !isHeldOut(song(s))), heldOut: all.filter((s) => isHeldOut(song(s))) };
+}

@@ -1,0 +1,156 @@
+// Stages 1 and 2: the model learns to talk about audio. Stage 1 (alignment) trains on captions with the LLM
+// frozen, so only the fusion and the projector move; stage 2 (SFT) trains on music reports, multi-turn
+// dialogues and multiple-choice questions over whole songs, with the parts the config names. The experts are
+// frozen in both (their features come from the on-disk cache, several augmented renderings per song). The
+// loss is next-token cross-entropy on the assistant's words only.
+import path from "node:path";
+import { PARSERS } from "../../eval/parse.js";
+import * as F from "../../engine/functional.js";
+import { noGrad } from "../../engine/autograd.js";
+import { tidy } from "../../engine/scope.js";
+import { type Tensor, tensor } from "../../engine/tensor.js";
+import type { AugmentConfig } from "../../data/augment.js";
+import type { AudioEncoding, GammaModel } from "../../model/gamma.js";
+import { generate } from "../../model/generate.js";
+import { assembleInputs, type ModelInputs } from "../../model/inputs.js";
+import { saveModel, TOKENIZER_FILE } from "../../model/io.js";
+import { encodeChat } from "../../model/tokenizer/chat.js";
+import { END_OF_TEXT, IM_END } from "../../model/tokenizer/special-tokens.js";
+import type { Tokenizer } from "../../model/tokenizer/tokenizer.js";
+import { Rng } from "../../music/rng.js";
+import type { ChatSample } from "../chat-samples.js";
+import { type ExpertFeatures, FeatureCache } from "../feature-cache.js";
+import type { StepResult, TrainTask } from "../loop.js";
+import { type SamplerState, SongSampler } from "../songs.js";
+
+export const MODEL_PARTS = ["temporal_expert", "global_expert", "fusion", "projector", "llm"] as const;
+export type ModelPart = (typeof MODEL_PARTS)[number];
+
+export interface ChatStageOptions {
+  model: GammaModel;
+  tokenizer: Tokenizer;
+  /** The model directory the run started from (its tokenizer.json goes into the result). */
+  initDir: string;
+  train: ChatSample[];
+  heldOut: ChatSample[];
+  trainable: ModelPart[];
+  seed: number;
+  featureDir: string;
+  /** Renderings per song in the feature cache (1 = the audio as rendered only). */
+  variants: number;
+  augment: AugmentConfig;
+  evalSamples: number;
+  evalMcqs: number;
+}
+
+export interface ChatBatch {
+  sample: ChatSample;
+  features: ExpertFeatures;
+}
+
+export class ChatStage implements TrainTask<ChatBatch> {
+  readonly module: GammaModel;
+  private sampler: SongSampler<ChatSample>;
+  private readonly cache: FeatureCache;
+
+  constructor(private readonly o: ChatStageOptions) {
+    if (o.trainable.includes("temporal_expert") || o.trainable.includes("global_expert"))
+      throw new Error("chat stages keep the experts frozen (their features are cached); train them in stage 0 (`gamma train experts`)");
+    this.module = o.model;
+    for (const part of MODEL_PARTS) this.module[part].freeze(!o.trainable.includes(part));
+    this.sampler = new SongSampler(o.train, o.seed);
+    this.cache = new FeatureCache(o.featureDir, o.model, o.augment);
+  }
+
+  trainable(): [string, Tensor][] {
+    return [...this.module.namedParameters()].filter(([, p]) => p.requiresGrad);
+  }
+  dataState(): SamplerState { return this.sampler.current; }
+  restoreData(state: unknown): void { this.sampler = new SongSampler(this.o.train, this.o.seed, state as SamplerState); }
+
+  async prepare(step: number, micro: number): Promise<ChatBatch> {
+    const [sample] = this.sampler.next(1);
+    const variant = new Rng(this.o.seed * 7919 + step * 131 + micro).int(0, this.o.variants - 1);
+    return { sample: sample!, features: await this.cache.get(sample!.audio, variant) };
+  }
+
+  /** The clip as the LLM sees it: cached expert tokens through the fusion and the projector. */
+  private encode(f: ExpertFeatures): AudioEncoding {
+    const m = this.module;
+    const fused = m.fusion.forward(f.temporal, f.global);
+    return {
+      embeds: m.projector.forward(fused.tokens, m.temporal_expert.tokenSeconds).squeeze(0),
+      seconds: f.seconds,
+      tokenSeconds: m.temporal_expert.tokenSeconds * m.config.projector.stack,
+      gates: fused.gates,
+    };
+  }
+
+  private inputs(b: ChatBatch, generationPrompt: boolean): ModelInputs {
+    const { tokenizer } = this.o;
+    const messages = generationPrompt ? b.sample.messages.slice(0, -1) : b.sample.messages;
+    const chat = encodeChat(tokenizer, messages, { addGenerationPrompt: generationPrompt });
+    const clip = this.encode(b.features);
+    return assembleInputs(this.module, (t) => tokenizer.encode(t, { parseSpecial: false }), chat, chat.audioSlots.map(() => clip));
+  }
+
+  loss(b: ChatBatch): StepResult {
+    try {
+      const inputs = this.inputs(b, false);
+      const logits = this.module.llm.logits(this.module.llm.forward({ embeds: inputs.embeds.unsqueeze(0) })).squeeze(0);
+      const loss = F.crossEntropy(logits, tensor(inputs.targets, { dtype: "int64" }));
+      const answerTokens = inputs.targets.filter((t) => t >= 0).length;
+      return { loss, metrics: { [`loss_${b.sample.kind}`]: loss.item(), answer_tokens: answerTokens }, samples: 1, tokens: inputs.embeds.size(0) };
+    } finally {
+      b.features.temporal.dispose();
+      b.features.global.dispose();
+    }
+  }
+
+  /** Held-out loss (teacher forcing) and multiple-choice accuracy of greedy answers, overall and per split. */
+  async evaluate(): Promise<Record<string, number>> {
+    const { heldOut, evalSamples, evalMcqs, tokenizer } = this.o;
+    this.module.eval();
+    try {
+      let loss = 0, counted = 0;
+      for (const sample of heldOut.filter((s) => s.kind !== "mcq").slice(0, evalSamples)) {
+        const b = { sample, features: await this.cache.get(sample.audio, 0) };
+        loss += noGrad(() => tidy(() => this.loss(b).loss.item()));
+        counted++;
+      }
+      const stops = [IM_END, END_OF_TEXT].map((t) => tokenizer.tokenToId(t)!);
+      const right = { all: 0, temporal: 0, global: 0 }, asked = { all: 0, temporal: 0, global: 0 };
+      let unparsed = 0;
+      for (const sample of heldOut.filter((s) => s.mcq).slice(0, evalMcqs)) {
+        const b = { sample, features: await this.cache.get(sample.audio, 0) };
+        const text = noGrad(() => tidy(() => {
+          const prompt = this.inputs(b, true);
+          return generate(this.module.llm, [prompt.embeds], (ids) => tokenizer.decode(ids, { skipSpecial: true }), { maxNewTokens: 40, stopTokens: stops, vocabLimit: tokenizer.vocabSize })[0]!.text;
+        }));
+        b.features.temporal.dispose();
+        b.features.global.dispose();
+        const q = sample.mcq!;
+        const choice = PARSERS[q.style](text, q.options);
+        if (choice === undefined) unparsed++;
+        const split = q.split === "temporal" ? "temporal" : "global";
+        asked.all++; asked[split]++;
+        if (choice === q.answer) { right.all++; right[split]++; }
+      }
+      const ratio = (a: number, n: number) => (n ? Math.round((a / n) * 10000) / 10000 : NaN);
+      return {
+        loss: counted ? loss / counted : NaN,
+        accuracy_mcq: ratio(right.all, asked.all), accuracy_mcq_temporal: ratio(right.temporal, asked.temporal), accuracy_mcq_global: ratio(right.global, asked.global),
+        mcq_unparsed: ratio(unparsed, asked.all), feature_cache_hits: this.cache.hits, feature_cache_misses: this.cache.misses,
+      };
+    } finally {
+      this.module.train();
+    }
+  }
+
+  /** The trained model as a model directory: <run>/model. */
+  async finish(runDir: string): Promise<string[]> {
+    const dir = path.join(runDir, "model");
+    saveModel(dir, this.module, path.join(this.o.initDir, TOKENIZER_FILE));
+    return [dir];
+  }
+}

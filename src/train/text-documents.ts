@@ -1,0 +1,131 @@
+// The plain-text documents the decoder is pretrained on, built from a dataset's text files: each caption; each
+// SFT conversation (music report or dialogue) as "User:" / "Assistant:" turns with the audio placeholder taken
+// out; and each multiple-choice question twice, once in MuChoMusic's prompt style and once in ours, answered as
+// a reader of that prompt expects. There is no audio here, so the model learns the language of the task (the
+// vocabulary of music, the shapes of reports and answers), not the facts of any one song.
+//
+// mcq.jsonl is read rather than the per-song text/*.json files, which hold more questions: mcq.jsonl's
+// questions are the answer-balanced selection (mcq-selection.ts), and an unbalanced pool would teach the
+// language model the world's answer priors (most songs are in 4/4), exactly the text-only shortcut the
+// benchmark guards against.
+import fs from "node:fs";
+import path from "node:path";
+import { formatPrompt, optionLetter, type PromptStyle } from "../eval/prompt.js";
+import { questionRng } from "../eval/shuffle.js";
+
+export const DOCUMENT_SOURCES = ["caption", "report", "dialogue", "mcq-muchomusic", "mcq-gamma", "extra"] as const;
+export type DocumentSource = (typeof DOCUMENT_SOURCES)[number];
+
+export interface TextDocument {
+  /** Unique within a corpus: the record's id, with the prompt style for MCQs. */
+  id: string;
+  source: DocumentSource;
+  /** The song the text describes (for the held-out split); absent for text that is about no song. */
+  song?: string;
+  text: string;
+}
+
+export interface ConversationTurn {
+  role: "user" | "assistant";
+  content: string;
+}
+
+/** Where a user message puts the clip; the datasets write it as this literal text. */
+const AUDIO_PLACEHOLDER = "<audio>";
+
+/** A song's id from a record's audio path ("audio/s101-000007.wav" -> "s101-000007"), as the datasets name files. */
+export function songOfAudio(audio: string): string {
+  return path.basename(audio).replace(/\.[^.]+$/, "");
+}
+
+/** A message's text without the audio placeholder; a line that held only the placeholder goes, the rest stays as it is. */
+export function withoutAudio(content: string): string {
+  return content.split("\n").flatMap((line) => {
+    if (!line.includes(AUDIO_PLACEHOLDER)) return [line];
+    const rest = line.split(AUDIO_PLACEHOLDER).join(" ").replace(/\s+/g, " ").trim();
+    return rest === "" ? [] : [rest];
+  }).join("\n").trim();
+}
+
+/** A conversation as plain text: one "User:" or "Assistant:" paragraph per turn. */
+export function conversationText(turns: readonly ConversationTurn[]): string {
+  return turns.map((t) => `${t.role === "user" ? "User" : "Assistant"}: ${withoutAudio(t.content)}`).join("\n");
+}
+
+export interface McqRecord {
+  id: string;
+  question: string;
+  choices: readonly string[];
+  answer: string;
+}
+
+/**
+ * A question with its options in a seeded order (per question and style, so the two styles of one question
+ * usually differ) and the expected answer after the prompt. A uniform shuffle puts the answer under each letter
+ * equally often, so no letter is a better guess than another.
+ */
+export function mcqText(q: McqRecord, style: PromptStyle, seed: number): string {
+  if (!q.choices.includes(q.answer)) throw new Error(`question ${q.id}: the answer ${JSON.stringify(q.answer)} is not among the choices`);
+  const options = questionRng(seed, `${q.id}/${style}`).shuffle(q.choices);
+  const answer = `(${optionLetter(options.indexOf(q.answer))}) ${q.answer}`;
+  const prompt = formatPrompt(style, q.question, options);
+  // MuChoMusic's prompt ends with "The correct answer is: " and its parser reads what follows; ours asks for
+  // the answer inside <answer></answer> on the next line, as the assistant would write it.
+  return style === "muchomusic" ? prompt + answer : `${prompt}\n<answer>${answer}</answer>`;
+}
+
+function readJsonl(file: string): Record<string, unknown>[] {
+  return fs.readFileSync(file, "utf8").split("\n").filter((l) => l.trim() !== "").map((line, i) => {
+    try {
+      return JSON.parse(line) as Record<string, unknown>;
+    } catch (e) {
+      throw new Error(`${file}:${i + 1}: not valid JSON (${(e as Error).message})`, { cause: e });
+    }
+  });
+}
+
+function field(record: Record<string, unknown>, key: string, file: string): string {
+  const v = record[key];
+  if (typeof v !== "string") throw new Error(`${file}: a record (id ${JSON.stringify(record.id)}) has no string "${key}"`);
+  return v;
+}
+
+export const DATASET_TEXT_FILES = ["captions.jsonl", "sft.jsonl", "mcq.jsonl"] as const;
+
+/**
+ * Every document of a dataset directory, in file order: captions, then conversations, then MCQs (each in both
+ * prompt styles). `seed` decides the option orders.
+ */
+export function datasetDocuments(dir: string, seed: number): TextDocument[] {
+  const files = DATASET_TEXT_FILES.map((f) => path.join(dir, f));
+  if (!files.some((f) => fs.existsSync(f))) {
+    throw new Error(`${dir}: no text files (${DATASET_TEXT_FILES.join(", ")}); \`gamma data synth\` writes them when the dataset is complete`);
+  }
+  const [captionsFile, sftFile, mcqFile] = files as [string, string, string];
+  const docs: TextDocument[] = [];
+  if (fs.existsSync(captionsFile)) {
+    for (const r of readJsonl(captionsFile)) {
+      docs.push({ id: field(r, "id", captionsFile), source: "caption", song: songOfAudio(field(r, "audio", captionsFile)), text: field(r, "caption", captionsFile).trim() });
+    }
+  }
+  if (fs.existsSync(sftFile)) {
+    for (const r of readJsonl(sftFile)) {
+      if (!Array.isArray(r.messages)) throw new Error(`${sftFile}: record ${JSON.stringify(r.id)} has no "messages" list`);
+      docs.push({
+        id: field(r, "id", sftFile), source: r.kind === "report" ? "report" : "dialogue", song: songOfAudio(field(r, "audio", sftFile)),
+        text: conversationText(r.messages as ConversationTurn[]),
+      });
+    }
+  }
+  if (fs.existsSync(mcqFile)) {
+    for (const r of readJsonl(mcqFile)) {
+      const q: McqRecord = { id: field(r, "id", mcqFile), question: field(r, "question", mcqFile), choices: r.choices as string[], answer: field(r, "answer", mcqFile) };
+      if (!Array.isArray(q.choices)) throw new Error(`${mcqFile}: question ${q.id} has no "choices" list`);
+      const song = songOfAudio(field(r, "audio", mcqFile));
+      for (const style of ["muchomusic", "gamma"] as const) {
+        docs.push({ id: `${q.id}/${style}`, source: style === "muchomusic" ? "mcq-muchomusic" : "mcq-gamma", song, text: mcqText(q, style, seed) });
+      }
+    }
+  }
+  return docs;
+}

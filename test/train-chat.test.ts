@@ -1,0 +1,49 @@
+// Stage 1/2 conversations from a dataset's text files: captions with varied prompts, reports and dialogues with
+// the audio where "<audio>" was, MCQs posed as `gamma bench` poses them with uniform answer letters.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { test } from "node:test";
+import { PARSERS } from "../src/eval/parse.js";
+import { readChatSamples } from "../src/train/chat-samples.js";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-chat-"));
+const lines = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join("\n") + "\n";
+const songs = Array.from({ length: 40 }, (_, i) => `song-${i}`);
+fs.writeFileSync(path.join(dir, "captions.jsonl"), lines(songs.map((s) => ({ id: `${s}-cap0`, audio: `audio/${s}.wav`, caption: `A calm piece, ${s}.` }))));
+fs.writeFileSync(path.join(dir, "sft.jsonl"), lines(songs.map((s) => ({
+  id: `${s}-dialogue`, audio: `audio/${s}.wav`, kind: "dialogue",
+  messages: [{ role: "user", content: "<audio>\nWhat key is it in?" }, { role: "assistant", content: "A minor." }, { role: "user", content: "And the tempo?" }, { role: "assistant", content: "96 BPM." }],
+}))));
+fs.writeFileSync(path.join(dir, "mcq.jsonl"), lines(songs.flatMap((s) => Array.from({ length: 5 }, (_, q) => ({
+  id: `${s}-q${q}`, audio: `audio/${s}.wav`, question: "What is the metre?", choices: ["4/4", "3/4", "6/8", "7/8"], answer: "3/4", split: q % 2 ? "temporal" : "global", category: "metre",
+})))));
+
+test("conversations: audio goes where <audio> was, later turns are text, songs split as in stage 0", () => {
+  const { train, heldOut } = readChatSamples([dir], ["caption", "dialogue", "mcq"]);
+  assert.equal(train.length + heldOut.length, 40 * 7);
+  const dialogue = train.find((s) => s.kind === "dialogue")!;
+  assert.deepEqual(dialogue.messages[0]!.content, [{ type: "audio", clip: path.join(dir, dialogue.audio.slice(dir.length + 1)) }, { type: "text", text: "What key is it in?" }]);
+  assert.equal(dialogue.messages[2]!.content, "And the tempo?");
+  const heldSongs = new Set(heldOut.map((s) => s.audio));
+  assert.ok(train.every((s) => !heldSongs.has(s.audio)), "no song is in both splits");
+  assert.ok(new Set(train.filter((s) => s.kind === "caption").map((s) => (s.messages[0]!.content as unknown as { text?: string }[])[1]!.text)).size > 3, "caption prompts vary");
+  assert.deepEqual(readChatSamples([dir], ["report"]).train, []);
+});
+
+test("MCQs are posed in both prompt styles, answered so that the bench's parser reads the right option", () => {
+  const mcqs = [...readChatSamples([dir], ["mcq"]).train, ...readChatSamples([dir], ["mcq"]).heldOut];
+  const letters = new Map<number, number>();
+  const styles = new Set<string>();
+  for (const s of mcqs) {
+    const q = s.mcq!;
+    styles.add(q.style);
+    letters.set(q.answer, (letters.get(q.answer) ?? 0) + 1);
+    const reply = s.messages[1]!.content as string;
+    assert.equal(PARSERS[q.style](reply, q.options), q.answer, reply);
+    if (q.style === "gamma") assert.match(reply, /^<answer>\([A-D]\) 3\/4<\/answer>$/);
+  }
+  assert.deepEqual([...styles].sort(), ["gamma", "muchomusic"]);
+  for (const [, n] of letters) assert.ok(n > 25 && n < 75, `answer letters should be near uniform: ${[...letters]}`);
+});
