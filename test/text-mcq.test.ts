@@ -38,14 +38,20 @@ function timeIn(text: string): number {
   return parseTime(m[0])!;
 }
 
-/** Whether an instrument plays (rests under 2.5 s count as playing: a breath is not an exit). */
-function plays(a: SongAnnotation, inst: string, from: number, to: number, throughout: boolean): boolean {
+/** When an instrument plays (rests under 2.5 s count as playing: a breath is not an exit). */
+function playing(a: SongAnnotation, inst: string): { start: number; end: number }[] {
   const ivs: { start: number; end: number }[] = [];
   for (const iv of a.temporal.instruments.find((x) => x.instrument === inst)?.intervals ?? []) {
     const last = ivs[ivs.length - 1];
     if (last && iv.start - last.end < 2.5) last.end = iv.end;
     else ivs.push({ ...iv });
   }
+  return ivs;
+}
+
+/** Whether an instrument plays (see playing). */
+function plays(a: SongAnnotation, inst: string, from: number, to: number, throughout: boolean): boolean {
+  const ivs = playing(a, inst);
   return throughout ? ivs.some((iv) => iv.start <= from && iv.end >= to) : ivs.some((iv) => iv.start < to && iv.end > from);
 }
 
@@ -170,7 +176,7 @@ test("section-count: the number of sections with that label", () => {
   }
 });
 
-test("section-order: when the n-th section begins, or the one right after or before a section", () => {
+test("section-order: when the n-th section begins, or the one right after or before the section starting at a time", () => {
   const nthOf = (text: string): number => {
     const num = /number (\d+)/.exec(text);
     if (num) return Number(num[1]);
@@ -188,7 +194,8 @@ test("section-order: when the n-th section begins, or the one right after or bef
     }
     const idx = (name: string) => a.temporal.sections.indexOf(sectionNamed(a, name)!);
     for (const c of q.choices) assert.ok(sectionNamed(a, c), `${q.question}: "${c}" names no section`);
-    const ref = sectionIn(a, q.question);
+    const t = timeIn(q.question);
+    const ref = a.temporal.sections.find((s) => formatTime(s.start) === formatTime(t));
     assert.ok(ref, q.question);
     const truth = a.temporal.sections.indexOf(ref) + (/(after|follows|leads into which)/i.test(q.question) ? 1 : -1);
     assert.equal(idx(q.answer), truth, q.question);
@@ -283,8 +290,10 @@ test("change: key/tempo/metre changes, when and to what", () => {
 
 test("event-order: the earliest or latest of the named moments", () => {
   const timeOf = (a: SongAnnotation, name: string): number | undefined => {
-    const entrance = /^the entrance of the (.+)$/.exec(name);
-    if (entrance) return a.temporal.instruments.find((x) => x.instrument === entrance[1])?.intervals[0]?.start;
+    const dropOut = /^the moment the (.+) first drops out$/.exec(name);
+    if (dropOut) return playing(a, dropOut[1]!)[0]?.end;
+    const back = /^the return of the (.+)$/.exec(name);
+    if (back) return playing(a, back[1]!)[1]?.start;
     return a.temporal.events.find((e) => name === `the ${e.type === "solo" ? `${e.instrument} solo` : e.type.replace("-", " ").replace("stop", "full stop")}`)?.start;
   };
   for (const [a, q] of ofCategory("event-order")) {

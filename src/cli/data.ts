@@ -78,8 +78,10 @@ Example:
     .option("--workers <k>", "parallel workers (default: one per core)", int("--workers", 1), defaultWorkers())
     .addHelpText("after", `
 SynthBench: 200 songs from its own seed, with styles (reggae, bossa nova) and a soundfont (timgm6mb) that
-training sets never use; 1,600 MCQs in mcq.jsonl, 800 temporal and 800 global, drawn from ~24 candidates
-per song after balancing answers over the set (text-only baselines stay at chance).
+training sets never use, each chosen from 8 composed candidates so that metres, modes, tempo classes, moods
+and lead instruments are spread evenly; 1,600 MCQs in mcq.jsonl, 800 temporal and 800 global, shared evenly
+by the categories, drawn after balancing answers over the set and leaving out the questions a text-only
+model answers confidently (text-only baselines stay near chance).
 
 Example:
   $ gamma data synthbench --out ~/.cache/gamma-music/data/synthbench`)

@@ -80,13 +80,7 @@ export async function buildSong(spec: SongSpec, config: BuildConfig): Promise<{ 
   const reverb = drawRenderReverb(config.augment, augRng, augmented);
   const rendered = await renderScore(score, soundfont, { reverb, sampleRate: RENDER_SAMPLE_RATE });
   // Down to mono first: the model hears mono, and every later step is cheaper.
-  const frames = rendered.samples.length / rendered.channels;
-  let mono: Float32Array = new Float32Array(frames);
-  for (let i = 0; i < frames; i++) {
-    let s = 0;
-    for (let c = 0; c < rendered.channels; c++) s += rendered.samples[i * rendered.channels + c]!;
-    mono[i] = s / rendered.channels;
-  }
+  let mono = mixToMono(rendered.samples, rendered.channels);
   const aug = augmented ? await augment(mono, rendered.sampleRate, config.augment, augRng, reverb) : { audio: mono, record: { steps: [] } };
   mono = resample(aug.audio, rendered.sampleRate, DATASET_SAMPLE_RATE);
   let peak = 0, sum = 0;
@@ -112,6 +106,22 @@ export async function buildSong(spec: SongSpec, config: BuildConfig): Promise<{ 
   // Written last: its presence marks the song as complete for --resume.
   writeFileAtomic(paths.text, JSON.stringify(text) + "\n");
   return { annotation, text, seconds: annotation.global.duration, rendered: true };
+}
+
+/** The mean of the channels of interleaved samples (fluidsynth writes stereo: a loop without the inner one). */
+function mixToMono(samples: Float32Array, channels: number): Float32Array {
+  const frames = samples.length / channels;
+  const mono = new Float32Array(frames);
+  if (channels === 2) {
+    for (let i = 0, j = 0; i < frames; i++, j += 2) mono[i] = (samples[j]! + samples[j + 1]!) / 2;
+    return mono;
+  }
+  for (let i = 0; i < frames; i++) {
+    let s = 0;
+    for (let c = 0; c < channels; c++) s += samples[i * channels + c]!;
+    mono[i] = s / channels;
+  }
+  return mono;
 }
 
 /** The text a song contributes (captions, SFT conversations, MCQs), drawn from the song's own seed. */

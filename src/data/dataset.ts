@@ -15,8 +15,8 @@ import { Worker } from "node:worker_threads";
 import { Progress } from "../cli/progress.js";
 import { writeFileAtomic } from "../audio/wav-write.js";
 import { type BuildConfig, isSongComplete, type SongSpec, type SongText, songPaths } from "./build-song.js";
-import { Rng } from "../music/rng.js";
-import { balanceAnswers, type Mcq } from "./text/index.js";
+import { selectQuestions, type SelectionOptions } from "./mcq-selection.js";
+import type { Mcq } from "./text/index.js";
 
 export interface DatasetManifest {
   name: string;
@@ -73,42 +73,15 @@ export async function runDataset(specs: SongSpec[], config: BuildConfig, o: { wo
   return { built: todo.length - failed.length - textOnly, textOnly, skipped: specs.length - todo.length, failed, seconds: (Date.now() - started) / 1000, audioSeconds };
 }
 
-/** The set-level question selection of assembleJsonl: balanced answers, then perSplit per split spread over songs. */
-export function selectQuestions<Q extends Mcq & { audio: string }>(pool: Q[], o: AssembleOptions): Q[] {
-  const rng = new Rng(o.seed).fork("mcq-selection");
-  let chosen = balanceAnswers(pool, rng.fork("balance"), { maxShare: 0.25, minCount: 8 }) as Q[];
-  if (o.perSplit !== undefined) {
-    const keep = new Set<string>();
-    for (const split of ["temporal", "global"] as const) {
-      // Round-robin over songs in random order, so every song contributes before any contributes twice.
-      const bySong = new Map<string, Q[]>();
-      for (const q of rng.shuffle(chosen.filter((x) => x.split === split))) bySong.set(q.audio, [...(bySong.get(q.audio) ?? []), q]);
-      const queues = [...bySong.values()];
-      let taken = 0;
-      while (taken < o.perSplit && queues.some((qs) => qs.length)) {
-        for (const qs of queues) {
-          const q = qs.shift();
-          if (q && taken < o.perSplit) { keep.add(q.id); taken++; }
-        }
-      }
-    }
-    chosen = chosen.filter((q) => keep.has(q.id));
-  }
-  return chosen;
-}
+export { selectQuestions };
 
-export interface AssembleOptions {
-  /** Seed of the set-level question selection. */
-  seed: number;
-  /** Questions kept per split (temporal, global) over the whole set, after balancing; all when absent. */
-  perSplit?: number;
-}
+/** How assembleJsonl chooses the questions of mcq.jsonl (see selectQuestions). */
+export type AssembleOptions = SelectionOptions;
 
 /**
- * Writes captions.jsonl, sft.jsonl and mcq.jsonl from the per-song text files, in spec order. Questions are
- * balanced over the whole set first (balanceAnswers: no option may be the answer much more often than chance
- * where it is offered, which removes the world's answer priors such as "most songs are in 4/4"), then, with
- * perSplit, the same number of temporal and global questions is drawn, spread over the songs.
+ * Writes captions.jsonl, sft.jsonl and mcq.jsonl from the per-song text files, in spec order. The questions are
+ * chosen over the whole set by selectQuestions (balanced answers; with perSplit, for a benchmark, questions a
+ * text-only model answers confidently are left out and equal splits are spread over the categories and songs).
  */
 export function assembleJsonl(out: string, ids: string[], o: AssembleOptions = { seed: 0 }): { captions: number; sft: number; mcq: number } {
   const captions: string[] = [], sft: string[] = [];

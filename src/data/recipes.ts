@@ -1,18 +1,14 @@
 // The recipes of the datasets the project makes: training sets (`gamma data synth`) and SynthBench, the frozen
-// held-out benchmark (`gamma data synthbench`): its own seed, two styles and one soundfont that training sets
-// never use, and half temporal / half global questions.
+// held-out benchmark (`gamma data synthbench`, its songs chosen in synthbench.ts): its own seed, two styles and
+// one soundfont that training sets never use, and half temporal / half global questions.
 import { Rng } from "../music/rng.js";
 import { DEFAULT_AUGMENT, type AugmentConfig } from "./augment.js";
 import type { BuildConfig, SongSpec } from "./build-song.js";
 import { listPop909 } from "./pop909.js";
 import { SOUNDFONTS } from "./soundfonts.js";
+import { HELD_OUT_STYLES, songSeed } from "./synthbench.js";
 
-/** Styles only SynthBench contains. */
-export const HELD_OUT_STYLES = ["reggae", "bossa nova"];
-export const SYNTHBENCH_SEED = 9092026;
-export const SYNTHBENCH_SONGS = 200;
-/** SynthBench's questions per split (temporal, global), drawn after balancing from ~24 candidates per song. */
-export const SYNTHBENCH_MCQ_PER_SPLIT = 800;
+export { HELD_OUT_STYLES, SYNTHBENCH_MCQ_PER_SPLIT, SYNTHBENCH_SEED, SYNTHBENCH_SONGS, synthbenchSpecs } from "./synthbench.js";
 
 export function trainingSoundfonts(): string[] {
   return SOUNDFONTS.filter((s) => s.training).map((s) => s.id);
@@ -31,10 +27,6 @@ export interface SynthOptions {
   style?: string;
 }
 
-function songSeed(seed: number, i: number): number {
-  return Math.floor(new Rng(seed).fork(`song-${i}`).next() * 2 ** 31);
-}
-
 export function trainingSpecs(o: SynthOptions): SongSpec[] {
   const specs: SongSpec[] = [];
   const popIds = o.pop909 ? new Rng(o.seed).fork("pop909").shuffle(listPop909(o.pop909)) : [];
@@ -45,9 +37,9 @@ export function trainingSpecs(o: SynthOptions): SongSpec[] {
   for (let i = 0; i < o.songs; i++) {
     const id = `s${o.seed}-${String(i).padStart(6, "0")}`;
     if (popUsed < nPop && i >= Math.round(popUsed * popEvery)) {
-      specs.push({ kind: "pop909", id, seed: songSeed(o.seed, i), root: o.pop909!, songId: popIds[popUsed++]! });
+      specs.push({ kind: "pop909", id, seed: songSeed(o.seed, `song-${i}`), root: o.pop909!, songId: popIds[popUsed++]! });
     } else {
-      specs.push({ kind: "synthetic", id, seed: songSeed(o.seed, i), style: o.style, minSeconds: o.minSeconds, maxSeconds: o.maxSeconds, excludeStyles: o.style ? [] : HELD_OUT_STYLES });
+      specs.push({ kind: "synthetic", id, seed: songSeed(o.seed, `song-${i}`), style: o.style, minSeconds: o.minSeconds, maxSeconds: o.maxSeconds, excludeStyles: o.style ? [] : HELD_OUT_STYLES });
     }
   }
   return specs;
@@ -55,19 +47,6 @@ export function trainingSpecs(o: SynthOptions): SongSpec[] {
 
 export function trainingConfig(out: string, o: SynthOptions): BuildConfig {
   return { out, soundfonts: o.soundfonts, augment: o.augment, captionsPerSong: 6, mcqPerSong: 16, dialogueTurns: 6 };
-}
-
-export function synthbenchSpecs(): SongSpec[] {
-  return Array.from({ length: SYNTHBENCH_SONGS }, (_, i) => ({
-    kind: "synthetic" as const,
-    id: `synthbench-${String(i).padStart(4, "0")}`,
-    seed: songSeed(SYNTHBENCH_SEED, i),
-    // One song in four is in a held-out style, so those styles have enough questions to measure.
-    style: i % 4 === 0 ? HELD_OUT_STYLES[(i / 4) % HELD_OUT_STYLES.length] : undefined,
-    minSeconds: 60,
-    maxSeconds: 150,
-    excludeStyles: [],
-  }));
 }
 
 export function synthbenchConfig(out: string): BuildConfig {

@@ -6,7 +6,7 @@
 import type { Note } from "./score.js";
 import type { Rng } from "./rng.js";
 import { DRUM_KEYS, type DrumLane } from "./instruments.js";
-import { type MetreId, STEP, metreId, patternForBar } from "./rhythm.js";
+import { METRE_IDS, type MetreId, STEP, metreId, patternForBar } from "./rhythm.js";
 import { type SongPlan, baseVelocity, clampVelocity } from "./plan.js";
 
 export type Lanes = Partial<Record<DrumLane, string>>;
@@ -130,6 +130,21 @@ export const GROOVES = {
       full: { timbaleHi: "x..x..x...x.x...", cowbell: "X.x.X.x.X.x.X.x." },
     },
   ],
+  metal68: [
+    { lanes: { kick: "xxxxxxxxxxxx", snare: "......X.....", hat: "x.x.x.x.x.x." }, full: { hat: "", china: "x.....x....." } },
+    { lanes: { kick: "X.xX.xX.xX.x", snare: "......X.....", ride: "x.x.x.x.x.x." } },
+  ],
+  metal34: [{ lanes: { kick: "xxxxxxxxxxxx", snare: "....X...X...", hat: "x.x.x.x.x.x." }, full: { hat: "", crash: "x..........." } }],
+  metal78: [{ lanes: { kick: "X.xxX.xxX.x.x.", snare: "....X.......X.", hat: "x.x.x.x.x.x.x." }, full: { hat: "", china: "x...x...x....." } }],
+  punk24: [{ lanes: { kick: "X...X...", snare: "..X...X.", hat: "x.x.x.x." }, full: { hat: "", crash: "x.x.x.x." } }],
+  ska24: [{ lanes: { kick: "X.......", snare: "....X...", open: "..x...x.", hat: "x...x..." } }],
+  country24: [{ lanes: { kick: "X...X...", snare: "oooXoooX" }, full: { hat: "x.x.x.x." } }],
+  /** Slow blues in 12/8, written as bars of 6/8: triplets on the hat, backbeat on each bar's second pulse. */
+  shuffle68: [{ lanes: { kick: "X.....x.....", snare: "......X.....", hat: "x.x.x.x.x.x." }, full: { hat: "", ride: "x.x.x.x.x.x." } }],
+  /** Samba-like 2/4: surdo-style kick on beat two, shaker sixteenths, tamborim-like claves. */
+  latin24: [{ lanes: { kick: "x...X...", claves: "X..X..X. | ..X.X...", shaker: "xoxoxoxo", congaMute: "..x...x." } }],
+  /** Afro-Cuban 6/8 (bembé): the bell pattern over conga and a low pulse. */
+  latin68: [{ lanes: { cowbell: "X.X.XX.X.X.X", congaMute: "x..x..x..x..", congaHi: ".....X.....X", kick: "X.....X....." } }],
   prog78: [
     { lanes: { kick: "X.......X.x...", snare: "....X.......X.", hat: "x.x.x.x.x.x.x." }, full: { hat: "", ride: "x.x.x.x.x.x.x." } },
   ],
@@ -239,7 +254,7 @@ function buildHits(bars: { start: number; beats: number }[]): DrumHit[] {
 /** The groove a song uses in a metre, picked once per song so every verse sounds like every other. */
 export function chooseGrooves(style: DrumStyle, rng: Rng): Map<MetreId, Groove> {
   const chosen = new Map<MetreId, Groove>();
-  for (const id of ["4/4", "3/4", "2/4", "6/8", "5/4", "7/8"] as MetreId[]) {
+  for (const id of METRE_IDS) {
     const options = style.grooves[id];
     chosen.set(id, options && options.length > 0 ? rng.pick(options) : basicGroove(id));
   }

@@ -311,14 +311,18 @@ function latinBlocks(ctx: FormContext, rng: Rng): Block[] {
   ];
 }
 
-/** Progressive rock: verses in the odd metre, choruses in another, an interlude in a third. */
+/**
+ * Progressive rock: verses in the odd metre, choruses in another, an interlude in a third; or, in songs that do
+ * not move (the style's metreChange is the share that do), the whole song in its one odd metre.
+ */
 function progBlocks(ctx: FormContext, rng: Rng): Block[] {
   const odd: MetreId[] = ["7/8", "5/4"];
   const verseMetre = ctx.metre;
   const chorusMetre: MetreId = verseMetre === "4/4" ? rng.pick(odd) : rng.chance(0.6) ? "4/4" : verseMetre;
   const others = (["4/4", "7/8", "5/4"] as MetreId[]).filter((m) => m !== chorusMetre && m !== verseMetre);
   const interludeMetre: MetreId = others.length > 0 ? rng.pick(others) : verseMetre;
-  const metre = (m: MetreId) => (m === ctx.metre ? {} : { metre: m });
+  const moves = rng.fork("metre-moves").chance(ctx.style.features.metreChange);
+  const metre = (m: MetreId) => (m === ctx.metre || !moves ? {} : { metre: m });
   return [
     { sections: [s("intro", rng.pick([4, 8]), "verse")], priority: ALWAYS },
     { sections: [s("verse", 8, "verse"), s("chorus", 8, "chorus", metre(chorusMetre))], priority: ALWAYS },

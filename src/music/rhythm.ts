@@ -7,6 +7,9 @@ export const STEP = 0.25;
 
 export type MetreId = "4/4" | "3/4" | "2/4" | "6/8" | "5/4" | "7/8";
 
+/** Every metre the composer writes in. */
+export const METRE_IDS: readonly MetreId[] = ["4/4", "3/4", "2/4", "6/8", "5/4", "7/8"];
+
 export function metreOf(id: MetreId): Metre {
   const [n, d] = id.split("/").map(Number);
   return { numerator: n!, denominator: d! };

@@ -171,28 +171,47 @@ export interface BalanceOptions {
  * 4/4, most are major, a style list that differs from the distractor vocabulary), which let a text-only model
  * pick "4/4" whenever it is offered. Run it over a whole data set before splitting it; it keeps the order of
  * the questions it keeps.
+ *
+ * How many to keep: each (category, answer) keeps a fraction p of its questions, the largest fractions that meet
+ * p * A <= maxShare * (p * A + D), where A counts the questions with that answer and D the times the option is
+ * offered as a wrong one, itself the sum of the keep fractions of those questions' answers. Lowering one fraction
+ * only lowers the others' D, so iterating from p = 1 settles on the largest feasible fractions. Then that many
+ * questions of each answer are kept, drawn at random. (Cutting in random rounds instead overshoots: each round's
+ * noise pushes some shares back over the limit and the next round cuts again.)
  */
 export function balanceAnswers(mcqs: readonly Mcq[], rng: Rng, options: BalanceOptions = {}): Mcq[] {
   const { maxShare = 0.3, minCount = 20 } = options;
-  let kept = mcqs.slice();
-  for (let round = 0; round < 20; round++) {
-    const answered = new Map<string, number>(), offered = new Map<string, number>();
-    for (const q of kept) {
-      const k = `${q.category}\u0000${q.answer}`;
-      answered.set(k, (answered.get(k) ?? 0) + 1);
-      for (const c of q.choices) offered.set(`${q.category}\u0000${c}`, (offered.get(`${q.category}\u0000${c}`) ?? 0) + 1);
-    }
-    // Keep a question whose answer is over-represented with the probability that brings its share to the
-    // target: p * A / (p * A + D) = target, D being the times it appears as a wrong option.
-    const target = 0.25;
-    const next = kept.filter((q) => {
-      const k = `${q.category}\u0000${q.answer}`;
-      const a = answered.get(k)!, o = offered.get(k)!;
-      if (o < minCount || a / o <= maxShare) return true;
-      return rng.next() < (target * (o - a)) / ((1 - target) * a);
-    });
-    if (next.length === kept.length) break;
-    kept = next;
+  const key = (q: Mcq, option: string) => `${q.category}\u0000${option}`;
+  const answered = new Map<string, number>(), offered = new Map<string, number>();
+  for (const q of mcqs) {
+    answered.set(key(q, q.answer), (answered.get(key(q, q.answer)) ?? 0) + 1);
+    for (const c of q.choices) offered.set(key(q, c), (offered.get(key(q, c)) ?? 0) + 1);
   }
-  return kept;
+  const keep = new Map<string, number>([...answered.keys()].map((k) => [k, 1]));
+  const ratio = maxShare / (1 - maxShare);
+  for (let round = 0; round < 200; round++) {
+    const wrong = new Map<string, number>();
+    for (const q of mcqs) {
+      const p = keep.get(key(q, q.answer))!;
+      for (const c of q.choices) if (c !== q.answer) wrong.set(key(q, c), (wrong.get(key(q, c)) ?? 0) + p);
+    }
+    let moved = 0;
+    for (const [k, a] of answered) {
+      if ((offered.get(k) ?? 0) < minCount) continue;
+      const p = Math.min(1, (ratio * (wrong.get(k) ?? 0)) / a);
+      moved = Math.max(moved, keep.get(k)! - p);
+      keep.set(k, p);
+    }
+    if (moved < 1e-9) break;
+  }
+  // Keep that share of each answer's questions, chosen at random (a fractional question kept with that chance).
+  const kept = new Set<Mcq>();
+  const byAnswer = new Map<string, Mcq[]>();
+  for (const q of mcqs) byAnswer.set(key(q, q.answer), [...(byAnswer.get(key(q, q.answer)) ?? []), q]);
+  for (const [k, qs] of byAnswer) {
+    const exact = keep.get(k)! * qs.length;
+    const n = Math.floor(exact) + (rng.next() < exact - Math.floor(exact) ? 1 : 0);
+    for (const q of rng.shuffle(qs).slice(0, n)) kept.add(q);
+  }
+  return mcqs.filter((q) => kept.has(q));
 }

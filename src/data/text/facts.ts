@@ -157,7 +157,13 @@ export function tempoChanges(a: SongAnnotation, minDelta = 4): Change<number>[] 
   return changes(a.temporal.tempos.map((t) => ({ start: t.start, value: t.bpm })), (x, y) => Math.abs(x - y) < minDelta);
 }
 
+/**
+ * Metre changes. None for POP909 songs: their metre map follows the beat file bar by bar, and its odd bars (2/4,
+ * 5/4, 1/4 in 776 of the 909 songs) are pickups, held endings and beat-tracking slips rather than changes a
+ * listener would name; only their prevailing metre (global.metre) is reliable.
+ */
 export function metreChanges(a: SongAnnotation): Change<Metre>[] {
+  if (a.source === "pop909") return [];
   return changes(a.temporal.metres.map((m) => ({ start: m.start, value: m.metre })), sameMetre);
 }
 
@@ -186,19 +192,21 @@ export function eventNoun(e: SongEvent): string {
   return e.type === "solo" && e.instrument ? `${e.instrument} solo` : noun;
 }
 
-/** A moment in the song that text can name uniquely ("the key change", "the entrance of the trumpet"). */
+/** A moment in the song that text can name uniquely ("the key change", "the return of the trumpet"). */
 export interface Happening {
   time: number;
   name: string;
-  /** The instrument it concerns, if any: its entrance and its solo are not offered together (entering comes first). */
+  /** The instrument it concerns, if any: two moments of one instrument are not offered together (it drops out before it returns). */
   instrument?: string;
 }
 
 /**
  * Moments that occur once and can be named without an ordinal (an ordinal would give the order away): events of
- * a type that occurs once, and first entries of instruments that come in after the start. Section starts are
- * left to the section questions. Moments closer than `gap` seconds to an earlier-listed one are left out, so no
- * two differ by less than a listener could tell.
+ * a type that occurs once, the first time an instrument drops out (not for good), and its first return after
+ * that. First entrances and final exits are left out, like fades and the closing ritardando: they sit at the
+ * start or the end of a song, so naming one gives the order away (and instrument-timing asks about them).
+ * Section starts are left to the section questions. Moments closer than `gap` seconds to an earlier-listed one
+ * are left out, so no two differ by less than a listener could tell.
  */
 export function happenings(a: SongAnnotation, gap = 3): Happening[] {
   const candidates: Happening[] = [];
@@ -209,11 +217,16 @@ export function happenings(a: SongAnnotation, gap = 3): Happening[] {
   }
   for (const [noun, events] of byNoun) {
     const e = events[0]!;
-    // Fades sit at the very start or end: naming one gives the order away.
-    if (events.length === 1 && !noun.startsWith("fade")) candidates.push({ time: e.start, name: `the ${noun}`, ...(e.instrument ? { instrument: e.instrument } : {}) });
+    const atAnEdge = noun.startsWith("fade") || (e.type === "tempo-change" && e.detail?.startsWith("ritardando"));
+    if (events.length === 1 && !atAnEdge) candidates.push({ time: e.start, name: `the ${noun}`, ...(e.instrument ? { instrument: e.instrument } : {}) });
   }
+  const named = new Set<string>();
   for (const c of instrumentChanges(a, 2)) {
-    if (c.kind === "enter" && c.first) candidates.push({ time: c.time, name: `the entrance of the ${c.instrument}`, instrument: c.instrument });
+    const kind = c.kind === "exit" ? (c.last ? undefined : "drop-out") : c.first ? undefined : "return";
+    if (!kind || named.has(`${kind} ${c.instrument}`)) continue;
+    named.add(`${kind} ${c.instrument}`);
+    const name = kind === "drop-out" ? `the moment the ${c.instrument} first drops out` : `the return of the ${c.instrument}`;
+    candidates.push({ time: c.time, name, instrument: c.instrument });
   }
   const kept: Happening[] = [];
   for (const h of candidates) {

@@ -5,5 +5,5 @@ export { dialogue, type Turn } from "./dialogue.js";
 export { mcqs, MCQ_CATEGORIES, type Mcq, type McqOptions } from "./mcq.js";
 export {
   balanceAnswers, bagOfWordsAccuracy, biasReport, longestOptionAccuracy, mostFrequentAnswerPerCategoryAccuracy,
-  positionHistogram, shortestOptionAccuracy, type BiasReport,
+  positionHistogram, shortestOptionAccuracy, trainBagOfWords, type BiasReport,
 } from "./bias.js";

@@ -1,6 +1,7 @@
 // Global question categories: style, key, mode, tempo (class and value), metre, instrumentation, lead instrument,
 // chords (the chord at a time; chord qualities) and mood.
-import { MODES } from "../../music/score.js";
+import { MODES, type Mode } from "../../music/score.js";
+import type { SongAnnotation, TempoClass } from "../schema.js";
 import { formatTime } from "../timefmt.js";
 import { chordAt, chordsNear, keyChanges, metreChanges, qualitySeconds, tempoChanges } from "./facts.js";
 import type { McqCategory } from "./mcq.js";
@@ -63,12 +64,17 @@ const MODE_TEMPLATES = [
   "Is the tonality major, minor or modal? Which mode exactly?", "What mode is the piece written in?",
 ];
 
+/** The mode a mode question takes as its answer; undefined when the song moves to another mode. */
+export function modeAnswer(a: SongAnnotation): Mode | undefined {
+  return keyChanges(a).some((c) => c.to.mode !== a.global.key.mode) ? undefined : a.global.key.mode;
+}
+
 const mode: McqCategory = {
   category: "mode",
   split: "global",
   make({ a, rng }) {
-    if (keyChanges(a).some((c) => c.to.mode !== a.global.key.mode)) return undefined;
-    const m = a.global.key.mode;
+    const m = modeAnswer(a);
+    if (m === undefined) return undefined;
     const distractors = rng.shuffle(MODES.filter((x) => x !== m)).slice(0, 3).map(modeName);
     return { question: rng.pick(MODE_TEMPLATES), answer: modeName(m), distractors };
   },
@@ -81,13 +87,20 @@ const TEMPO_CLASS_TEMPLATES = [
 /** BPM thresholds between tempo classes (schema.tempoClass). */
 const CLASS_EDGES = [66, 90, 120, 150];
 
+/**
+ * The tempo class a tempo-class question takes as its answer; undefined within 3 BPM of a class edge (arguable by
+ * ear) or when the tempo changes (which makes "the" tempo ambiguous).
+ */
+export function tempoClassAnswer(a: SongAnnotation): TempoClass | undefined {
+  return CLASS_EDGES.some((e) => Math.abs(a.global.tempo - e) < 3) || tempoChanges(a).length > 0 ? undefined : a.global.tempoClass;
+}
+
 const tempoClassQ: McqCategory = {
   category: "tempo-class",
   split: "global",
   make({ a, rng }) {
-    // Within 3 BPM of a class edge the class is arguable by ear; a tempo change makes "the" tempo ambiguous.
-    if (CLASS_EDGES.some((e) => Math.abs(a.global.tempo - e) < 3) || tempoChanges(a).length > 0) return undefined;
-    const answer = a.global.tempoClass;
+    const answer = tempoClassAnswer(a);
+    if (answer === undefined) return undefined;
     const distractors = rng.shuffle(TEMPO_CLASSES.filter((c) => c !== answer)).slice(0, 3);
     return { question: rng.pick(TEMPO_CLASS_TEMPLATES), answer, distractors };
   },
@@ -121,12 +134,18 @@ const METRE_TEMPLATES = [
   "How is the song counted: in which time signature?", "What is the metre of the piece?",
 ];
 
+/** The metre a metre question takes as its answer; undefined when the metre changes. */
+export function metreAnswer(a: SongAnnotation): string | undefined {
+  return metreChanges(a).length > 0 ? undefined : metreName(a.global.metre);
+}
+
 const metre: McqCategory = {
   category: "metre",
   split: "global",
   make({ a, rng }) {
-    if (metreChanges(a).length > 0) return undefined;
-    return { question: rng.pick(METRE_TEMPLATES), answer: metreName(a.global.metre), distractors: metreOptions(rng, a.global.metre) };
+    const answer = metreAnswer(a);
+    if (answer === undefined) return undefined;
+    return { question: rng.pick(METRE_TEMPLATES), answer, distractors: metreOptions(rng, a.global.metre) };
   },
 };
 
@@ -237,14 +256,21 @@ const USES_TEMPLATES = [
   "Which of these kinds of chord does the song use?", "Which of these chord types can be heard in the song?",
   "Beyond plain triads, which of these chords turns up in the harmony?", "Which of these chord qualities occurs in the song?",
 ];
-const COMMON_QUALITIES = ["maj", "min", "7", "min7", "maj7", "sus4", "dim", "m7b5"];
-/** Qualities other than plain major and minor triads, which nearly every song has. */
-const COLOUR_QUALITIES = ["7", "min7", "maj7", "sus2", "sus4", "dim", "aug", "m7b5", "dim7", "6", "min6", "9"];
+/**
+ * Qualities that are the most common one in some of the world's songs: the options of the "most common" kind.
+ * Only qualities that can be its answer: an option that never is (diminished) would mark the others as likelier.
+ */
+const LEADING_QUALITIES = ["maj", "min", "7", "min7", "maj7", "9", "5"];
+/**
+ * Non-triad qualities the world's songs use, for the "uses" kind (plain major and minor triads stay out: nearly
+ * every song has them, so offering them would answer the question). Again only qualities that are sometimes
+ * the answer.
+ */
+const COLOUR_QUALITIES = ["7", "min7", "maj7", "9", "5", "min9", "m7b5", "sus2"];
 
 /**
- * Chord qualities: which one sounds longest (asked only when it clearly leads, 1.3x the next), or which
- * non-triad quality the song uses at all (wrong options: ones it never uses). Plain triads stay out of the second
- * kind: nearly every song has them, so offering them would answer the question.
+ * Chord qualities: which one sounds longest (asked only when it clearly leads, 1.3x the next), or which colour
+ * quality the song uses at all (wrong options: ones it never uses).
  */
 const chordQuality: McqCategory = {
   category: "chord-quality",
@@ -259,8 +285,8 @@ const chordQuality: McqCategory = {
       return { question: rng.pick(USES_TEMPLATES), answer: qualityName(rng.pick(used)), distractors: distractors.map(qualityName) };
     }
     const [top, second] = [...seconds].sort((x, y) => y[1] - x[1]);
-    if (!top || (second && top[1] < 1.3 * second[1])) return undefined;
-    const distractors = rng.shuffle(COMMON_QUALITIES.filter((q) => q !== top[0])).slice(0, 3).map(qualityName);
+    if (!top || !LEADING_QUALITIES.includes(top[0]) || (second && top[1] < 1.3 * second[1])) return undefined;
+    const distractors = rng.shuffle(LEADING_QUALITIES.filter((q) => q !== top[0])).slice(0, 3).map(qualityName);
     return { question: rng.pick(QUALITY_TEMPLATES), answer: qualityName(top[0]), distractors };
   },
 };

@@ -2,16 +2,15 @@
 // go, what sounds at a given time, key/tempo/metre changes, the order of events, and durations.
 import { formatTime } from "../timefmt.js";
 import {
-  happenings, instrumentChanges, keyChanges, labelNoun, metreChanges, playsDuring, playsThroughout, rawIntervalsOf,
-  tempoChanges,
+  happenings, instrumentChanges, keyChanges, metreChanges, playsDuring, playsThroughout, rawIntervalsOf, tempoChanges,
   type Happening, type NamedSection,
 } from "./facts.js";
 import type { McqCategory, McqContext, McqDraft } from "./mcq.js";
 import {
-  BPM_TOLERANCE, TIME_TOLERANCE, keyOptions, ladder, metreOptions, sample, timeStep, unrelatedInstruments, window4, withNote,
+  BPM_TOLERANCE, TIME_TOLERANCE, ladder, metreOptions, sample, timeStep, tonicOptions, unrelatedInstruments, window4, withNote,
 } from "./options.js";
 import { keyName, metreName } from "./theory.js";
-import { capitalize, fill, ordinal, plural } from "./words.js";
+import { capitalize, fill, ordinal } from "./words.js";
 
 /** A time question: the answer and three times on a bar-grid ladder around it, all inside the song. */
 function timeDraft(ctx: McqContext, question: string, answer: number): McqDraft | undefined {
@@ -53,12 +52,13 @@ const sectionTiming: McqCategory = {
 };
 
 const NEXT_TEMPLATES = [
-  "What comes right after {sec}?", "Which section follows {sec}?", "What section comes directly after {sec}?",
-  "After {sec}, what does the song go into?", "Which part immediately follows {sec}?", "{Sec} leads into which section?",
+  "Which section comes right after the one that starts at {t}?", "What section follows the one beginning at {t}?",
+  "The section that begins at {t} leads into which section?", "After the section starting at {t}, what does the song go into?",
+  "Which part immediately follows the section that starts at {t}?",
 ];
 const PREVIOUS_TEMPLATES = [
-  "What comes right before {sec}?", "Which section precedes {sec}?", "Which part leads into {sec}?",
-  "What section comes just before {sec}?", "Right before {sec}, which section plays?",
+  "Which section comes right before the one that starts at {t}?", "What section precedes the one beginning at {t}?",
+  "Which part leads into the section that begins at {t}?", "Right before the section starting at {t}, which section plays?",
 ];
 const NTH_START_TEMPLATES = [
   "When does the {nth} section of the song begin?", "Counting from the start, when does section number {n} begin?",
@@ -69,10 +69,11 @@ const NTH_START_TEMPLATES = [
 /**
  * Section order. Two kinds: when the n-th section begins (options: the starts of a window of consecutive
  * sections, so answering takes counting sections by ear and knowing when each starts), and which section comes
- * right after or before a named one (options: a window of consecutive sections). Intros and outros are left out
- * of named options: "the intro" as an answer to "what comes before the first verse" needs no listening. Names
- * carry ordinals ("the second verse"), and with song-form conventions these let a text-only model guess the
- * neighbour of a section more often than chance; the n-th-start kind carries far less of that.
+ * right after or before the one that starts at a given time (options: a window of consecutive sections). Intros
+ * and outros are left out of named options: "the intro" as an answer to "what comes before the first verse"
+ * needs no listening. The reference is a time, not a name: names carry ordinals, and "after the second verse"
+ * was usually "the second chorus", the option sharing its ordinal. It is never the song's first section, which
+ * starts at 0:00.0 and so would name itself.
  */
 const sectionOrder: McqCategory = {
   category: "section-order",
@@ -93,49 +94,39 @@ const sectionOrder: McqCategory = {
     }
     const inner = sections.filter((s) => s.label !== "intro" && s.label !== "outro");
     const forward = kind === "next";
-    const ref = rng.pick(sections);
+    const ref = rng.pick(sections.slice(1));
     const target = sections[ref.index + (forward ? 1 : -1)];
     if (!target || !inner.includes(target)) return undefined;
     const pool = inner.filter((s) => s !== ref);
     const options = window4(rng, pool, pool.indexOf(target));
     if (!options) return undefined;
-    const question = fill(rng.pick(forward ? NEXT_TEMPLATES : PREVIOUS_TEMPLATES), secVars(ref));
+    const question = fill(rng.pick(forward ? NEXT_TEMPLATES : PREVIOUS_TEMPLATES), { t: formatTime(ref.start) });
     return { question, answer: target.name, distractors: options.filter((s) => s !== target).map((s) => s.name) };
   },
 };
 
-const COUNT_LABEL_TEMPLATES = [
-  "How many {plural} does the song have?", "How many times does the {noun} come around?", "How many {plural} are there?",
-  "Count the {plural}: how many are there?", "How many separate {plural} can you hear?", "How often is the {noun} played?",
-];
-const COUNT_ALL_TEMPLATES = [
+const COUNT_TEMPLATES = [
   "How many sections does the song have in all?", "Into how many sections is the song divided?",
   "How many sections make up the song?", "Counting intro and outro, how many sections are there?",
+  "How many distinct sections can you count, start to finish?", "From beginning to end, how many sections does the track have?",
+  "How many parts is the song made of, intro and outro included?",
 ];
 
+/**
+ * How many sections the song has in all. Only that count: its answers spread from 3 to 14, while counts of one
+ * label crowd at one or two (most songs have two verses and one bridge), where the answer is nearly always the
+ * smallest option offered and "how many verses?" is answered by the prior.
+ */
 const sectionCount: McqCategory = {
   category: "section-count",
   split: "temporal",
   make(ctx) {
     const { rng, sections } = ctx;
-    let question: string, answer: number, min: number;
-    if (rng.chance(0.25)) {
-      question = rng.pick(COUNT_ALL_TEMPLATES);
-      answer = sections.length;
-      min = 2;
-    } else {
-      if (sections.length === 0) return undefined;
-      const label = rng.pick(sections).label;
-      // Intros and outros come once in nearly every song.
-      if (label === "intro" || label === "outro") return undefined;
-      const noun = labelNoun(label);
-      question = fill(rng.pick(COUNT_LABEL_TEMPLATES), { noun, plural: plural(noun) });
-      answer = sections.filter((s) => s.label === label).length;
-      min = 1;
-    }
-    const values = ladder(rng, answer, 1, min, 99);
+    if (sections.length < 2) return undefined;
+    const answer = sections.length;
+    const values = ladder(rng, answer, 1, 1, 99);
     if (!values) return undefined;
-    return { question, answer: String(answer), distractors: values.filter((v) => v !== answer).map(String) };
+    return { question: rng.pick(COUNT_TEMPLATES), answer: String(answer), distractors: values.filter((v) => v !== answer).map(String) };
   },
 };
 
@@ -207,8 +198,9 @@ const atTime: McqCategory = {
     const { a, rng, sections } = ctx;
     if (rng.chance(0.5)) {
       // The answer section first, uniformly, then a time well inside it (1.5 s from either edge). Intros and
-      // outros stay out: a time in the first seconds is the intro without listening.
-      const inner = sections.filter((s) => s.label !== "intro" && s.label !== "outro");
+      // outros stay out: a time in the first seconds is the intro without listening. So does the first section
+      // after the intro: a time in the first half minute was "the first verse" nearly always.
+      const inner = sections.filter((s) => s.label !== "intro" && s.label !== "outro").slice(1);
       if (inner.length < 4) return undefined;
       const target = rng.pick(inner);
       if (target.end - target.start < 4) return undefined;
@@ -260,7 +252,7 @@ const change: McqCategory = {
         if (list.length === 1) return timeDraft(ctx, rng.pick(KEY_WHEN), c.time);
         return toUnique ? timeDraft(ctx, fill(rng.pick(KEY_WHEN_TO), { key: keyName(c.to) }), c.time) : undefined;
       }
-      const options = keyOptions(rng, c.to);
+      const options = tonicOptions(rng, c.to);
       return { question: fill(rng.pick(KEY_TO), { t: formatTime(c.time) }), answer: options.answer, distractors: options.distractors };
     }
     if (kind === "tempo") {
@@ -294,8 +286,10 @@ function independent(items: readonly Happening[]): boolean {
 }
 
 /**
- * The order of named moments (events and entrances) that each happen once. Moment types carry form priors (a
- * key change tends to come late); see the category's text-only baseline.
+ * The order of named moments that each happen once (see happenings): events, and instruments dropping out and
+ * coming back. First entrances are not among them: they come in the first bars, before any event, so "which
+ * happens first?" was the entrance every time. The kinds of moment still carry form priors (a key change comes
+ * late); see the category's text-only baseline.
  */
 const eventOrder: McqCategory = {
   category: "event-order",
@@ -335,8 +329,9 @@ const EVENT_LENGTH_TEMPLATES = ["How long does the {ev} last?", "What is the len
  * 0:16.0, is as often wrong as right), else a ladder of the fewest whole bars that make 3 s. All differ from the
  * answer by more than 2.5 s, against a stated tolerance of one second. Measured worse on composed songs (which
  * mostly repeat one section length): wider rungs, and topping up the song's few other lengths from a table of bar
- * counts (its 24- and 32-bar lengths were nearly always wrong). A label's typical length (intros are short) still
- * lets a text-only model beat chance here.
+ * counts (its 24- and 32-bar lengths were nearly always wrong). Intros and outros are not asked about: they are
+ * the song's shortest sections by convention, so their length was the smallest option. Other labels' typical
+ * lengths still let a text-only model beat chance a little.
  */
 const duration: McqCategory = {
   category: "duration",
@@ -352,8 +347,9 @@ const duration: McqCategory = {
       question = fill(rng.pick(EVENT_LENGTH_TEMPLATES), { ev });
       seconds = e.end - e.start;
     } else {
-      if (sections.length === 0) return undefined;
-      const s = rng.pick(sections);
+      const inner = sections.filter((x) => x.label !== "intro" && x.label !== "outro");
+      if (inner.length === 0) return undefined;
+      const s = rng.pick(inner);
       question = fill(rng.pick(SECTION_LENGTH_TEMPLATES), secVars(s));
       seconds = s.end - s.start;
     }

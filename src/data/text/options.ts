@@ -77,6 +77,16 @@ export function keyOptions(rng: Rng, key: Key): { answer: string; distractors: s
   return { answer: keyName(key), distractors: set.map(keyName) };
 }
 
+/**
+ * Keys for "what key does the song move to": the answer and three other tonics in the same mode, a semitone, a
+ * tone, a fourth or a fifth away. The mode stays out of the options: modulations mostly go to major keys (the
+ * last chorus up a tone), so a mix of modes would let "major" answer it.
+ */
+export function tonicOptions(rng: Rng, key: Key): { answer: string; distractors: string[] } {
+  const shifts = rng.shuffle([1, 2, 5, 7, 10, 11]).slice(0, 3);
+  return { answer: keyName(key), distractors: shifts.map((s) => keyName(transposeKey(key, s))) };
+}
+
 /** Three metres other than the answer, uniformly from the world's metres. */
 export function metreOptions(rng: Rng, metre: Metre): string[] {
   return rng.shuffle(METRES.filter((m) => !sameMetre(m, metre))).slice(0, 3).map(metreName);

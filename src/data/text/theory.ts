@@ -5,6 +5,7 @@ import type { Key, Metre, Mode } from "../../music/score.js";
 import type { TempoClass } from "../schema.js";
 
 import { pitchClass } from "../../music/theory.js";
+import { METRE_IDS, metreOf } from "../../music/rhythm.js";
 
 export { pitchClass };
 
@@ -77,12 +78,11 @@ export function sameMetre(a: Metre, b: Metre): boolean {
   return a.numerator === b.numerator && a.denominator === b.denominator;
 }
 
-/** Metres the world uses, for near-miss options. */
-export const METRES: readonly Metre[] = [
-  { numerator: 2, denominator: 4 }, { numerator: 3, denominator: 4 }, { numerator: 4, denominator: 4 },
-  { numerator: 5, denominator: 4 }, { numerator: 6, denominator: 8 }, { numerator: 7, denominator: 8 },
-  { numerator: 9, denominator: 8 }, { numerator: 12, denominator: 8 },
-];
+/**
+ * Metres the world uses (the composer's; POP909 songs are in 4/4 or 3/4), for near-miss options. Only metres that
+ * can be answers: a metre offered but never true (9/8 here) would mark the others as likelier answers.
+ */
+export const METRES: readonly Metre[] = METRE_IDS.map(metreOf);
 
 /** Ways to say a metre in prose, "4/4" always first. */
 export function metrePhrases(m: Metre): string[] {
@@ -121,12 +121,13 @@ export const QUALITY_NAMES: Readonly<Record<string, string>> = {
   maj: "major", min: "minor", "7": "dominant seventh", maj7: "major seventh", min7: "minor seventh",
   dim: "diminished", aug: "augmented", sus2: "suspended second", sus4: "suspended fourth",
   m7b5: "half-diminished", dim7: "diminished seventh", "6": "major sixth", min6: "minor sixth", "9": "dominant ninth",
+  min9: "minor ninth", maj9: "major ninth", "5": "power chord",
 };
 
 /** Chord-symbol suffix for a quality code, as the schema writes symbols ("Am7", "G7sus4" aside). */
 export const QUALITY_SUFFIX: Readonly<Record<string, string>> = {
   maj: "", min: "m", "7": "7", maj7: "maj7", min7: "m7", dim: "dim", aug: "aug", sus2: "sus2", sus4: "sus4",
-  m7b5: "m7b5", dim7: "dim7", "6": "6", min6: "m6", "9": "9",
+  m7b5: "m7b5", dim7: "dim7", "6": "6", min6: "m6", "9": "9", min9: "m9", maj9: "maj9", "5": "5",
 };
 
 export function qualityName(quality: string): string {
