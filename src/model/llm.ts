@@ -83,6 +83,13 @@ class Attention extends Module {
     let k = rotate(split(this.k_proj.forward(x), hkv), rope.cos, rope.sin);
     let v = split(this.v_proj.forward(x), hkv);
     if (cache) ({ k, v } = cache.update(layer, k, v));
+    if (t === 1 && cache) {
+      // One new token (decoding): it may see every cached key, so no causal mask is needed, and the query heads
+      // of each key/value group can share that group's keys without copying them h / hkv times.
+      const rep = h / hkv;
+      const grouped = F.scaledDotProductAttention(q.reshape(b, hkv, rep, this.headDim), k, v, mask ? { mask } : {});
+      return this.o_proj.forward(grouped.reshape(b, 1, this.c.hiddenSize));
+    }
     if (hkv !== h) {
       // Grouped-query attention: each key/value head serves h / hkv query heads.
       const tk = k.size(2), rep = h / hkv;
@@ -190,6 +197,7 @@ export class DecoderLM extends Module {
 /** Boolean [B, 1, T, Tk] mask: causal (queries are the last T of Tk keys), valid keys only, and always itself. */
 function attentionMask(keyValid: Tensor, t: number): Tensor {
   const [b, tk] = keyValid.shape as [number, number];
+  if (t === 1) return keyValid.view(b, 1, 1, tk); // one query, the newest position: only padding to hide
   const causal = ones([t, tk], { dtype: "bool", device: keyValid.device }).tril(tk - t);
   const self = ones([t, tk], { dtype: "bool", device: keyValid.device }).triu(tk - t).logicalAnd(causal);
   return keyValid.view(b, 1, 1, tk).logicalAnd(causal).logicalOr(self);
