@@ -24,7 +24,7 @@ const annotation = {
   temporal: {
     beats: [0, 0.5, 1, 1.5, 2], downbeats: [0, 2],
     sections: [{ start: 0, end: 8, label: "intro", bars: 4, occurrence: 1 }, { start: 8, end: 20, label: "chorus", bars: 6, occurrence: 1 }],
-    chords: [{ start: 0, end: 2, symbol: "Am", root: "A", quality: "min" }, { start: 2, end: 4, symbol: "N", root: "N", quality: "" }],
+    chords: [{ start: 0, end: 2, symbol: "Am", root: "A", quality: "min" }, { start: 2, end: 3, symbol: "N", root: "N", quality: "" }, { start: 3, end: 4, symbol: "N", root: "", quality: "" }],
     instruments: [{ instrument: "electric guitar", intervals: [{ start: 0, end: 20 }] }, { instrument: "drum kit", intervals: [{ start: 10, end: 20 }] }],
     keys: [{ start: 0, end: 12, key: { tonic: "A", mode: "minor" } }, { start: 12, end: 20, key: { tonic: "C", mode: "major" } }],
     tempos: [{ start: 0, end: 20, bpm: 120 }], metres: [{ start: 0, end: 20, metre: { numerator: 4, denominator: 4 } }],
@@ -52,6 +52,7 @@ test("stage-0 targets: global facts of the crop, per-token beats, sections, chor
   assert.equal(t.chordRoot[10], 9);
   assert.equal(t.chordRoot[60], 12); // "N" is no chord
   assert.equal(t.chordQuality[60], IGNORE);
+  assert.equal(t.chordRoot[80], 12); // POP909's no-chord has an empty root
   assert.equal(t.melody[10], 9);
   assert.equal(t.melody[40], 12);
   const drums = FAMILY_CLASSES.indexOf("drums"), fill = EVENT_CLASSES.indexOf("drum-fill");

@@ -119,7 +119,8 @@ export function temporalTargets(a: SongAnnotation, cropStart: number, tokens: nu
     const section = at(t.sections, time);
     out.section[k] = section ? indexOf(SECTION_CLASSES, section.label) : IGNORE;
     const chord = at(t.chords, time);
-    const hasChord = chord !== undefined && chord.root !== "N"; // POP909 marks "no chord" with N
+    // "No chord" is the symbol N (POP909 leaves the root empty, the composer writes N).
+    const hasChord = chord !== undefined && chord.symbol !== "N" && chord.root !== "" && chord.root !== "N";
     out.chordRoot[k] = hasChord ? pitchClass(chord.root) : noChord;
     out.chordQuality[k] = hasChord ? indexOf(CHORD_QUALITY_CLASSES as readonly string[], QUALITY_FAMILY[chord.quality] ?? "") : IGNORE;
     const note = t.melody.find((n) => n.start <= time && time < n.end);
