@@ -9,15 +9,8 @@ import { availableSoundfonts } from "../data/soundfonts.js";
 import { fluidsynthVersion } from "../data/render.js";
 import type { BuildConfig, SongSpec } from "../data/build-song.js";
 import { packageVersion } from "./paths.js";
+import { intOption } from "./options.js";
 import { formatDuration } from "./progress.js";
-
-function int(name: string, min: number) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got "${v}"`);
-    return n;
-  };
-}
 
 function secondsRange(v: string): [number, number] {
   const m = /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$/.exec(v);
@@ -46,10 +39,10 @@ export function dataCommand(): Command {
   data
     .command("synth")
     .description("make a training set: compose or import songs, render them with fluidsynth, augment, annotate, write text")
-    .requiredOption("--songs <n>", "number of songs", int("--songs", 1))
+    .requiredOption("--songs <n>", "number of songs", intOption("--songs", 1))
     .requiredOption("--out <dir>", "dataset directory (created; rerun the same command to resume after a kill)")
-    .option("--seed <s>", "seed of the whole set", int("--seed", 0), 1)
-    .option("--workers <k>", "parallel workers (default: one per core)", int("--workers", 1), defaultWorkers())
+    .option("--seed <s>", "seed of the whole set", intOption("--seed", 0), 1)
+    .option("--workers <k>", "parallel workers (default: one per core)", intOption("--workers", 1), defaultWorkers())
     .option("--pop909 <path>", "POP909 folder (…/pop909) to import a share of the songs from")
     .option("--pop909-fraction <f>", "share of songs from POP909 when --pop909 is given", (v) => Number(v), 0.25)
     .option("--seconds <min-max>", "length range of synthetic songs in seconds", secondsRange, [60, 150] as [number, number])
@@ -75,7 +68,7 @@ Example:
     .command("synthbench")
     .description("make SynthBench, the frozen held-out benchmark (always the same content)")
     .requiredOption("--out <dir>", "benchmark directory (rerun to resume)")
-    .option("--workers <k>", "parallel workers (default: one per core)", int("--workers", 1), defaultWorkers())
+    .option("--workers <k>", "parallel workers (default: one per core)", intOption("--workers", 1), defaultWorkers())
     .addHelpText("after", `
 SynthBench: 200 songs from its own seed, with styles (reggae, bossa nova) and a soundfont (timgm6mb) that
 training sets never use, each chosen from 8 composed candidates so that metres, modes, tempo classes, moods

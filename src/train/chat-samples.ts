@@ -4,6 +4,7 @@
 // expects. Each conversation's audio is one song; songs are split into train and held-out as in stage 0.
 import fs from "node:fs";
 import path from "node:path";
+import { AUDIO_PLACEHOLDER } from "../data/text/dialogue.js";
 import { formatPrompt, optionLetter, type PromptStyle } from "../eval/prompt.js";
 import { optionOrder, questionRng } from "../eval/shuffle.js";
 import type { ChatMessage, ChatPart } from "../model/tokenizer/chat.js";
@@ -41,9 +42,9 @@ function readJsonl(file: string): Record<string, unknown>[] {
 
 /** "<audio>" in a user message becomes the audio part; the rest of the text stays. */
 function withAudio(content: string, audio: string): string | ChatPart[] {
-  const at = content.indexOf("<audio>");
+  const at = content.indexOf(AUDIO_PLACEHOLDER);
   if (at < 0) return content;
-  const before = content.slice(0, at).trim(), after = content.slice(at + "<audio>".length).trim();
+  const before = content.slice(0, at).trim(), after = content.slice(at + AUDIO_PLACEHOLDER.length).trim();
   return [...(before ? [{ type: "text" as const, text: before }] : []), { type: "audio", clip: audio }, ...(after ? [{ type: "text" as const, text: after }] : [])];
 }
 

@@ -3,7 +3,7 @@
 // tempo, instruments, mood); the temporal expert gets facts per token (40 ms at 25 tokens/s): beats,
 // downbeats, section boundaries and labels, chord roots and qualities, which instrument families play,
 // events, and the melody's pitch class. Everything here is a fixed vocabulary, so head sizes never change.
-import type { SongAnnotation } from "../data/schema.js";
+import { type SongAnnotation, tempoClass } from "../data/schema.js";
 import { CATALOGUE } from "../music/instruments.js";
 import { METRE_IDS } from "../music/rhythm.js";
 import type { EventType, InstrumentFamily, Mood, SectionLabel } from "../music/score.js";
@@ -80,7 +80,7 @@ export function globalTargets(a: SongAnnotation, cropStart: number, cropEnd: num
     tonic: pitchClass(key.tonic),
     mode: indexOf(MODE_CLASSES, key.mode),
     metre: indexOf(METRE_CLASSES as readonly string[], `${metre.numerator}/${metre.denominator}`),
-    tempoClass: indexOf(TEMPO_CLASSES as readonly string[], bpm < 66 ? "very slow" : bpm < 90 ? "slow" : bpm < 120 ? "moderate" : bpm < 150 ? "fast" : "very fast"),
+    tempoClass: indexOf(TEMPO_CLASSES as readonly string[], tempoClass(bpm)),
     logTempo: Math.log2(bpm / 120),
     instruments: [...playing].map((n) => INSTRUMENT_CLASSES.indexOf(n)).filter((i) => i >= 0),
     families: [...families].map((f) => FAMILY_CLASSES.indexOf(f)),

@@ -10,6 +10,7 @@
 // benchmark guards against.
 import fs from "node:fs";
 import path from "node:path";
+import { AUDIO_PLACEHOLDER } from "../data/text/dialogue.js";
 import { formatPrompt, optionLetter, type PromptStyle } from "../eval/prompt.js";
 import { questionRng } from "../eval/shuffle.js";
 
@@ -31,7 +32,6 @@ export interface ConversationTurn {
 }
 
 /** Where a user message puts the clip; the datasets write it as this literal text. */
-const AUDIO_PLACEHOLDER = "<audio>";
 
 /** A song's id from a record's audio path ("audio/s101-000007.wav" -> "s101-000007"), as the datasets name files. */
 export function songOfAudio(audio: string): string {

@@ -2,6 +2,7 @@
 // ones (when does a section start, what plays at a time), and follow-ups that refer back to the section the
 // conversation is on ("and after that?", "which instrument comes in then?"). Answers are short and true to the
 // facts; the first user turn carries the <audio> token that stands for the clip.
+
 import type { Rng } from "../../music/rng.js";
 import type { SongAnnotation } from "../schema.js";
 import { formatTime } from "../timefmt.js";
@@ -12,6 +13,9 @@ import {
 import { chordSummary, styleText } from "./phrases.js";
 import { keyName, metreName } from "./theory.js";
 import { capitalize, listJoin, numberWord, plural, say, sentence } from "./words.js";
+
+/** Where a clip goes in the user turns of sft.jsonl; the trainers replace it with the audio. */
+export const AUDIO_PLACEHOLDER = "<audio>";
 
 export interface Turn {
   role: "user" | "assistant";

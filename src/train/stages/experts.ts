@@ -16,7 +16,7 @@ import { tidy } from "../../engine/scope.js";
 import { stack, type Tensor } from "../../engine/tensor.js";
 import { Rng } from "../../music/rng.js";
 import { AudioExpert } from "../../model/audio-expert.js";
-import type { GammaConfig } from "../../model/config.js";
+import { expertTokensPerSecond, expertTokensPerWindow, type GammaConfig } from "../../model/config.js";
 import { GlobalHeads, TemporalHeads } from "../expert-heads.js";
 import type { StepResult, TrainTask } from "../loop.js";
 import { type Song, SongSampler, type SamplerState } from "../songs.js";
@@ -72,7 +72,7 @@ function crop(samples: Float32Array, start: number, seconds: number): Float32Arr
 
 export class ExpertsStage implements TrainTask<ExpertsBatch> {
   readonly module: ExpertsWithHeads;
-  private readonly sampler: SongSampler;
+  private sampler: SongSampler;
 
   constructor(private readonly o: ExpertsStageOptions) {
     this.module = new ExpertsWithHeads(o.config, o.seed);
@@ -84,7 +84,7 @@ export class ExpertsStage implements TrainTask<ExpertsBatch> {
   }
   dataState(): SamplerState { return this.sampler.current; }
   restoreData(state: unknown): void {
-    Object.assign(this, { sampler: new SongSampler(this.o.train, this.o.seed, state as SamplerState) });
+    this.sampler = new SongSampler(this.o.train, this.o.seed, state as SamplerState);
   }
 
   async prepare(step: number, micro: number): Promise<ExpertsBatch> {
@@ -98,7 +98,7 @@ export class ExpertsStage implements TrainTask<ExpertsBatch> {
     const { temporalExpert: te, globalExpert: ge } = this.o.config;
     const tMels: Tensor[] = [], gMels: Tensor[] = [];
     const out: Omit<ExpertsBatch, "temporalMels" | "globalMels"> = { temporalStarts: [], temporalTargets: [], globalStarts: [], globalTargets: [] };
-    const tTokens = Math.round(te.windowSeconds * 50 / te.pool), tTokenSeconds = (2 * te.pool) / 100;
+    const tTokens = expertTokensPerWindow(te), tTokenSeconds = 1 / expertTokensPerSecond(te);
     for (const song of songs) {
       const audio = (await loadAudio(song.audio, { sampleRate: SAMPLE_RATE })).samples;
       const duration = audio.length / SAMPLE_RATE;
