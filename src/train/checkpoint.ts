@@ -46,13 +46,13 @@ export class Checkpoints {
     return final;
   }
 
-  /** The position of the latest checkpoint, or undefined when the run has none. */
-  latest(): (RunPosition & { path: string }) | undefined {
+  /** The position (and optimizer scalars) of the latest checkpoint, or undefined when the run has none. */
+  latest(): (RunPosition & { path: string; optimizer: ReturnType<AdamW["stateDict"]>["scalars"] }) | undefined {
     const pointer = path.join(this.dir, "latest.json");
     if (!fs.existsSync(pointer)) return undefined;
     const { dir } = JSON.parse(fs.readFileSync(pointer, "utf8")) as LatestPointer;
     const where = path.join(this.dir, dir);
-    const state = JSON.parse(fs.readFileSync(path.join(where, "state.json"), "utf8")) as RunPosition;
+    const state = JSON.parse(fs.readFileSync(path.join(where, "state.json"), "utf8")) as RunPosition & { optimizer: ReturnType<AdamW["stateDict"]>["scalars"] };
     return { ...state, path: where };
   }
 
@@ -64,8 +64,7 @@ export class Checkpoints {
     const moments = loadSafetensors(path.join(latest.path, "optimizer.safetensors")).tensors;
     try {
       module.loadStateDict(weights);
-      const scalars = (JSON.parse(fs.readFileSync(path.join(latest.path, "state.json"), "utf8")) as { optimizer: ReturnType<AdamW["stateDict"]>["scalars"] }).optimizer;
-      optimizer.loadStateDict({ tensors: moments, scalars });
+      optimizer.loadStateDict({ tensors: moments, scalars: latest.optimizer });
     } catch (e) {
       throw new Error(`${latest.path}: cannot resume from this checkpoint (${(e as Error).message}); was the config changed?`, { cause: e });
     } finally {
