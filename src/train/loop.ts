@@ -94,6 +94,10 @@ export async function runLoop<Batch>(task: TrainTask<Batch>, config: LoopConfig,
   const save = () => checkpoints.save(task.module, optimizer, { step, data: task.dataState(), extra: { lastEval } });
   try {
     while (step < config.steps && !stopRequested) {
+      // Let the event loop run once per step: a step may never wait on real I/O, and signal handlers
+      // (Ctrl-C, SIGTERM) only run from the event loop.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (stopRequested) break;
       const started = performance.now();
       manualSeed(config.seed * 100003 + step); // dropout and any other libtorch draw: a function of (seed, step)
       optimizer.lrScale = cosineWithWarmup(step, config.warmupSteps, config.steps, config.minLrRatio);

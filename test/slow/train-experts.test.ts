@@ -68,4 +68,16 @@ test("stage 0 trains, resumes exactly after --stop-after and after SIGKILL", { t
   assert.equal(again.status, 0, again.stderr);
   assert.match(again.stderr, /resuming from step \d/);
   assert.deepEqual(weights("killed"), reference);
+
+  // SIGTERM (as Ctrl-C) stops the run after the current step with a checkpoint and exit code 130.
+  const termConfig = config("terminated");
+  const term = spawn(process.execPath, [gamma, "train", "experts", "--config", termConfig], { stdio: "ignore" });
+  const termLatest = path.join(work, "terminated", "checkpoints", "latest.json");
+  while (!fs.existsSync(termLatest)) await new Promise((r) => setTimeout(r, 50));
+  term.kill("SIGTERM");
+  const code = await new Promise((r) => term.on("exit", r));
+  assert.equal(code, 130);
+  const after = run(["train", "experts", "--config", termConfig]);
+  assert.equal(after.status, 0, after.stderr);
+  assert.deepEqual(weights("terminated"), reference);
 });
