@@ -32,7 +32,7 @@ test("conversations: audio goes where <audio> was, later turns are text, songs s
   assert.deepEqual(readChatSamples([dir], ["report"]).train, []);
 });
 
-test("MCQs are posed in both prompt styles, answered so that the bench's parser reads the right option", () => {
+test("MCQs are posed in all three prompt styles, answered so that the bench's parser reads the right option", () => {
   const mcqs = [...readChatSamples([dir], ["mcq"]).train, ...readChatSamples([dir], ["mcq"]).heldOut];
   const letters = new Map<number, number>();
   const styles = new Set<string>();
@@ -43,7 +43,8 @@ test("MCQs are posed in both prompt styles, answered so that the bench's parser 
     const reply = s.messages[1]!.content as string;
     assert.equal(PARSERS[q.style](reply, q.options), q.answer, reply);
     if (q.style === "gamma") assert.match(reply, /^<answer>\([A-D]\) 3\/4<\/answer>$/);
+    if (q.style === "think") assert.match(reply, /^<think>[^<]+<\/think><answer>\([A-D]\) 3\/4<\/answer>$/);
   }
-  assert.deepEqual([...styles].sort(), ["gamma", "muchomusic"]);
+  assert.deepEqual([...styles].sort(), ["gamma", "muchomusic", "think"]);
   for (const [, n] of letters) assert.ok(n > 25 && n < 75, `answer letters should be near uniform: ${[...letters]}`);
 });

@@ -1,10 +1,12 @@
 // Neural-network functions (torch.nn.functional's counterparts). Stateless: weights come in as arguments;
 // modules (module.ts) own them.
+import { countingFlops, needsGrad, recordProduct } from "./flops.js";
 import { native } from "./native.js";
 import { keep, tidy } from "./scope.js";
 import { type Device, type DType, ones, type Tensor, wrap } from "./tensor.js";
 
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
+  if (countingFlops()) recordProduct(2 * x.numel * weight.size(0), Number(needsGrad(x)) + Number(needsGrad(weight)));
   return wrap(native.linear(x.h, weight.h, bias?.h));
 }
 
@@ -16,7 +18,10 @@ export interface ConvOptions {
 }
 /** x [batch, channels, length], weight [out, in / groups, kernel]. */
 export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor, o: ConvOptions = {}): Tensor {
-  return wrap(native.conv1d(x.h, weight.h, bias?.h, o.stride ?? 1, o.padding ?? 0, o.dilation ?? 1, o.groups ?? 1));
+  const y = wrap(native.conv1d(x.h, weight.h, bias?.h, o.stride ?? 1, o.padding ?? 0, o.dilation ?? 1, o.groups ?? 1));
+  // Each output element is a dot product over (in / groups) x kernel weights.
+  if (countingFlops()) recordProduct(2 * y.numel * weight.size(1) * weight.size(2), Number(needsGrad(x)) + Number(needsGrad(weight)));
+  return y;
 }
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor, o: { stride?: number[]; padding?: number[]; dilation?: number[]; groups?: number } = {}): Tensor {
   return wrap(native.conv2d(x.h, weight.h, bias?.h, o.stride ?? [1, 1], o.padding ?? [0, 0], o.dilation ?? [1, 1], o.groups ?? 1));
@@ -122,6 +127,12 @@ export function hannWindow(n: number, o: { dtype?: DType } = {}): Tensor {
 export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, o: { causal?: boolean; mask?: Tensor; scale?: number } = {}): Tensor {
   return tidy(() => {
     const scale = o.scale ?? 1 / Math.sqrt(q.size(-1));
+    if (countingFlops()) {
+      // q k^T and (softmax) v: two products of (batch x heads x Lq x Lk x d).
+      const product = 2 * q.numel * k.size(-2), scoresNeedGrad = needsGrad(q) || needsGrad(k);
+      recordProduct(product, Number(needsGrad(q)) + Number(needsGrad(k)));
+      recordProduct(product, Number(scoresNeedGrad) + Number(needsGrad(v)));
+    }
     // Scaling q (L x d) costs less than scaling the scores (L x L).
     let scores = q.mul(scale).matmul(k.transpose(-2, -1));
     if (o.causal) scores = scores.maskedFill(causalBlock(q.size(-2), k.size(-2), q.device), -Infinity);

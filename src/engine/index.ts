@@ -9,3 +9,4 @@ export * from "./runtime.js";
 export * as F from "./functional.js";
 export * from "./measure.js";
 export * from "./safetensors.js";
+export * from "./flops.js";

@@ -47,4 +47,5 @@ export function parseGamma(output: string, options: readonly string[]): ParsedCh
 export const PARSERS: Record<PromptStyle, (output: string, options: readonly string[]) => ParsedChoice> = {
   muchomusic: parseMuchomusic,
   gamma: parseGamma,
+  think: parseGamma,
 };

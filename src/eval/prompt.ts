@@ -1,7 +1,8 @@
 // How a question and its options are put to a model. "muchomusic" is the MuChoMusic paper's prompt exactly as its
 // code builds it (github.com/mulab-mir/muchomusic, prepare_prompts.py); "gamma" is ours, which asks for the
-// answer inside <answer></answer>, the format GaMMA's RL stage rewards.
-export const PROMPT_STYLES = ["muchomusic", "gamma"] as const;
+// answer inside <answer></answer>; "think" is ours with brief reasoning first, <think>...</think><answer>...</answer>,
+// the format GaMMA's RL stage rewards.
+export const PROMPT_STYLES = ["muchomusic", "gamma", "think"] as const;
 export type PromptStyle = (typeof PROMPT_STYLES)[number];
 
 /** The text MuChoMusic's prompt ends with; its parser reads only what comes after it. */
@@ -20,6 +21,8 @@ export function formatPrompt(style: PromptStyle, question: string, options: read
     `Question: ${question}`,
     "Options:",
     ...options.map((o, i) => `(${optionLetter(i)}) ${o}`),
-    "Give the letter and the text of the correct option inside <answer></answer>, like <answer>(X) option text</answer>.",
+    style === "think"
+      ? "Think briefly inside <think></think>, then give the letter and the text of the correct option inside <answer></answer>, like <think>reasoning</think><answer>(X) option text</answer>."
+      : "Give the letter and the text of the correct option inside <answer></answer>, like <answer>(X) option text</answer>.",
   ].join("\n");
 }

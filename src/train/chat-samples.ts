@@ -48,10 +48,19 @@ function withAudio(content: string, audio: string): string | ChatPart[] {
   return [...(before ? [{ type: "text" as const, text: before }] : []), { type: "audio", clip: audio }, ...(after ? [{ type: "text" as const, text: after }] : [])];
 }
 
+/**
+ * The reasoning an SFT answer in the "think" style starts with. It only names what the question is about and
+ * the option that fits: it teaches the format the RL stage rewards, and RL then rewards what is right.
+ */
+function thinking(category: string, answer: string): string {
+  return `<think>The question is about the ${category.replace(/[_-]+/g, " ")}. What I hear fits "${answer}".</think>`;
+}
+
 /** An MCQ posed in one of the two prompt styles (chosen per question), with its expected answer text. */
 export function mcqSample(id: string, audio: string, question: string, choices: string[], answer: string, split: string, category: string): ChatSample {
   const rng = questionRng(7, id);
-  const style: PromptStyle = rng.next() < 0.5 ? "muchomusic" : "gamma";
+  const draw = rng.next();
+  const style: PromptStyle = draw < 0.4 ? "muchomusic" : draw < 0.8 ? "gamma" : "think";
   const order = optionOrder(choices.length, 11, id, true);
   const options = order.map((i) => choices[i]!);
   const right = options.indexOf(answer);
@@ -61,7 +70,7 @@ export function mcqSample(id: string, audio: string, question: string, choices: 
     id, kind: "mcq", audio,
     messages: [
       { role: "user", content: [{ type: "audio", clip: audio }, { type: "text", text: formatPrompt(style, question, options) }] },
-      { role: "assistant", content: style === "gamma" ? `<answer>${reply}</answer>` : reply },
+      { role: "assistant", content: style === "muchomusic" ? reply : `${style === "think" ? thinking(category, answer) : ""}<answer>${reply}</answer>` },
     ],
     mcq: { style, options, answer: right, split, category },
   };

@@ -10,21 +10,20 @@ import { noGrad } from "../../engine/autograd.js";
 import { tidy } from "../../engine/scope.js";
 import { type Tensor, tensor } from "../../engine/tensor.js";
 import type { AugmentConfig } from "../../data/augment.js";
-import type { AudioEncoding, GammaModel } from "../../model/gamma.js";
+import type { GammaModel } from "../../model/gamma.js";
 import { generate } from "../../model/generate.js";
-import { assembleInputs, type ModelInputs } from "../../model/inputs.js";
+import type { ModelInputs } from "../../model/inputs.js";
 import { saveModel, TOKENIZER_FILE } from "../../model/io.js";
-import { encodeChat } from "../../model/tokenizer/chat.js";
 import { END_OF_TEXT, IM_END } from "../../model/tokenizer/special-tokens.js";
 import type { Tokenizer } from "../../model/tokenizer/tokenizer.js";
 import { Rng } from "../../music/rng.js";
+import { chatInputs, freezeAllBut, type ModelPart } from "../chat-inputs.js";
 import type { ChatSample } from "../chat-samples.js";
 import { type ExpertFeatures, FeatureCache } from "../feature-cache.js";
 import type { StepResult, TrainTask } from "../loop.js";
 import { type SamplerState, SongSampler } from "../songs.js";
 
-export const MODEL_PARTS = ["temporal_expert", "global_expert", "fusion", "projector", "llm"] as const;
-export type ModelPart = (typeof MODEL_PARTS)[number];
+export { MODEL_PARTS, type ModelPart } from "../chat-inputs.js";
 
 export interface ChatStageOptions {
   model: GammaModel;
@@ -54,10 +53,8 @@ export class ChatStage implements TrainTask<ChatBatch> {
   private readonly cache: FeatureCache;
 
   constructor(private readonly o: ChatStageOptions) {
-    if (o.trainable.includes("temporal_expert") || o.trainable.includes("global_expert"))
-      throw new Error("chat stages keep the experts frozen (their features are cached); train them in stage 0 (`gamma train experts`)");
+    freezeAllBut(o.model, o.trainable, "chat stages");
     this.module = o.model;
-    for (const part of MODEL_PARTS) this.module[part].freeze(!o.trainable.includes(part));
     this.sampler = new SongSampler(o.train, o.seed);
     this.cache = new FeatureCache(o.featureDir, o.model, o.augment);
   }
@@ -74,24 +71,9 @@ export class ChatStage implements TrainTask<ChatBatch> {
     return { sample: sample!, features: await this.cache.get(sample!.audio, variant) };
   }
 
-  /** The clip as the LLM sees it: cached expert tokens through the fusion and the projector. */
-  private encode(f: ExpertFeatures): AudioEncoding {
-    const m = this.module;
-    const fused = m.fusion.forward(f.temporal, f.global);
-    return {
-      embeds: m.projector.forward(fused.tokens, m.temporal_expert.tokenSeconds).squeeze(0),
-      seconds: f.seconds,
-      tokenSeconds: m.temporal_expert.tokenSeconds * m.config.projector.stack,
-      gates: fused.gates,
-    };
-  }
-
   private inputs(b: ChatBatch, generationPrompt: boolean): ModelInputs {
-    const { tokenizer } = this.o;
     const messages = generationPrompt ? b.sample.messages.slice(0, -1) : b.sample.messages;
-    const chat = encodeChat(tokenizer, messages, { addGenerationPrompt: generationPrompt });
-    const clip = this.encode(b.features);
-    return assembleInputs(this.module, (t) => tokenizer.encode(t, { parseSpecial: false }), chat, chat.audioSlots.map(() => clip));
+    return chatInputs(this.module, this.o.tokenizer, messages, b.features, generationPrompt);
   }
 
   loss(b: ChatBatch): StepResult {
@@ -125,7 +107,7 @@ export class ChatStage implements TrainTask<ChatBatch> {
         const b = { sample, features: await this.cache.get(sample.audio, 0) };
         const text = noGrad(() => tidy(() => {
           const prompt = this.inputs(b, true);
-          return generate(this.module.llm, [prompt.embeds], (ids) => tokenizer.decode(ids, { skipSpecial: true }), { maxNewTokens: 40, stopTokens: stops, vocabLimit: tokenizer.vocabSize })[0]!.text;
+          return generate(this.module.llm, [prompt.embeds], (ids) => tokenizer.decode(ids, { skipSpecial: true }), { maxNewTokens: sample.mcq!.style === "think" ? 80 : 40, stopTokens: stops, vocabLimit: tokenizer.vocabSize })[0]!.text;
         }));
         b.features.temporal.dispose();
         b.features.global.dispose();
