@@ -40,6 +40,20 @@ test("gamma model init writes a model directory; inspect reports parameters per 
   assert.equal(report.config.name, "gamma-tiny");
 });
 
+test("gamma model export writes bfloat16 weights of half the size, with provenance metadata", () => {
+  const out = path.join(work, "exported");
+  const r = run(["model", "export", modelDir, "--out", out, "--meta", "recipe=test"]);
+  assert.equal(r.code, 0, r.stderr);
+  const inspect = JSON.parse(run(["model", "inspect", out]).stdout) as { weights: { bytes: number; dtypes: string[]; metadata: Record<string, string> } };
+  assert.deepEqual(inspect.weights.dtypes, ["bfloat16"]);
+  assert.equal(inspect.weights.metadata.recipe, "test");
+  assert.equal(inspect.weights.metadata.source, path.resolve(modelDir));
+  const original = fs.statSync(path.join(modelDir, "model.safetensors")).size;
+  assert.ok(inspect.weights.bytes < original * 0.55, `${inspect.weights.bytes} vs ${original}`);
+  assert.equal(run(["model", "export", modelDir, "--out", out, "--dtype", "float16"]).code, 1);
+  assert.match(run(["model", "export", path.join(work, "nowhere"), "--out", out]).stderr, /nowhere: no such model directory/);
+});
+
 test("gamma ask --json answers with timings and the audio-token count", () => {
   const r = run(["ask", "--json", "--model", modelDir, "--max-tokens", "8", wav, "What key is this in?"]);
   assert.equal(r.code, 0, r.stderr);

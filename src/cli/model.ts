@@ -1,4 +1,5 @@
-// `gamma model init|inspect`: create a model directory with random weights, and see what one holds.
+// `gamma model init|inspect|export`: create a model directory with random weights, see what one holds, and
+// write a copy for shipping (bfloat16 weights, provenance in the weights' metadata).
 import fs from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
@@ -6,7 +7,7 @@ import { readSafetensorsHeader } from "../engine/safetensors.js";
 import { Generator } from "../engine/random.js";
 import { audioTokensPerSecond, PRESETS, resolveConfig } from "../model/config.js";
 import type { GammaModel } from "../model/gamma.js";
-import { initModel, loadModel, TOKENIZER_FILE, WEIGHTS_FILE } from "../model/io.js";
+import { initModel, loadModel, saveModel, TOKENIZER_FILE, WEIGHTS_FILE } from "../model/io.js";
 import { GAMMA_SPECIAL_TOKENS } from "../model/tokenizer/special-tokens.js";
 import { minimumVocabSize, trainBpe } from "../model/tokenizer/train.js";
 import { writeTokenizerJson } from "../model/tokenizer/io.js";
@@ -86,6 +87,38 @@ Example:
         weights: { file: WEIGHTS_FILE, bytes: fs.statSync(path.join(dir, WEIGHTS_FILE)).size, dtypes, metadata: header.metadata },
         config: loaded.config,
       }, null, 2));
+    });
+
+  model
+    .command("export")
+    .description("copy a model directory, storing the weights in bfloat16 (half the size) or float32, with provenance metadata")
+    .argument("<dir>", "a model directory (e.g. a training run's model/)")
+    .requiredOption("--out <dir>", "the model directory to write")
+    .option("--dtype <dtype>", "bfloat16 or float32", "bfloat16")
+    .option("--meta <key=value...>", "metadata for the weights file (e.g. recipe=configs/sft.json)")
+    .addHelpText("after", `
+Weights are loaded back into float32 either way; bfloat16 keeps 8 bits of mantissa, so answers can differ
+slightly from the float32 model's: measure the exported model (gamma bench --model OUT).
+
+Example:
+  $ gamma model export ~/.cache/gamma-music/runs/sft-v1/model --out models/gamma-small --meta recipe=docs/training.md`)
+    .action((dir: string, opts: { out: string; dtype: string; meta?: string[] }) => {
+      if (opts.dtype !== "bfloat16" && opts.dtype !== "float32") throw new Error(`--dtype must be bfloat16 or float32, not ${opts.dtype}`);
+      const metadata: Record<string, string> = {};
+      for (const kv of opts.meta ?? []) {
+        const at = kv.indexOf("=");
+        if (at <= 0) throw new Error(`--meta ${kv}: expected key=value`);
+        metadata[kv.slice(0, at)] = kv.slice(at + 1);
+      }
+      const loaded = loadModel(dir);
+      const staging = `${opts.out.replace(/\/+$/, "")}.tmp-${process.pid}`;
+      fs.rmSync(staging, { recursive: true, force: true });
+      saveModel(staging, loaded.model, path.join(dir, TOKENIZER_FILE), { dtype: opts.dtype, metadata: { source: path.resolve(dir), ...metadata } });
+      fs.rmSync(opts.out, { recursive: true, force: true });
+      fs.renameSync(staging, opts.out);
+      const bytes = fs.statSync(path.join(opts.out, WEIGHTS_FILE)).size;
+      console.error(`wrote ${opts.out}: ${loaded.config.name}, ${opts.dtype}, ${(bytes / 1e6).toFixed(1)} MB of weights`);
+      console.log(JSON.stringify({ out: opts.out, dtype: opts.dtype, weights_bytes: bytes }));
     });
 
   return model;
