@@ -1,16 +1,20 @@
 // `gamma data synth|synthbench`: make training sets and the SynthBench benchmark from the synthetic music world.
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { DEFAULT_AUGMENT, NO_AUGMENT, parseAugmentConfig } from "../data/augment.js";
 import { assembleJsonl, checkOrWriteManifest, defaultWorkers, runDataset, type RunResult } from "../data/dataset.js";
 import { synthbenchConfig, synthbenchSpecs, SYNTHBENCH_MCQ_PER_SPLIT, SYNTHBENCH_SEED, trainingConfig, trainingSoundfonts, trainingSpecs } from "../data/recipes.js";
 import { availableSoundfonts } from "../data/soundfonts.js";
 import { fluidsynthVersion } from "../data/render.js";
 import type { BuildConfig, SongSpec } from "../data/build-song.js";
+import { UPGRADES, type Upgrade } from "../train/rl-items.js";
+import { rlSelect } from "../train/rl-select.js";
 import { packageVersion } from "./paths.js";
-import { intOption } from "./options.js";
+import { intOption, numberOption } from "./options.js";
 import { formatDuration } from "./progress.js";
+import { configureThreads } from "../engine/runtime.js";
 
 function secondsRange(v: string): [number, number] {
   const m = /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$/.exec(v);
@@ -81,5 +85,54 @@ Example:
     .action(async (o: { out: string; workers: number }) => {
       await build("synthbench", o.out, synthbenchSpecs(), synthbenchConfig(o.out), o.workers, SYNTHBENCH_SEED, SYNTHBENCH_MCQ_PER_SPLIT);
     });
+  data.addCommand(rlSelectCommand());
   return data;
+}
+
+function upgradeList(v: string): Upgrade[] {
+  if (v === "none") return [];
+  const names = v.split(",").map((s) => s.trim());
+  const unknown = names.filter((n) => !UPGRADES.includes(n as Upgrade));
+  if (unknown.length) throw new Error(`--upgrades: unknown upgrade ${unknown.join(", ")} (known: ${UPGRADES.join(", ")}, or none)`);
+  return names as Upgrade[];
+}
+
+function rlSelectCommand(): Command {
+  return new Command("rl-select")
+    .description("choose GRPO's questions: sample the SFT model's answers to a pool, keep questions of moderate pass rate, add harder variants")
+    .requiredOption("--model <dir>", "the SFT model directory (the sft run's model/)")
+    .requiredOption("--pool <paths...>", "dataset directories (their mcq.jsonl) and/or RL or MCQ JSONL files")
+    .requiredOption("--out <file>", "the RL set to write (JSONL; replaced atomically)")
+    .option("--group <n>", "answers sampled per question", intOption("--group", 1), 8)
+    .option("--min-pass <p>", "keep questions answered right at least this often", numberOption("--min-pass", 0, 1), 0.125)
+    .option("--max-pass <p>", "keep questions answered right at most this often", numberOption("--max-pass", 0, 1), 0.875)
+    .option("--limit <n>", "measure only N questions of the pool, drawn at random from the seed", intOption("--limit", 1))
+    .option("--seed <n>", "seed of the sampling, the --limit draw and the upgrades", intOption("--seed", 0), 0)
+    .option("--temperature <t>", "sampling temperature (as GRPO's)", numberOption("--temperature", 0.01, 10), 1)
+    .option("--max-new-tokens <n>", "longest answer in tokens", intOption("--max-new-tokens", 1), 128)
+    .option("--batch-size <n>", "questions sampled together", intOption("--batch-size", 1), 8)
+    .addOption(new Option("--upgrades <list>", `harder variants of kept questions, comma-separated: ${UPGRADES.join(", ")}; or none`).argParser(upgradeList).default([...UPGRADES], "all three"))
+    .option("--feature-dir <dir>", "the expert-feature cache (shared with training)", path.join(os.homedir(), ".cache/gamma-music/features"))
+    .addHelpText("after", `
+GRPO learns only from questions whose sampled answers differ in reward: ones the model always or never gets
+right teach nothing. rl-select samples --group answers to each question of the pool (think-style prompts, as
+GRPO poses them), keeps those whose pass rate (share of right answers) is in [--min-pass, --max-pass], makes
+harder variants of the kept ones (closer-distractors: time and tempo options nearer the answer, still outside
+the stated tolerance; finer-tolerance: open time, tempo and count answers graded finely; composite: two
+questions about one song in one), measures the variants the same way and keeps those within the bounds. Every
+question is written with its pass_rate; variants carry source_ids and upgrade. The last line of stdout is a
+JSON summary. Format of the file: docs/training.md, "Stage 3: GRPO".
+
+Example:
+  $ gamma data rl-select --model ~/.cache/gamma-music/runs/sft-v1/model --pool ~/.cache/gamma-music/data/train-v1 \\
+      --limit 2000 --out ~/.cache/gamma-music/data/rl-v1/rl.jsonl`)
+    .action(async (o: { model: string; pool: string[]; out: string; group: number; minPass: number; maxPass: number; limit?: number; seed: number; temperature: number; maxNewTokens: number; batchSize: number; upgrades: Upgrade[]; featureDir: string }) => {
+      configureThreads();
+      const summary = await rlSelect({
+        model: o.model, pool: o.pool, out: o.out, groupSize: o.group, minPass: o.minPass, maxPass: o.maxPass, limit: o.limit, seed: o.seed,
+        temperature: o.temperature, maxNewTokens: o.maxNewTokens, batchSize: o.batchSize, featureDir: o.featureDir, upgrades: o.upgrades,
+      });
+      console.error(`rl-select: kept ${summary.kept} of ${summary.measured} questions and ${summary.variants_kept} variants; wrote ${summary.written} to ${summary.out}`);
+      console.log(JSON.stringify(summary));
+    });
 }

@@ -8,6 +8,8 @@ import { loadTrainConfig } from "../train/config.js";
 import { type LoopResult, runLoop } from "../train/loop.js";
 import { readChatSamples } from "../train/chat-samples.js";
 import { ChatStage } from "../train/stages/chat.js";
+import { GrpoStage } from "../train/stages/grpo.js";
+import { readRlFile, splitBySong } from "../train/rl-items.js";
 import { loadModel } from "../model/io.js";
 import type { GammaModel } from "../model/gamma.js";
 import { loadSafetensors } from "../engine/safetensors.js";
@@ -76,6 +78,7 @@ Example:
     });
 
   for (const stage of ["align", "sft"] as const) train.addCommand(chatStageCommand(stage));
+  train.addCommand(grpoCommand());
 
   return train;
 }
@@ -121,6 +124,44 @@ Example:
         featureDir: config.featureDir, variants: config.variants, augment: config.augment, evalSamples: config.evalSamples, evalMcqs: config.evalMcqs,
       });
       reportRun(stage, await runLoop(task, config.loop, config.run, stage, { stopAfter: opts.stopAfter }));
+    });
+}
+
+function grpoCommand(): Command {
+  return new Command("grpo")
+    .description("stage 3, GRPO: reinforcement learning from format and accuracy rewards on the questions `gamma data rl-select` kept")
+    .requiredOption("--config <file>", "a grpo config (JSON; see configs/grpo.json)")
+    .option("--run <dir>", "the run directory (default: the config's \"run\")")
+    .option("--stop-after <step>", "write a checkpoint and stop once this step is reached (resume later by running again)", intOption("--stop-after", 1))
+    .addHelpText("after", `
+The run starts from the SFT model directory "init"; "reference" (default: init) is the frozen model of the KL
+penalty. Every "innerSteps" optimizer steps, "promptsPerBatch" questions of the RL file "rl" are drawn and
+"groupSize" answers sampled to each; answers earn a format reward (<think>...</think><answer>...</answer>) and an
+accuracy reward (by the question's kind), normalised within their group into advantages, and the policy follows
+the clipped ratio objective minus "klBeta" times the KL to the reference. Questions about held-out songs are
+answered greedily at each evaluation. The run directory holds checkpoints/ (exact resume, the rollout batch
+included), metrics.jsonl (rewards with their spread, KL, clip fraction, response length, entropy), plots/*.svg
+and, when the run completes, model/.
+
+Example:
+  $ gamma train grpo --config configs/grpo.json`)
+    .action(async (opts: { config: string; run?: string; stopAfter?: number }) => {
+      configureThreads();
+      const config = loadTrainConfig(opts.config, "grpo", { run: opts.run });
+      const { model, tokenizer } = loadModel(config.init);
+      const reference = loadModel(config.reference).model;
+      if (JSON.stringify(reference.config) !== JSON.stringify(model.config)) throw new Error(`${config.reference}: the reference model's config differs from ${config.init}'s`);
+      const { train: items, heldOut } = splitBySong(readRlFile(config.rl));
+      if (items.length === 0) throw new Error(`${config.rl}: every question is about a held-out song; nothing to train on`);
+      console.error(`grpo: ${items.length} training questions, ${heldOut.length} held out, from ${config.rl}; training ${config.trainable.join(", ")}; run ${config.run}`);
+      fs.mkdirSync(config.run, { recursive: true });
+      fs.copyFileSync(opts.config, path.join(config.run, "train-config.json"));
+      model.train();
+      const task = new GrpoStage({
+        model, reference, tokenizer, initDir: config.init, train: items, heldOut, trainable: config.trainable, seed: config.loop.seed,
+        featureDir: config.featureDir, variants: config.variants, augment: config.augment, grpo: config.grpo,
+      });
+      reportRun("grpo", await runLoop(task, config.loop, config.run, "grpo", { stopAfter: opts.stopAfter }));
     });
 }
 

@@ -36,6 +36,8 @@ export interface GeneratedSample {
   /** The sampled token ids (the end token excluded). */
   tokens: number[];
   finish: "stop-token" | "stop-string" | "length";
+  /** The end token that stopped the sample (finish "stop-token"): what the model wrote last. */
+  stopToken?: number;
 }
 
 /** Samples from each prompt; returns rows in prompt-major order (prompt 0's samples first). */
@@ -74,6 +76,7 @@ export function generate(llm: DecoderLM, prompts: Tensor[], decode: (ids: number
     const tokens: number[][] = Array.from({ length: rows }, () => []);
     const texts = Array.from({ length: rows }, () => "");
     const finish: (GeneratedSample["finish"] | undefined)[] = Array.from({ length: rows }, () => undefined);
+    const stoppedBy: (number | undefined)[] = new Array<number | undefined>(rows).fill(undefined);
     const streamed = new Array<number>(rows).fill(0);
     const stream = (r: number, shown: string) => {
       if (shown.length > streamed[r]!) { o.onText?.(r, shown.slice(streamed[r])); streamed[r] = shown.length; }
@@ -87,7 +90,7 @@ export function generate(llm: DecoderLM, prompts: Tensor[], decode: (ids: number
         for (let r = 0; r < rows; r++) {
           if (finish[r]) continue;
           const id = next[r]!;
-          if (stopTokens.has(id)) { finish[r] = "stop-token"; flush(r); continue; }
+          if (stopTokens.has(id)) { finish[r] = "stop-token"; stoppedBy[r] = id; flush(r); continue; }
           tokens[r]!.push(id);
           const text = decode(tokens[r]!);
           const stopAt = firstStop(text, o.stopStrings);
@@ -113,7 +116,7 @@ export function generate(llm: DecoderLM, prompts: Tensor[], decode: (ids: number
       valid.dispose();
       cache.dispose();
     }
-    return tokens.map((t, r) => ({ prompt: rowPrompt[r]!, text: texts[r]!, tokens: t, finish: finish[r] ?? "length" }));
+    return tokens.map((t, r) => ({ prompt: rowPrompt[r]!, text: texts[r]!, tokens: t, finish: finish[r] ?? "length", ...(stoppedBy[r] === undefined ? {} : { stopToken: stoppedBy[r] }) }));
   });
 }
 

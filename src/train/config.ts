@@ -11,8 +11,9 @@ import { minimumVocabSize } from "../model/tokenizer/train.js";
 import { SAMPLE_KINDS, type SampleKind } from "./chat-samples.js";
 import type { LoopConfig } from "./loop.js";
 import { MODEL_PARTS, type ModelPart } from "./stages/chat.js";
+import type { GrpoSettings } from "./stages/grpo.js";
 
-export const STAGES = ["experts", "pretrain", "align", "sft"] as const;
+export const STAGES = ["experts", "pretrain", "align", "sft", "grpo"] as const;
 export type Stage = (typeof STAGES)[number];
 
 export interface ExpertsRunConfig {
@@ -67,7 +68,27 @@ export interface ChatRunConfig {
   loop: LoopConfig;
 }
 
-export type TrainRunConfig = ExpertsRunConfig | PretrainRunConfig | ChatRunConfig;
+/** Stage 3 (grpo): reinforcement learning from rewards on the questions `gamma data rl-select` wrote. */
+export interface GrpoRunConfig {
+  stage: "grpo";
+  source: string;
+  /** The model directory training starts from: the SFT run's model/. */
+  init: string;
+  /** The frozen model of the KL penalty (default: init). */
+  reference: string;
+  /** The RL questions (JSONL, see docs/training.md). */
+  rl: string;
+  run: string;
+  trainable: ModelPart[];
+  featureDir: string;
+  variants: number;
+  augment: AugmentConfig;
+  grpo: GrpoSettings;
+  /** gradAccum is promptsPerBatch: one micro-batch per question's group. */
+  loop: LoopConfig;
+}
+
+export type TrainRunConfig = ExpertsRunConfig | PretrainRunConfig | ChatRunConfig | GrpoRunConfig;
 
 /** Augmentation on the fly during training: no codec or resampling round trips (slow, and done at render). */
 export const TRAIN_AUGMENT: AugmentConfig = { ...NO_AUGMENT, probability: 0.7, eq: 0.5, lowpass: 0.25, highpass: 0.25, gain: 0.6, noise: 0.3, compression: 0.3 };
@@ -85,6 +106,7 @@ function resolvePath(p: string, base: string): string {
 export function loadTrainConfig(file: string, stage: "experts", overrides?: { run?: string }): ExpertsRunConfig;
 export function loadTrainConfig(file: string, stage: "pretrain", overrides?: { run?: string }): PretrainRunConfig;
 export function loadTrainConfig(file: string, stage: "align" | "sft", overrides?: { run?: string }): ChatRunConfig;
+export function loadTrainConfig(file: string, stage: "grpo", overrides?: { run?: string }): GrpoRunConfig;
 export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: string } = {}): TrainRunConfig {
   let raw: Record<string, unknown>;
   try {
@@ -120,9 +142,62 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
   const modelRef = raw.model ?? "gamma-small";
   if (typeof modelRef !== "string") fail(`"model" must be a preset name or a config.json path`);
   const model = resolveConfig(fs.existsSync(resolvePath(modelRef as string, base)) ? resolvePath(modelRef as string, base) : (modelRef as string));
+  const run = overrides.run ?? (typeof raw.run === "string" ? resolvePath(raw.run, base) : fail(`"run" (the run directory) is missing; give it in the config or with --run`));
+  const augmentRaw = (raw.augment ?? {}) as Record<string, unknown>;
+  const augment = { ...TRAIN_AUGMENT };
+  for (const [k, v] of Object.entries(augmentRaw)) {
+    if (!(k in augment)) fail(`unknown augmentation "${k}" (known: ${Object.keys(augment).join(", ")})`);
+    if (typeof v !== "number" || v < 0 || v > 1) fail(`augment.${k} must be a probability in [0, 1]`);
+    (augment as unknown as Record<string, number>)[k] = v as number;
+  }
+  const list = <T extends string>(key: string, allowed: readonly T[], fallback: T[]): T[] => {
+    const v = raw[key] ?? fallback;
+    if (!Array.isArray(v) || v.length === 0 || !v.every((x) => allowed.includes(x as T))) fail(`"${key}" must be a list of ${allowed.join(", ")}`);
+    return v as T[];
+  };
+  const featureDir = resolvePath(typeof raw.featureDir === "string" ? raw.featureDir : "~/.cache/gamma-music/features", base);
+  if (stage === "grpo") {
+    if (typeof raw.init !== "string") fail(`"init" (the model directory to start from, the SFT run's model/) is missing`);
+    if (raw.reference !== undefined && typeof raw.reference !== "string") fail(`"reference" must be a model directory (default: "init")`);
+    if (typeof raw.rl !== "string") fail(`"rl" (the RL questions, a JSONL file written by \`gamma data rl-select\`) is missing`);
+    const promptsPerBatch = num(raw, "promptsPerBatch", 8, posInt, "a positive integer");
+    if (optimRaw.gradAccum !== undefined && optimRaw.gradAccum !== promptsPerBatch)
+      fail(`"optim.gradAccum" is "promptsPerBatch" in grpo (one micro-batch per question's group of answers); leave it out`);
+    const weightsRaw = (raw.rewardWeights ?? {}) as Record<string, unknown>;
+    for (const k of Object.keys(weightsRaw)) if (k !== "format" && k !== "accuracy") fail(`unknown reward weight "${k}" (known: format, accuracy)`);
+    const rewardWeights = {
+      format: num(weightsRaw, "format", 0.5, (v) => v >= 0, "a non-negative weight"),
+      accuracy: num(weightsRaw, "accuracy", 1, (v) => v >= 0, "a non-negative weight"),
+    };
+    if (rewardWeights.format + rewardWeights.accuracy === 0) fail(`"rewardWeights" are all 0: nothing to learn from`);
+    const init = resolvePath(raw.init as string, base);
+    return {
+      stage, source: file, init,
+      reference: typeof raw.reference === "string" ? resolvePath(raw.reference, base) : init,
+      rl: resolvePath(raw.rl as string, base),
+      run: path.resolve(run),
+      trainable: list("trainable", MODEL_PARTS, ["llm"]),
+      featureDir,
+      variants: num(raw, "variants", 1, posInt, "a positive integer"),
+      augment,
+      grpo: {
+        groupSize: num(raw, "groupSize", 8, (v) => Number.isInteger(v) && v >= 2, "an integer of at least 2 (advantages compare answers within a group)"),
+        promptsPerBatch,
+        innerSteps: num(raw, "innerSteps", 2, posInt, "a positive integer"),
+        clipEpsilon: num(raw, "clipEpsilon", 0.2, (v) => v > 0 && v < 1, "in (0, 1)"),
+        klBeta: num(raw, "klBeta", 0.04, (v) => v >= 0, "non-negative"),
+        temperature: num(raw, "temperature", 1, (v) => v > 0, "above 0 (answers of a group must differ)"),
+        topK: num(raw, "topK", 0, (v) => Number.isInteger(v) && v >= 0, "a non-negative integer (0 = all tokens)"),
+        topP: num(raw, "topP", 1, (v) => v > 0 && v <= 1, "in (0, 1]"),
+        maxNewTokens: num(raw, "maxNewTokens", 128, posInt, "a positive integer"),
+        rewardWeights,
+        evalItems: num(raw, "evalItems", 32, (v) => Number.isInteger(v) && v >= 0, "a non-negative integer"),
+      },
+      loop: { ...loop, gradAccum: promptsPerBatch },
+    };
+  }
   const datasets = raw.datasets;
   if (!Array.isArray(datasets) || datasets.length === 0 || !datasets.every((d) => typeof d === "string")) fail(`"datasets" must be a list of dataset directories`);
-  const run = overrides.run ?? (typeof raw.run === "string" ? resolvePath(raw.run, base) : fail(`"run" (the run directory) is missing; give it in the config or with --run`));
   if (stage === "pretrain") {
     const { llm } = model;
     const tokenizerRaw = (raw.tokenizer ?? { train: true, vocabSize: llm.vocabSize }) as Record<string, unknown>;
@@ -146,19 +221,7 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
       loop,
     };
   }
-  const augmentRaw = (raw.augment ?? {}) as Record<string, unknown>;
-  const augment = { ...TRAIN_AUGMENT };
-  for (const [k, v] of Object.entries(augmentRaw)) {
-    if (!(k in augment)) fail(`unknown augmentation "${k}" (known: ${Object.keys(augment).join(", ")})`);
-    if (typeof v !== "number" || v < 0 || v > 1) fail(`augment.${k} must be a probability in [0, 1]`);
-    (augment as unknown as Record<string, number>)[k] = v as number;
-  }
   if (stage === "align" || stage === "sft") {
-    const list = <T extends string>(key: string, allowed: readonly T[], fallback: T[]): T[] => {
-      const v = raw[key] ?? fallback;
-      if (!Array.isArray(v) || v.length === 0 || !v.every((x) => allowed.includes(x as T))) fail(`"${key}" must be a list of ${allowed.join(", ")}`);
-      return v as T[];
-    };
     if (typeof raw.init !== "string") fail(`"init" (the model directory to start from, e.g. the pretrain run's model/) is missing`);
     if (raw.experts !== undefined && typeof raw.experts !== "string") fail(`"experts" must be the path of a stage-0 experts.safetensors`);
     return {
@@ -169,7 +232,7 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
       run: path.resolve(run),
       kinds: list("kinds", SAMPLE_KINDS, stage === "align" ? ["caption"] : ["report", "dialogue", "mcq"]),
       trainable: list("trainable", MODEL_PARTS, stage === "align" ? ["fusion", "projector"] : ["fusion", "projector", "llm"]),
-      featureDir: resolvePath(typeof raw.featureDir === "string" ? raw.featureDir : "~/.cache/gamma-music/features", base),
+      featureDir,
       variants: num(raw, "variants", 3, posInt, "a positive integer"),
       evalSamples: num(raw, "evalSamples", 16, (v) => Number.isInteger(v) && v >= 0, "a non-negative integer"),
       evalMcqs: num(raw, "evalMcqs", 64, (v) => Number.isInteger(v) && v >= 0, "a non-negative integer"),

@@ -1,5 +1,6 @@
 // Training curves as standalone SVG files (viewable in a browser or a GitHub README): renderLineChart draws one
-// chart, plotRun draws loss, accuracy and learning-rate charts from a run's metrics.jsonl.
+// chart, plotRun draws loss, accuracy and learning-rate charts from a run's metrics.jsonl (and GRPO's rewards,
+// KL, clipping, entropy and response length when the log has them).
 //
 // Why hand-written rather than a charting library. Two well-kept, permissively licensed libraries render SVG in
 // Node without a browser or a native canvas, and both were tried (versions of late 2025):
@@ -127,8 +128,8 @@ export function renderLineChart(spec: LineChartSpec): string {
 }
 
 /**
- * Reads <runDir>/metrics.jsonl and writes plots/loss.svg, plots/accuracy.svg and plots/lr.svg beside it (each
- * atomically); a chart without data is not written. Returns the files written.
+ * Reads <runDir>/metrics.jsonl and writes plots/loss.svg, plots/accuracy.svg and plots/lr.svg beside it (and
+ * RL_CHARTS for GRPO runs), each atomically; a chart without data is not written. Returns the files written.
  */
 export function plotRun(runDir: string): string[] {
   const file = path.join(runDir, "metrics.jsonl");
@@ -138,6 +139,9 @@ export function plotRun(runDir: string): string[] {
   const evals = records.filter((r) => r.split === "eval");
   const accuracyFields = [...new Set(evals.flatMap((r) => Object.keys(r).filter((key) => key.startsWith("accuracy"))))].sort();
   const trainLoss = fieldSeries(train, "loss");
+  const evalLoss = fieldSeries(evals, "loss");
+  // A log axis shows a falling cross-entropy best; a loss that can be 0 or negative (GRPO's) needs a linear one.
+  const logLoss = [...trainLoss, ...evalLoss].every((p) => !(p.y <= 0));
 
   const charts: { file: string; spec: LineChartSpec }[] = [
     {
@@ -145,11 +149,11 @@ export function plotRun(runDir: string): string[] {
       spec: {
         title: "Loss",
         xLabel: "step",
-        yLabel: "loss (log scale)",
-        logY: true,
+        yLabel: logLoss ? "loss (log scale)" : "loss",
+        logY: logLoss,
         series: [
           { name: "train loss", points: trainLoss, smoothing: smoothingFor(trainLoss.length) },
-          { name: "eval loss", points: fieldSeries(evals, "loss"), markers: true },
+          { name: "eval loss", points: evalLoss, markers: true },
         ],
       },
     },
@@ -163,6 +167,16 @@ export function plotRun(runDir: string): string[] {
       },
     },
     { file: "lr.svg", spec: { title: "Learning rate", xLabel: "step", yLabel: "learning rate", series: [{ name: "lr", points: fieldSeries(train, "lr") }] } },
+    ...RL_CHARTS.map(({ file, title, yLabel, fields }) => ({
+      file,
+      spec: {
+        title, xLabel: "step", yLabel,
+        series: fields.map((field) => {
+          const points = fieldSeries(train, field);
+          return { name: field, points, smoothing: smoothingFor(points.length) };
+        }),
+      },
+    })),
   ];
 
   const plotsDir = path.join(runDir, "plots");
@@ -176,6 +190,16 @@ export function plotRun(runDir: string): string[] {
   }
   return written;
 }
+
+/** Stage 3 (GRPO)'s charts of its train records; like every chart, written only when the log has the fields. */
+const RL_CHARTS: { file: string; title: string; yLabel: string; fields: string[] }[] = [
+  { file: "rewards.svg", title: "Rewards of the rollouts", yLabel: "mean reward", fields: ["reward_mean", "reward_format_mean", "reward_accuracy_mean"] },
+  { file: "reward-spread.svg", title: "Reward spread in the rollouts", yLabel: "standard deviation", fields: ["reward_std", "reward_format_std", "reward_accuracy_std"] },
+  { file: "kl.svg", title: "KL divergence to the reference", yLabel: "KL (k3 estimate)", fields: ["kl"] },
+  { file: "clipping.svg", title: "Clipped tokens and flat groups", yLabel: "share", fields: ["clip_fraction", "flat_groups"] },
+  { file: "entropy.svg", title: "Policy entropy on answer tokens", yLabel: "entropy (nats)", fields: ["entropy"] },
+  { file: "response-length.svg", title: "Response length", yLabel: "tokens", fields: ["response_length"] },
+];
 
 /** (step, value) for every record whose field holds a number. */
 function fieldSeries(records: readonly MetricRecord[], field: string): Point[] {

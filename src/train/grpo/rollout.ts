@@ -1,0 +1,100 @@
+// Rollouts: a group of sampled answers to each of a batch of questions about songs, each answer scored. Shared by
+// `gamma train grpo` (which learns from them) and `gamma data rl-select` (which measures pass rates with them).
+// The songs come from the feature cache (frozen experts), the prompts are posed as rl-items.ts says, and all
+// questions of a batch are sampled in one generate() call (left-padded prompts, G rows each) from one seed, so a
+// batch is a function of (seed, the questions, the weights).
+import { noGrad } from "../../engine/autograd.js";
+import { keep, tidy } from "../../engine/scope.js";
+import type { Tensor } from "../../engine/tensor.js";
+import type { GammaModel } from "../../model/gamma.js";
+import { generate } from "../../model/generate.js";
+import { END_OF_TEXT, IM_END } from "../../model/tokenizer/special-tokens.js";
+import type { Tokenizer } from "../../model/tokenizer/tokenizer.js";
+import { chatInputs } from "../chat-inputs.js";
+import type { FeatureCache } from "../feature-cache.js";
+import { type PosedQuestion, type Reward, type RewardWeights, scoreAnswer } from "../rewards.js";
+import { poseItem, posedMessages, type RlItem } from "../rl-items.js";
+
+export interface SamplingOptions {
+  /** Answers per question (G). */
+  groupSize: number;
+  /** Above 0: sampling (GRPO needs different answers); 0: greedy (one answer per question makes sense then). */
+  temperature: number;
+  topK: number;
+  topP: number;
+  maxNewTokens: number;
+}
+
+export interface SampledAnswer {
+  /** The answer's tokens, ending with the end token when the model wrote one (it is part of what it learns). */
+  tokens: number[];
+  text: string;
+  reward: Reward;
+}
+
+export interface SampledGroup {
+  posed: PosedQuestion;
+  /** The rendering of the song the answers heard (feature-cache variant). */
+  variant: number;
+  /** The song's length in seconds. */
+  seconds: number;
+  answers: SampledAnswer[];
+}
+
+export interface RolloutContext {
+  model: GammaModel;
+  tokenizer: Tokenizer;
+  cache: FeatureCache;
+  sampling: SamplingOptions;
+  weights: RewardWeights;
+}
+
+/** The end tokens of an answer: <|im_end|> closes the assistant's turn; <|endoftext|> ends a document. */
+export function stopTokens(tokenizer: Tokenizer): number[] {
+  return [IM_END, END_OF_TEXT].map((t) => tokenizer.tokenToId(t)!);
+}
+
+/** The prompt of a posed question as input embeddings [Lp, hidden] (kept: the caller disposes of it). */
+export async function promptEmbeds(model: GammaModel, tokenizer: Tokenizer, cache: FeatureCache, q: PosedQuestion, variant: number): Promise<{ embeds: Tensor; seconds: number }> {
+  const features = await cache.get(q.item.audio, variant);
+  try {
+    return { embeds: keep(noGrad(() => tidy(() => chatInputs(model, tokenizer, posedMessages(q), features, true).embeds))), seconds: features.seconds };
+  } finally {
+    features.temporal.dispose();
+    features.global.dispose();
+  }
+}
+
+/** G scored answers to each question, sampled in eval mode (the model's mode is restored); generate() keeps no gradients. */
+export async function sampleGroups(ctx: RolloutContext, items: readonly RlItem[], variants: readonly number[], seed: number): Promise<SampledGroup[]> {
+  const { model, tokenizer, sampling } = ctx;
+  const wasTraining = model.training;
+  model.eval();
+  const prompts: { embeds: Tensor; seconds: number }[] = [];
+  try {
+    const posed = items.map(poseItem);
+    for (const [i, q] of posed.entries()) prompts.push(await promptEmbeds(model, tokenizer, ctx.cache, q, variants[i]!));
+    const rows = tidy(() => generate(model.llm, prompts.map((p) => p.embeds), (ids) => tokenizer.decode(ids, { skipSpecial: true }), {
+      samples: sampling.groupSize, temperature: sampling.temperature, topK: sampling.topK, topP: sampling.topP,
+      maxNewTokens: sampling.maxNewTokens, stopTokens: stopTokens(tokenizer), vocabLimit: tokenizer.vocabSize, seed,
+    }));
+    return posed.map((q, i) => ({
+      posed: q, variant: variants[i]!, seconds: prompts[i]!.seconds,
+      answers: rows.slice(i * sampling.groupSize, (i + 1) * sampling.groupSize).map((r) => ({
+        tokens: r.stopToken === undefined ? r.tokens : [...r.tokens, r.stopToken],
+        text: r.text,
+        reward: scoreAnswer(r.text, q, ctx.weights),
+      })),
+    }));
+  } finally {
+    for (const p of prompts) p.embeds.dispose();
+    model.train(wasTraining);
+  }
+}
+
+/** Mean and population standard deviation. */
+export function meanStd(values: readonly number[]): { mean: number; std: number } {
+  if (values.length === 0) return { mean: NaN, std: NaN };
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+  return { mean, std: Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length) };
+}

@@ -1,0 +1,123 @@
+// GRPO's rewards: the format reward on the documented <think></think><answer></answer> form, the accuracy reward
+// of each kind of question up to the edges of its tolerance, unreadable answers, and new kinds plugged in.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { test } from "node:test";
+import {
+  accuracyReward, answerRegion, formatReward, parseNumberAnswer, parseTimeAnswer, registerReward, rewardKinds, scoreAnswer, type PosedQuestion,
+} from "../src/train/rewards.js";
+import { poseItem, readRlFile, type RlItem } from "../src/train/rl-items.js";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-rewards-"));
+const audio = path.join(dir, "song.wav");
+fs.writeFileSync(audio, "");
+const item = (fields: Partial<RlItem>): RlItem => ({ id: "q", audio, question: "?", kind: "mcq", answer: "", split: "global", category: "c", ...fields });
+const think = (answer: string) => `<think>I listened.</think><answer>${answer}</answer>`;
+
+test("format reward: 1 for exactly <think>..</think><answer>..</answer>, 0.5 for an answer tag alone, 0 without one", () => {
+  assert.equal(formatReward("<think>The bass walks.</think><answer>(B) jazz</answer>"), 1);
+  assert.equal(formatReward("  <think>\nThe bass walks.\n</think>\n\n<answer> (B) jazz </answer>\n"), 1, "whitespace around and between");
+  // An answer, but not the whole format.
+  assert.equal(formatReward("<answer>(B) jazz</answer>"), 0.5, "no reasoning");
+  assert.equal(formatReward("<think> </think><answer>(B) jazz</answer>"), 0.5, "empty reasoning");
+  assert.equal(formatReward("<think>x</think><answer>(B) jazz</answer> I hope that helps"), 0.5, "text after the answer");
+  assert.equal(formatReward("Sure. <think>x</think><answer>(B)</answer>"), 0.5, "text before the reasoning");
+  assert.equal(formatReward("<think>x <answer>(A)</answer></think><answer>(B)</answer>"), 0.5, "a tag inside the reasoning");
+  assert.equal(formatReward("<answer>(B)</answer><think>x</think>"), 0.5, "reasoning after the answer");
+  // No usable answer tag.
+  assert.equal(formatReward("<think>x</think><answer> </answer>"), 0, "empty answer");
+  assert.equal(formatReward("<think>x</think><answer>(B) jazz"), 0, "unclosed answer");
+  assert.equal(formatReward("(B) jazz"), 0);
+  assert.equal(formatReward(""), 0);
+});
+
+test("mcq accuracy: the option parseGamma reads among the options as presented", () => {
+  const q = poseItem(item({ id: "mcq-1", choices: ["pop", "jazz", "rock", "metal"], answer: "jazz" }));
+  const right = q.answerIndex!, letter = String.fromCharCode(65 + right), wrong = String.fromCharCode(65 + ((right + 1) % 4));
+  assert.equal(q.options![right], "jazz");
+  assert.match(q.prompt, /<think>reasoning<\/think><answer>\(X\) option text<\/answer>/);
+  assert.equal(accuracyReward(think(`(${letter}) jazz`), q), 1);
+  assert.equal(accuracyReward(think("jazz"), q), 1, "the option's text");
+  assert.equal(accuracyReward(think(`(${wrong}) ${q.options![(right + 1) % 4]}`), q), 0);
+  assert.equal(accuracyReward(think("no idea"), q), 0, "unparsable");
+  assert.equal(accuracyReward("", q), 0);
+});
+
+test("number accuracy: relative tolerance, its edge counted as right; exact when the tolerance is 0", () => {
+  const tempo = poseItem(item({ kind: "number", answer: 120, tolerance: 0.04, unit: "BPM" }));
+  assert.match(tempo.prompt, /Answer with a number \(in BPM\); within 4 % counts as right\./);
+  assert.equal(accuracyReward(think("124.8 BPM"), tempo), 1, "upper edge: 120 * 1.04");
+  assert.equal(accuracyReward(think("115.2"), tempo), 1, "lower edge");
+  assert.equal(accuracyReward(think("124.81"), tempo), 0);
+  assert.equal(accuracyReward(think("115.19"), tempo), 0);
+  assert.equal(accuracyReward(think("about 121 beats per minute"), tempo), 1);
+  assert.equal(accuracyReward(think("fast"), tempo), 0, "no number");
+  assert.equal(accuracyReward("<think>120 is common</think><answer>90</answer>", tempo), 0, "the number in the answer tag counts, not the reasoning's");
+  const count = poseItem(item({ kind: "number", answer: 5, tolerance: 0 }));
+  assert.equal(accuracyReward(think("5"), count), 1);
+  assert.equal(accuracyReward(think("5.0 sections"), count), 1);
+  assert.equal(accuracyReward(think("6"), count), 0);
+  assert.equal(accuracyReward(think("4.99"), count), 0);
+});
+
+test("time accuracy: m:ss.s or seconds within an absolute tolerance; the edge counts", () => {
+  const q = poseItem(item({ kind: "time", answer: "0:32.1", tolerance: 0.5, unit: "s" }));
+  assert.match(q.prompt, /a time written m:ss\.s; within 0\.5 s counts as right/);
+  assert.equal(accuracyReward(think("0:32.1"), q), 1);
+  assert.equal(accuracyReward(think("0:32.6"), q), 1, "upper edge");
+  assert.equal(accuracyReward(think("0:31.6"), q), 1, "lower edge");
+  assert.equal(accuracyReward(think("0:32.7"), q), 0);
+  assert.equal(accuracyReward(think("0:31.5"), q), 0);
+  assert.equal(accuracyReward(think("32.3 s"), q), 1, "seconds");
+  assert.equal(accuracyReward(think("at 32 seconds"), q), 1);
+  assert.equal(accuracyReward(think("1:32.1"), q), 0, "a minute off");
+  assert.equal(accuracyReward(think("when the chorus starts"), q), 0, "no time");
+  assert.equal(accuracyReward("<think>x</think> 0:32.2", q), 1, "no answer tag: what follows the reasoning");
+  const late = poseItem(item({ kind: "time", answer: 3723.5, tolerance: 1 }));
+  assert.equal(accuracyReward(think("1:02:03.5"), late), 1, "h:mm:ss");
+});
+
+test("answer parsing helpers", () => {
+  assert.equal(answerRegion("<think>a</think><answer> b </answer>"), " b ");
+  assert.equal(answerRegion("<think>a</think>c"), "c");
+  assert.equal(answerRegion("plain"), "plain");
+  assert.equal(parseNumberAnswer("roughly -3.5 or 7"), -3.5);
+  assert.equal(parseNumberAnswer("none"), undefined);
+  assert.equal(parseTimeAnswer("it starts at 2:05.5, I think"), 125.5);
+  assert.equal(parseTimeAnswer("12abc"), undefined);
+  assert.equal(parseTimeAnswer("0:75.0"), undefined, "not a clock time");
+});
+
+test("total reward: the weighted sum of format and accuracy", () => {
+  const q = poseItem(item({ kind: "number", answer: 7, tolerance: 0 }));
+  assert.deepEqual(scoreAnswer("<think>x</think><answer>7</answer>", q, { format: 0.5, accuracy: 1 }), { format: 1, accuracy: 1, total: 1.5 });
+  assert.deepEqual(scoreAnswer("<answer>8</answer>", q, { format: 0.5, accuracy: 1 }), { format: 0.5, accuracy: 0, total: 0.25 });
+  assert.deepEqual(scoreAnswer("7", q, { format: 0.2, accuracy: 2 }), { format: 0, accuracy: 1, total: 2 });
+});
+
+test("kinds are pluggable: a registered kind is read from RL files and scored; unknown kinds and bad scores are errors", () => {
+  const file = path.join(dir, "rl.jsonl");
+  const line = { id: "k1", audio: "song.wav", question: "Which key?", kind: "key-name", answer: "A minor", split: "global", category: "key" };
+  fs.writeFileSync(file, JSON.stringify(line) + "\n");
+  assert.throws(() => readRlFile(file), new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:1: unknown kind "key-name" \\(known: mcq, number, time`));
+  registerReward("key-name", {
+    score: (output: string, q: PosedQuestion) => (answerRegion(output).trim().toLowerCase() === String(q.item.answer).toLowerCase() ? 1 : 0),
+    answerFormat: () => ({ how: "a key such as C major", example: "C major" }),
+  });
+  assert.ok(rewardKinds().includes("key-name"));
+  const [read] = readRlFile(file);
+  assert.equal(read!.audio, audio);
+  const q = poseItem(read!);
+  assert.match(q.prompt, /Answer with a key such as C major\./);
+  assert.equal(accuracyReward(think("a minor"), q), 1);
+  assert.equal(accuracyReward(think("C major"), q), 0);
+  // A bare function is a kind too.
+  registerReward("always-half", () => 0.5);
+  assert.equal(accuracyReward("", poseItem(item({ kind: "always-half" }))), 0.5);
+  registerReward("broken", () => 2);
+  assert.throws(() => accuracyReward("", poseItem(item({ kind: "broken" }))), /kind "broken" gave 2 .*accuracies are in \[0, 1\]/);
+  assert.throws(() => accuracyReward("", poseItem(item({ kind: "nowhere" }))), /no reward for questions of kind "nowhere"/);
+  assert.throws(() => registerReward("Bad Kind", () => 0), /lower-case letters/);
+});
