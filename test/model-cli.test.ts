@@ -90,3 +90,16 @@ test("bad input to ask: a missing model, a missing or undecodable audio file are
   const badTemp = run(["ask", "--model", modelDir, "--temperature", "hot", wav, "q"]);
   assert.match(badTemp.stderr, /--temperature must be a number/);
 });
+
+test("gamma bench with a model answers every question, several per recording, with real and silent audio", () => {
+  const bench = path.join(work, "bench.jsonl");
+  const item = (id: string, audio: string) => JSON.stringify({ id, audio, question: "Which key?", choices: ["C major", "A minor", "G major", "E minor"], answer: "A minor", split: "global", category: "key" });
+  fs.writeFileSync(bench, [item("q1", "tone.wav"), item("q2", "tone.wav"), item("q3", "tone.wav")].join("\n") + "\n");
+  for (const audio of ["real", "silent"]) {
+    const r = run(["bench", "--model", modelDir, "--prompt", "gamma", "--batch-size", "2", "--audio", audio, bench]);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout.trim().split("\n").pop()!) as { n: number; invalid: number };
+    assert.equal(report.n, 3, audio);
+    assert.equal(report.invalid, 0, audio);
+  }
+});

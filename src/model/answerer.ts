@@ -1,28 +1,53 @@
 // The GaMMA model as a `gamma bench` answerer: each request's audio is heard (or silence of the same length,
 // for the audio-blind control), the prompt asked in a one-turn chat, and the batch answered greedily in one
-// generation.
-import type { Answerer, AnswerRequest } from "../eval/answerer.js";
+// generation. Benchmarks ask several questions about each recording, usually in a row, so the last few
+// encodings are kept (keyed by file, or by the silence's length) instead of hearing the file again.
+import type { Answerer, AnswerRequest, AudioInput } from "../eval/answerer.js";
+import type { AudioEncoding } from "./gamma.js";
 import { Gamma } from "./pipeline.js";
+
+/** Encodings kept: a batch's worth of distinct recordings and then some. */
+const KEPT_ENCODINGS = 16;
 
 /** Long enough for "<answer>(B) text</answer>" and a short reason; multiple choice needs no essays. */
 const MAX_ANSWER_TOKENS = 64;
 
 export async function createModelAnswerer(modelDir: string | undefined, options: { batchSize?: number } = {}): Promise<Answerer> {
   const gamma = Gamma.load(modelDir);
+  const kept = new Map<string, AudioEncoding>();
+  const release = (e: AudioEncoding) => { e.embeds.dispose(); for (const g of e.gates) g.dispose(); };
+  async function hear(audio: AudioInput): Promise<AudioEncoding> {
+    const key = audio.kind === "file" ? `file:${audio.path}` : `silent:${audio.seconds}`;
+    let encoding = kept.get(key);
+    if (encoding) kept.delete(key); // re-inserted below as the most recent
+    else encoding = audio.kind === "file" ? (await gamma.hear(audio.path)).encoding : gamma.hearSilence(audio.seconds);
+    kept.set(key, encoding);
+    return encoding;
+  }
   return {
     name: `gamma:${gamma.name}`,
     batchSize: options.batchSize ?? 4,
     async answer(requests: AnswerRequest[]): Promise<string[]> {
       const conversations = [];
       for (const r of requests) {
-        const encoding = r.audio.kind === "file" ? (await gamma.hear(r.audio.path)).encoding : gamma.hearSilence(r.audio.seconds);
-        conversations.push({ messages: [{ role: "user" as const, content: [{ type: "audio" as const, clip: r.id }, { type: "text" as const, text: r.prompt }] }], clips: [encoding] });
+        conversations.push({ messages: [{ role: "user" as const, content: [{ type: "audio" as const, clip: r.id }, { type: "text" as const, text: r.prompt }] }], clips: [await hear(r.audio)] });
       }
       try {
         return gamma.replyBatch(conversations, { maxNewTokens: MAX_ANSWER_TOKENS }).map((r) => r.texts[0] ?? "");
       } finally {
-        for (const c of conversations) for (const clip of c.clips) { clip.embeds.dispose(); for (const g of clip.gates) g.dispose(); }
+        // Evict the oldest beyond the budget, but never one this batch uses.
+        const inUse = new Set(conversations.flatMap((c) => c.clips));
+        for (const [key, e] of kept) {
+          if (kept.size <= KEPT_ENCODINGS) break;
+          if (inUse.has(e)) continue;
+          kept.delete(key);
+          release(e);
+        }
       }
+    },
+    close() {
+      for (const e of kept.values()) release(e);
+      kept.clear();
     },
   };
 }
