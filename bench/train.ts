@@ -40,7 +40,7 @@ let data = process.env.GAMMA_BENCH_DATA;
 if (!data) {
   data = path.join(work, "data");
   console.error("rendering a 4-song dataset for the benchmark...");
-  execFileSync(process.execPath, [path.join(repoRoot(), "dist/src/cli/main.js"), "data", "synth", "--songs", "4", "--seconds", "60-90", "--seed", "3", "--out", data], { stdio: ["ignore", "ignore", "inherit"] });
+  execFileSync(process.execPath, [path.join(repoRoot(), "bin/gamma.js"), "data", "synth", "--songs", "4", "--seconds", "60-90", "--seed", "3", "--out", data], { stdio: ["ignore", "ignore", "inherit"] });
 }
 
 interface StageFigures {
