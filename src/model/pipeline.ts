@@ -14,7 +14,7 @@ import { generate, type GenerateOptions } from "./generate.js";
 import { assembleInputs } from "./inputs.js";
 import { loadModel, type LoadedModel } from "./io.js";
 import { type ChatMessage, DEFAULT_SYSTEM_PROMPT, encodeChat } from "./tokenizer/chat.js";
-import { END_OF_TEXT, IM_END } from "./tokenizer/special-tokens.js";
+import { answerStopIds } from "./tokenizer/special-tokens.js";
 
 /** The name of the model shipped in models/ and used when no --model is given. */
 export const DEFAULT_MODEL_NAME = "gamma-small";
@@ -93,7 +93,7 @@ export class Gamma {
         const chat = encodeChat(tokenizer, withSystem, { addGenerationPrompt: true });
         return assembleInputs(model, (t) => tokenizer.encode(t, { parseSpecial: false }), chat, clips);
       });
-      const stopTokens = [IM_END, END_OF_TEXT].map((t) => tokenizer.tokenToId(t)!);
+      const stopTokens = answerStopIds(tokenizer);
       const samples = generate(model.llm, prompts.map((p) => p.embeds), (ids) => tokenizer.decode(ids, { skipSpecial: true }), { ...o, stopTokens, vocabLimit: tokenizer.vocabSize });
       return prompts.map((p, i) => ({
         texts: samples.filter((s) => s.prompt === i).map((s) => s.text.trim()),

@@ -12,3 +12,8 @@ export const AUDIO_END = "<|audio_end|>";
 
 /** In id order: a trained tokenizer gives them the ids after its last merge, in this order. */
 export const GAMMA_SPECIAL_TOKENS: readonly string[] = [END_OF_TEXT, IM_START, IM_END, AUDIO_START, AUDIO, AUDIO_END];
+
+/** The ids an assistant's answer ends with: <|im_end|> closes its turn, <|endoftext|> ends a document. */
+export function answerStopIds(tokenizer: { tokenToId(token: string): number | undefined }): number[] {
+  return [IM_END, END_OF_TEXT].map((t) => tokenizer.tokenToId(t)!);
+}

@@ -8,7 +8,7 @@ import { keep, tidy } from "../../engine/scope.js";
 import type { Tensor } from "../../engine/tensor.js";
 import type { GammaModel } from "../../model/gamma.js";
 import { generate } from "../../model/generate.js";
-import { END_OF_TEXT, IM_END } from "../../model/tokenizer/special-tokens.js";
+import { answerStopIds } from "../../model/tokenizer/special-tokens.js";
 import type { Tokenizer } from "../../model/tokenizer/tokenizer.js";
 import { chatInputs } from "../chat-inputs.js";
 import type { FeatureCache } from "../feature-cache.js";
@@ -49,11 +49,6 @@ export interface RolloutContext {
   weights: RewardWeights;
 }
 
-/** The end tokens of an answer: <|im_end|> closes the assistant's turn; <|endoftext|> ends a document. */
-export function stopTokens(tokenizer: Tokenizer): number[] {
-  return [IM_END, END_OF_TEXT].map((t) => tokenizer.tokenToId(t)!);
-}
-
 /** The prompt of a posed question as input embeddings [Lp, hidden] (kept: the caller disposes of it). */
 export async function promptEmbeds(model: GammaModel, tokenizer: Tokenizer, cache: FeatureCache, q: PosedQuestion, variant: number): Promise<{ embeds: Tensor; seconds: number }> {
   const features = await cache.get(q.item.audio, variant);
@@ -76,7 +71,7 @@ export async function sampleGroups(ctx: RolloutContext, items: readonly RlItem[]
     for (const [i, q] of posed.entries()) prompts.push(await promptEmbeds(model, tokenizer, ctx.cache, q, variants[i]!));
     const rows = tidy(() => generate(model.llm, prompts.map((p) => p.embeds), (ids) => tokenizer.decode(ids, { skipSpecial: true }), {
       samples: sampling.groupSize, temperature: sampling.temperature, topK: sampling.topK, topP: sampling.topP,
-      maxNewTokens: sampling.maxNewTokens, stopTokens: stopTokens(tokenizer), vocabLimit: tokenizer.vocabSize, seed,
+      maxNewTokens: sampling.maxNewTokens, stopTokens: answerStopIds(tokenizer), vocabLimit: tokenizer.vocabSize, seed,
     }));
     return posed.map((q, i) => ({
       posed: q, variant: variants[i]!, seconds: prompts[i]!.seconds,

@@ -14,7 +14,7 @@ import type { GammaModel } from "../../model/gamma.js";
 import { generate } from "../../model/generate.js";
 import type { ModelInputs } from "../../model/inputs.js";
 import { saveModel, TOKENIZER_FILE } from "../../model/io.js";
-import { END_OF_TEXT, IM_END } from "../../model/tokenizer/special-tokens.js";
+import { answerStopIds } from "../../model/tokenizer/special-tokens.js";
 import type { Tokenizer } from "../../model/tokenizer/tokenizer.js";
 import { Rng } from "../../music/rng.js";
 import { chatInputs, freezeAllBut, type ModelPart } from "../chat-inputs.js";
@@ -100,7 +100,7 @@ export class ChatStage implements TrainTask<ChatBatch> {
         loss += noGrad(() => tidy(() => this.loss(b).loss.item()));
         counted++;
       }
-      const stops = [IM_END, END_OF_TEXT].map((t) => tokenizer.tokenToId(t)!);
+      const stops = answerStopIds(tokenizer);
       const right = { all: 0, temporal: 0, global: 0 }, asked = { all: 0, temporal: 0, global: 0 };
       let unparsed = 0;
       for (const sample of heldOut.filter((s) => s.mcq).slice(0, evalMcqs)) {
