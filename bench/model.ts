@@ -1,9 +1,9 @@
 // Model benchmark for the default config (random weights: speed does not depend on training): a 3-minute song
-// through log-mel, both experts, the fusion and the projector (times real time), then the LLM: prefill of the
+// through the experts' input (log-mel and semitone spectrogram), both experts, the fusion and the projector (times real time), then the LLM: prefill of the
 // song's prompt, greedy decoding with the KV cache (tokens/s), and 8 samples of one prompt in one batch (as a
 // GRPO group). Ends with one JSON line.
 //   npm run bench:model            (GAMMA_BENCH_QUICK=1 for a 1-minute song)
-import { logMelSpectrogram } from "../src/audio/mel.js";
+import { expertInput } from "../src/model/audio-input.js";
 import { configureThreads, cpuPeak } from "../src/engine/runtime.js";
 import { noGrad } from "../src/engine/autograd.js";
 import { Generator } from "../src/engine/random.js";
@@ -30,8 +30,8 @@ const model = new GammaModel(DEFAULT_CONFIG, { generator: new Generator(0) }).ev
 const time = <T>(fn: () => T): [T, number] => { const t0 = performance.now(); const r = fn(); return [r, (performance.now() - t0) / 1000]; };
 
 const result = noGrad(() => tidy(() => {
-  const [mel, melSeconds] = time(() => logMelSpectrogram(audio));
-  model.encodeAudio([logMelSpectrogram(audio.subarray(0, 10 * rate))]); // warm-up
+  const [mel, melSeconds] = time(() => expertInput(audio, DEFAULT_CONFIG.temporalExpert));
+  model.encodeAudio([expertInput(audio.subarray(0, 10 * rate), DEFAULT_CONFIG.temporalExpert)]); // warm-up
   const [encs, encodeSeconds] = time(() => model.encodeAudio([mel]));
   const enc = encs[0]!;
   // The prompt as `gamma ask` builds it: system text, audio tokens with markers, a question (~120 text tokens).
@@ -46,7 +46,7 @@ const result = noGrad(() => tidy(() => {
   const decoded = one[0]!.tokens.length, groupDecoded = group.reduce((s, g) => s + g.tokens.length, 0);
   return {
     song_seconds: songSeconds,
-    mel_seconds: melSeconds,
+    input_seconds: melSeconds,
     encode_seconds: encodeSeconds,
     encode_x_realtime: songSeconds / encodeSeconds,
     audio_tokens: enc.embeds.size(0),
@@ -59,7 +59,7 @@ const result = noGrad(() => tidy(() => {
 }));
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
-console.error(`3-minute song: log-mel ${r2(result.mel_seconds)} s, experts + fusion + projector ${r2(result.encode_seconds)} s (${r2(result.encode_x_realtime)}x real time), ${result.audio_tokens} audio tokens`);
+console.error(`3-minute song: log-mel + semitones ${r2(result.input_seconds)} s, experts + fusion + projector ${r2(result.encode_seconds)} s (${r2(result.encode_x_realtime)}x real time), ${result.audio_tokens} audio tokens`);
 console.error(`LLM: prefill ${result.prompt_tokens} tokens in ${r2(result.prefill_seconds)} s; decoding ${r2(result.decode_tokens_per_s)} tokens/s (batch 1), ${r2(result.group8_decode_tokens_per_s)} tokens/s (8 samples of one prompt)`);
 console.log(JSON.stringify({
   bench: "model", config: DEFAULT_CONFIG.name, parameters: model.numParameters(), threads, cpu_peak_gflops: r2(cpuPeak().gflops),

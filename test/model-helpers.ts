@@ -6,6 +6,7 @@ import path from "node:path";
 import { Generator } from "../src/engine/random.js";
 import { randn, type Tensor } from "../src/engine/tensor.js";
 import { type GammaConfig, TINY_CONFIG } from "../src/model/config.js";
+import { inputChannels } from "../src/model/audio-input.js";
 import { GammaModel } from "../src/model/gamma.js";
 import { GAMMA_SPECIAL_TOKENS } from "../src/model/tokenizer/special-tokens.js";
 import { trainBpe } from "../src/model/tokenizer/train.js";
@@ -36,7 +37,7 @@ export function tinyTokenizerFile(vocabSize = 400): string {
   return file;
 }
 
-/** A random log-mel clip [80, seconds * 100] (values in Whisper's normalised range). */
+/** A random expert input for the tiny model [80 mel + 24 semitone channels, seconds * 100] (values in the log-mel's normalised range). */
 export function randomMel(seconds: number, seed = 7): Tensor {
-  return randn([80, Math.round(seconds * 100)], { generator: new Generator(seed) }).mul(0.5);
+  return randn([inputChannels(TINY_CONFIG.temporalExpert), Math.round(seconds * 100)], { generator: new Generator(seed) }).mul(0.5);
 }

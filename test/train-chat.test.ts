@@ -48,3 +48,32 @@ test("MCQs are posed in all three prompt styles, answered so that the bench's pa
   assert.deepEqual([...styles].sort(), ["gamma", "muchomusic", "think"]);
   for (const [, n] of letters) assert.ok(n > 25 && n < 75, `answer letters should be near uniform: ${[...letters]}`);
 });
+
+test("mcq sessions: each song's questions once, at most 12 a conversation, the audio with the first only", () => {
+  // 15 questions for song-0 (more than one session), 5 for the others.
+  const extra = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gamma-chat-")), "d");
+  fs.mkdirSync(extra);
+  fs.writeFileSync(path.join(extra, "mcq.jsonl"), lines(Array.from({ length: 15 }, (_, q) => ({
+    id: `big-q${q}`, audio: "audio/big.wav", question: `Question ${q}?`, choices: ["a", "b", "c", "d"], answer: "c", split: "global", category: "metre",
+  }))));
+  const all = [dir, extra].flatMap((d) => { const r = readChatSamples([d], ["mcq", "mcq-session"]); return [...r.train, ...r.heldOut]; });
+  const singles = all.filter((s) => s.kind === "mcq"), sessions = all.filter((s) => s.kind === "mcq-session");
+  assert.equal(singles.length, 40 * 5 + 15);
+  assert.equal(sessions.length, 40 + 2);
+  const big = sessions.filter((s) => s.audio.endsWith("big.wav"));
+  assert.deepEqual(big.map((s) => s.messages.length / 2).sort((a, b) => a - b), [3, 12]);
+  for (const s of sessions) {
+    const users = s.messages.filter((m) => m.role === "user");
+    const audioParts = users.map((m) => (typeof m.content === "string" ? [] : m.content.filter((p) => p.type === "audio")).length);
+    assert.deepEqual(audioParts, users.map((_, i) => (i === 0 ? 1 : 0)), "audio only in the first question");
+    // Each turn is the single-question sample's prompt and answer.
+    for (let i = 0; i < s.messages.length; i += 2) {
+      const answer = s.messages[i + 1]!.content as string;
+      const single = singles.find((q) => q.audio === s.audio && q.messages[1]!.content === answer && JSON.stringify(q.messages[0]!.content).includes(JSON.stringify((s.messages[i]!.content as { type: string; text?: string }[]).find((p) => p.type === "text")!.text)));
+      assert.ok(single, `turn ${i / 2} of ${s.id} matches a single question`);
+    }
+  }
+  // Every question of the big song is asked exactly once across its sessions.
+  const asked = big.flatMap((s) => s.messages.filter((m) => m.role === "user").map((m) => (m.content as { type: string; text?: string }[]).find((p) => p.type === "text")!.text!.match(/Question \d+/)![0]));
+  assert.deepEqual(asked.sort(), Array.from({ length: 15 }, (_, q) => `Question ${q}`).sort());
+});

@@ -8,6 +8,7 @@ import { Conv1d, LayerNorm, Linear, Module, ModuleList, type InitOptions } from 
 import * as F from "../engine/functional.js";
 import type { Tensor } from "../engine/tensor.js";
 import { MultiHeadAttention } from "./attention.js";
+import { inputChannels } from "./audio-input.js";
 import { type AudioExpertConfig, expertTokensPerSecond, expertTokensPerWindow } from "./config.js";
 import { sinusoids, TIME_FEATURES, timeFeatures } from "./time-embedding.js";
 
@@ -56,7 +57,7 @@ export class AudioExpert extends Module {
     const d = config.dModel;
     this.tokensPerWindow = expertTokensPerWindow(config);
     this.tokenSeconds = 1 / expertTokensPerSecond(config);
-    this.conv1 = this.registerModule("conv1", new Conv1d(config.nMels, d, 3, { ...o, padding: 1 }));
+    this.conv1 = this.registerModule("conv1", new Conv1d(inputChannels(config), d, 3, { ...o, padding: 1 }));
     this.conv2 = this.registerModule("conv2", new Conv1d(d, d, 3, { ...o, stride: 2, padding: 1 }));
     this.embed_positions = this.registerModule("embed_positions", new PositionTable(this.tokensPerWindow, d));
     this.time_proj = this.registerModule("time_proj", new Linear(TIME_FEATURES, d, o));
@@ -66,12 +67,13 @@ export class AudioExpert extends Module {
   }
 
   /**
-   * Log-mel windows [W, nMels, frames] (frames = windowSeconds * 100; shorter input is an error: pad first)
+   * Input windows [W, channels, frames] (audio-input.ts; frames = windowSeconds * 100; shorter input is an error: pad first)
    * starting at windowStarts[w] seconds in the song -> token features [W, tokensPerWindow, dModel].
    */
   forward(mels: Tensor, windowStarts: number[]): Tensor {
-    const [w, nMels, frames] = mels.shape as [number, number, number];
-    if (nMels !== this.config.nMels) throw new Error(`audio expert: expected ${this.config.nMels} mel bins, got ${nMels}`);
+    const [w, channels, frames] = mels.shape as [number, number, number];
+    if (channels !== inputChannels(this.config))
+      throw new Error(`audio expert: expected ${inputChannels(this.config)} input channels (${this.config.nMels} mel + ${this.config.pitchBins ?? 0} semitone bins), got ${channels}`);
     if (frames !== Math.round(this.config.windowSeconds * 100)) throw new Error(`audio expert: expected windows of ${this.config.windowSeconds * 100} frames, got ${frames}`);
     if (windowStarts.length !== w) throw new Error(`audio expert: ${w} windows but ${windowStarts.length} start times`);
     let x = this.conv2.forward(this.conv1.forward(mels).gelu()).gelu(); // [W, d, frames / 2]

@@ -2,11 +2,17 @@
 // so the same code builds a 5 M-parameter test model, the shipped default, or one with real Whisper/Qwen2 sizes.
 import fs from "node:fs";
 import { FRAMES_PER_SECOND } from "../audio/mel.js";
+import { MAX_PITCH_BINS } from "../audio/pitch.js";
 
 /** A Whisper-style audio encoder (conv stem, sinusoidal positions, pre-LN transformer) used as one expert. */
 export interface AudioExpertConfig {
   /** Log-mel bins of its input (80 as Whisper v1/v2, 128 as large-v3). */
   nMels: number;
+  /**
+   * Semitone bands (from C2) stacked under the log-mel as extra input channels (audio/pitch.ts); absent or 0 =
+   * Whisper's input exactly, as a loaded Whisper encoder needs.
+   */
+  pitchBins?: number;
   /** Length of the windows a song is cut into, in seconds (Whisper: 30). */
   windowSeconds: number;
   /** Average pooling after Whisper's stride-2 stem: tokens per second = 50 / pool. */
@@ -81,8 +87,8 @@ export function audioTokensPerSecond(c: GammaConfig): number {
 export const DEFAULT_CONFIG: GammaConfig = {
   modelType: "gamma",
   name: "gamma-small",
-  temporalExpert: { nMels: 80, windowSeconds: 10, pool: 2, dModel: 256, nLayers: 4, nHeads: 4, ffnDim: 1024 },
-  globalExpert: { nMels: 80, windowSeconds: 30, pool: 10, dModel: 256, nLayers: 4, nHeads: 4, ffnDim: 1024 },
+  temporalExpert: { nMels: 80, pitchBins: 72, windowSeconds: 10, pool: 2, dModel: 256, nLayers: 4, nHeads: 4, ffnDim: 1024 },
+  globalExpert: { nMels: 80, pitchBins: 72, windowSeconds: 30, pool: 10, dModel: 256, nLayers: 4, nHeads: 4, ffnDim: 1024 },
   fusion: { dModel: 256, nBlocks: 2, nHeads: 4, ffnDim: 512 },
   projector: { stack: 5, timeMarkerSeconds: 10 },
   llm: {
@@ -95,8 +101,8 @@ export const DEFAULT_CONFIG: GammaConfig = {
 export const TINY_CONFIG: GammaConfig = {
   modelType: "gamma",
   name: "gamma-tiny",
-  temporalExpert: { nMels: 80, windowSeconds: 10, pool: 2, dModel: 64, nLayers: 2, nHeads: 2, ffnDim: 128 },
-  globalExpert: { nMels: 80, windowSeconds: 30, pool: 10, dModel: 64, nLayers: 2, nHeads: 2, ffnDim: 128 },
+  temporalExpert: { nMels: 80, pitchBins: 24, windowSeconds: 10, pool: 2, dModel: 64, nLayers: 2, nHeads: 2, ffnDim: 128 },
+  globalExpert: { nMels: 80, pitchBins: 24, windowSeconds: 30, pool: 10, dModel: 64, nLayers: 2, nHeads: 2, ffnDim: 128 },
   fusion: { dModel: 64, nBlocks: 1, nHeads: 2, ffnDim: 128 },
   projector: { stack: 5, timeMarkerSeconds: 10 },
   llm: {
@@ -127,7 +133,13 @@ export function validateConfig(value: unknown, source = "config"): GammaConfig {
     if (e.dModel % e.nHeads !== 0) fail(`${name}.dModel (${e.dModel}) must be divisible by nHeads (${e.nHeads})`);
     if (!Number.isInteger(e.windowSeconds * FRAMES_PER_SECOND / 2 / e.pool))
       fail(`${name}: windowSeconds * 50 / pool must be a whole number of tokens`);
+    const bins = e.pitchBins ?? 0;
+    if (!Number.isInteger(bins) || bins < 0 || bins > MAX_PITCH_BINS) fail(`${name}.pitchBins must be an integer from 0 to ${MAX_PITCH_BINS} (got ${JSON.stringify(e.pitchBins)})`);
   }
+  // Both experts hear one input, computed once per song.
+  const [t, g] = [c.temporalExpert!, c.globalExpert!];
+  if (t.nMels !== g.nMels || (t.pitchBins ?? 0) !== (g.pitchBins ?? 0))
+    fail(`temporalExpert and globalExpert must hear the same input (nMels ${t.nMels}/${g.nMels}, pitchBins ${t.pitchBins ?? 0}/${g.pitchBins ?? 0})`);
   positiveInts(c.fusion, "fusion", ["dModel", "nHeads", "ffnDim"]);
   if (!Number.isInteger(c.fusion!.nBlocks) || c.fusion!.nBlocks < 0) fail("fusion.nBlocks must be a non-negative integer");
   if (c.fusion!.dModel % c.fusion!.nHeads !== 0) fail("fusion.dModel must be divisible by fusion.nHeads");

@@ -7,6 +7,7 @@ import { cat, type Tensor } from "../engine/tensor.js";
 import { tidy } from "../engine/scope.js";
 import { planWindows } from "../audio/window.js";
 import { AudioExpert } from "./audio-expert.js";
+import { inputChannels } from "./audio-input.js";
 import { type GammaConfig, validateConfig } from "./config.js";
 import { FusionNetwork } from "./fusion.js";
 import { DecoderLM } from "./llm.js";
@@ -53,11 +54,12 @@ export class GammaModel extends Module {
       const frames = mel.size(1);
       if (frames < framesPerToken) throw new RangeError(`audio too short for the model: ${frames} mel frames (at least ${framesPerToken})`);
       const plan = planWindows(frames, { seconds: expert.config.windowSeconds });
-      // The last window is padded with the clip's floor value: Whisper's log-mel of silence.
-      const floor = mel.min().item();
+      // The last window is padded with each channel's floor in the clip: Whisper's log-mel of silence (the
+      // log-mel and the semitone channels are clamped separately, so their floors differ).
+      const floor = mel.amin([1], true); // [channels, 1]
       for (const w of plan) {
         const slice = mel.narrow(1, w.startFrame, w.frames);
-        windows.push(w.frames < windowFrames ? slice.pad([0, windowFrames - w.frames], "constant", floor) : slice);
+        windows.push(w.frames < windowFrames ? cat([slice, floor.expand(mel.size(0), windowFrames - w.frames)], 1) : slice);
         starts.push(w.start);
       }
       counts.push(plan.length);
@@ -67,7 +69,7 @@ export class GammaModel extends Module {
     const outs: Tensor[] = [];
     for (let i = 0; i < windows.length; i += batch) {
       const n = Math.min(batch, windows.length - i);
-      outs.push(expert.forward(cat(windows.slice(i, i + n), 0).view(n, expert.config.nMels, windowFrames), starts.slice(i, i + n)));
+      outs.push(expert.forward(cat(windows.slice(i, i + n), 0).view(n, inputChannels(expert.config), windowFrames), starts.slice(i, i + n)));
     }
     const all = outs.length === 1 ? outs[0]! : cat(outs, 0); // [W, T, d]
     const result: Tensor[] = [];
@@ -80,7 +82,7 @@ export class GammaModel extends Module {
     return result;
   }
 
-  /** Log-mel clips [nMels, frames] (100 frames per second, whole songs allowed) -> LLM audio embeddings. */
+  /** Expert inputs [channels, frames] (audio-input.ts; 100 frames per second, whole songs allowed) -> LLM audio embeddings. */
   encodeAudio(mels: Tensor[]): AudioEncoding[] {
     return tidy(() => {
       const temporal = this.expertTokens(this.temporal_expert, mels);

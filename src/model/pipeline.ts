@@ -4,10 +4,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { loadAudio } from "../audio/load.js";
-import { logMelSpectrogram } from "../audio/mel.js";
 import { noGrad } from "../engine/autograd.js";
 import { keep, tidy } from "../engine/scope.js";
-import { type Tensor, zeros } from "../engine/tensor.js";
+import type { Tensor } from "../engine/tensor.js";
+import { expertInput, silentExpertInput } from "./audio-input.js";
 import { repoRoot } from "../cli/paths.js";
 import type { AudioEncoding } from "./gamma.js";
 import { generate, type GenerateOptions } from "./generate.js";
@@ -51,7 +51,7 @@ export class Gamma {
   async hear(file: string): Promise<HeardClip> {
     const t0 = performance.now();
     const audio = await loadAudio(file);
-    const mel = logMelSpectrogram(audio.samples, { nMels: this.loaded.config.temporalExpert.nMels });
+    const mel = expertInput(audio.samples, this.loaded.config.temporalExpert);
     const t1 = performance.now();
     const encoding = this.encodeMel(mel);
     mel.dispose();
@@ -61,7 +61,7 @@ export class Gamma {
   /** The encoding of `seconds` of digital silence (the audio-blind control of `gamma bench`). */
   hearSilence(seconds: number): AudioEncoding {
     const frames = Math.max(100, Math.round(seconds * 100));
-    const mel = zeros([this.loaded.config.temporalExpert.nMels, frames]).add(-1.5); // log-mel of zeros: (-10 + 4) / 4
+    const mel = silentExpertInput(frames, this.loaded.config.temporalExpert);
     const encoding = this.encodeMel(mel);
     mel.dispose();
     return encoding;

@@ -1,7 +1,9 @@
 // The conversations stages 1 and 2 learn from, built from a dataset's text files: captions (alignment),
 // music reports and multi-turn dialogues (sft.jsonl), and multiple-choice questions posed exactly as
 // `gamma bench` poses them (both prompt styles, options in a seeded order), answered as a reader of that prompt
-// expects. Each conversation's audio is one song; songs are split into train and held-out as in stage 0.
+// expects, one per conversation or all of a song's in one conversation ("mcq-session": the song is heard once
+// and every answer is learnt from, several times cheaper per answer than one question per conversation). Each
+// conversation's audio is one song; songs are split into train and held-out as in stage 0.
 import fs from "node:fs";
 import path from "node:path";
 import { AUDIO_PLACEHOLDER } from "../data/text/dialogue.js";
@@ -10,7 +12,9 @@ import { optionOrder, questionRng } from "../eval/shuffle.js";
 import type { ChatMessage, ChatPart } from "../model/tokenizer/chat.js";
 import { isHeldOut } from "./songs.js";
 
-export const SAMPLE_KINDS = ["caption", "report", "dialogue", "mcq"] as const;
+export const SAMPLE_KINDS = ["caption", "report", "dialogue", "mcq", "mcq-session"] as const;
+/** Questions in one mcq-session conversation at most (a song with more gets several sessions). */
+export const SESSION_QUESTIONS = 12;
 export type SampleKind = (typeof SAMPLE_KINDS)[number];
 
 export interface ChatSample {
@@ -76,6 +80,30 @@ export function mcqSample(id: string, audio: string, question: string, choices: 
   };
 }
 
+/**
+ * A song's single-question MCQs as multi-turn conversations of up to SESSION_QUESTIONS questions, in a seeded
+ * order: the audio comes with the first question only, as in a chat where the user keeps asking.
+ */
+export function mcqSessions(mcqs: readonly ChatSample[]): ChatSample[] {
+  const bySong = new Map<string, ChatSample[]>();
+  for (const q of mcqs) bySong.set(q.audio, [...(bySong.get(q.audio) ?? []), q]);
+  const sessions: ChatSample[] = [];
+  for (const [audio, questions] of bySong) {
+    const rng = questionRng(5, audio);
+    const order = questions.map((q) => ({ q, key: rng.next() })).sort((a, b) => a.key - b.key).map(({ q }) => q);
+    for (let first = 0; first < order.length; first += SESSION_QUESTIONS) {
+      const turns = order.slice(first, first + SESSION_QUESTIONS);
+      const messages = turns.flatMap((q, i): ChatMessage[] => {
+        const [user, assistant] = q.messages as [ChatMessage, ChatMessage];
+        const parts = user.content as readonly ChatPart[];
+        return [{ role: "user", content: i === 0 ? parts : parts.filter((p) => p.type === "text") }, assistant];
+      });
+      sessions.push({ id: `${turns[0]!.id}+${turns.length - 1}`, kind: "mcq-session", audio, messages });
+    }
+  }
+  return sessions;
+}
+
 /** Every conversation of the given kinds in the dataset directories, split by song. */
 export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKind[]): { train: ChatSample[]; heldOut: ChatSample[] } {
   const all: ChatSample[] = [];
@@ -95,9 +123,11 @@ export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKin
       const messages = (r.messages as { role: "user" | "assistant"; content: string }[]).map((m): ChatMessage => (m.role === "user" ? { role: "user", content: withAudio(m.content, audio) } : m));
       all.push({ id: String(r.id), kind, audio, messages });
     }
-    if (kinds.includes("mcq")) {
-      for (const r of readJsonl(path.join(dir, "mcq.jsonl")))
-        all.push(mcqSample(String(r.id), abs(String(r.audio)), String(r.question), r.choices as string[], String(r.answer), String(r.split), String(r.category)));
+    if (kinds.includes("mcq") || kinds.includes("mcq-session")) {
+      const mcqs = readJsonl(path.join(dir, "mcq.jsonl")).map((r) =>
+        mcqSample(String(r.id), abs(String(r.audio)), String(r.question), r.choices as string[], String(r.answer), String(r.split), String(r.category)));
+      if (kinds.includes("mcq")) all.push(...mcqs);
+      if (kinds.includes("mcq-session")) all.push(...mcqSessions(mcqs));
     }
   }
   const song = (s: ChatSample) => path.basename(s.audio).replace(/\.[^.]+$/, "");

@@ -64,6 +64,8 @@ export interface ChatRunConfig {
   variants: number;
   evalSamples: number;
   evalMcqs: number;
+  /** Relative weight of each kind in the draws (absent: conversations drawn uniformly, kinds by count); kinds it leaves out are not drawn but still serve the held-out evaluation. */
+  kindWeights?: Partial<Record<SampleKind, number>>;
   augment: AugmentConfig;
   loop: LoopConfig;
 }
@@ -223,6 +225,18 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
   }
   if (stage === "align" || stage === "sft") {
     if (typeof raw.init !== "string") fail(`"init" (the model directory to start from, e.g. the pretrain run's model/) is missing`);
+    const kinds = list("kinds", SAMPLE_KINDS, stage === "align" ? ["caption"] : ["report", "dialogue", "mcq"]);
+    let kindWeights: Partial<Record<SampleKind, number>> | undefined;
+    if (raw.kindWeights !== undefined) {
+      const w = raw.kindWeights as Record<string, unknown>;
+      if (typeof w !== "object" || w === null || Array.isArray(w)) fail(`"kindWeights" must be an object such as {"mcq-session": 2, "dialogue": 1}`);
+      for (const [k, v] of Object.entries(w)) {
+        if (!kinds.includes(k as SampleKind)) fail(`"kindWeights" names "${k}", which is not in "kinds" (${kinds.join(", ")})`);
+        if (typeof v !== "number" || !(v >= 0)) fail(`"kindWeights.${k}" must be a non-negative number`);
+      }
+      if (!Object.values(w).some((v) => (v as number) > 0)) fail(`"kindWeights" must give some kind a positive weight`);
+      kindWeights = w as Partial<Record<SampleKind, number>>;
+    }
     if (raw.experts !== undefined && typeof raw.experts !== "string") fail(`"experts" must be the path of a stage-0 experts.safetensors`);
     return {
       stage, source: file,
@@ -230,7 +244,8 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
       experts: typeof raw.experts === "string" ? resolvePath(raw.experts, base) : undefined,
       datasets: (datasets as string[]).map((d) => resolvePath(d, base)),
       run: path.resolve(run),
-      kinds: list("kinds", SAMPLE_KINDS, stage === "align" ? ["caption"] : ["report", "dialogue", "mcq"]),
+      kinds,
+      kindWeights,
       trainable: list("trainable", MODEL_PARTS, stage === "align" ? ["fusion", "projector"] : ["fusion", "projector", "llm"]),
       featureDir,
       variants: num(raw, "variants", 3, posInt, "a positive integer"),

@@ -8,12 +8,12 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { loadAudio } from "../audio/load.js";
-import { logMelSpectrogram } from "../audio/mel.js";
 import { augment, type AugmentConfig } from "../data/augment.js";
 import { noGrad } from "../engine/autograd.js";
 import { loadSafetensors, saveSafetensors } from "../engine/safetensors.js";
 import { tidy } from "../engine/scope.js";
 import type { Tensor } from "../engine/tensor.js";
+import { expertInput } from "../model/audio-input.js";
 import type { GammaModel } from "../model/gamma.js";
 import { Rng } from "../music/rng.js";
 
@@ -71,7 +71,7 @@ export class FeatureCache {
     }
     fs.mkdirSync(path.dirname(file), { recursive: true });
     noGrad(() => tidy(() => {
-      const mel = logMelSpectrogram(samples, { nMels: this.model.config.temporalExpert.nMels });
+      const mel = expertInput(samples, this.model.config.temporalExpert);
       const [temporal] = this.model.expertTokens(this.model.temporal_expert, [mel]);
       const [global] = this.model.expertTokens(this.model.global_expert, [mel]);
       saveSafetensors(file, new Map([["temporal", temporal!.to("float16")], ["global", global!.to("float16")]]), { seconds: String(mel.size(1) / 100) });

@@ -9,6 +9,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { repoRoot } from "../../src/cli/paths.js";
 import { MetricsLog } from "../../src/train/metrics.js";
+import { TINY_CONFIG } from "../../src/model/config.js";
 
 const gamma = path.join(repoRoot(), "bin/gamma.js");
 const run = (args: string[]) => spawnSync(process.execPath, [gamma, ...args], { encoding: "utf8", timeout: 900_000 });
@@ -29,16 +30,26 @@ test("experts -> align -> sft -> ask and bench", { timeout: 1_800_000 }, () => {
   const experts = run(["train", "experts", "--config", writeConfig("experts", { stage: "experts", model: "gamma-tiny", batchSize: 2, evalSongs: 2, optim: { steps: 4, warmupSteps: 1 } })]);
   assert.equal(experts.status, 0, experts.stderr);
 
-  const init = path.join(work, "init");
-  assert.equal(run(["model", "init", "--config", "gamma-tiny", "--out", init]).status, 0);
+  // The init model's experts hear log-mel only; stage 0's experts (gamma-tiny) also hear semitone bands: the
+  // align stage rebuilds the model with the experts' config.
+  const init = path.join(work, "init"), melOnly = path.join(work, "mel-only.json");
+  const tiny = structuredClone(TINY_CONFIG);
+  delete tiny.temporalExpert.pitchBins;
+  delete tiny.globalExpert.pitchBins;
+  fs.writeFileSync(melOnly, JSON.stringify(tiny));
+  assert.equal(run(["model", "init", "--config", melOnly, "--out", init]).status, 0);
   const chatBody = { init, experts: path.join(work, "experts", "experts.safetensors"), featureDir: path.join(work, "features"), variants: 2, evalSamples: 2, evalMcqs: 4 };
   const align = run(["train", "align", "--config", writeConfig("align", { stage: "align", ...chatBody, optim: { steps: 4, warmupSteps: 1, gradAccum: 2 } })]);
   assert.equal(align.status, 0, align.stderr);
   assert.match(align.stderr, /training fusion, projector;/);
+  assert.match(align.stderr, /was trained with another expert config .*the model takes it/);
   const alignModel = path.join(work, "align", "model");
+  assert.equal(JSON.parse(fs.readFileSync(path.join(alignModel, "config.json"), "utf8")).temporalExpert.pitchBins, TINY_CONFIG.temporalExpert.pitchBins);
 
-  const sft = run(["train", "sft", "--config", writeConfig("sft", { stage: "sft", ...chatBody, init: alignModel, experts: undefined, optim: { steps: 4, warmupSteps: 1 } })]);
+  const sft = run(["train", "sft", "--config", writeConfig("sft", { stage: "sft", ...chatBody, init: alignModel, experts: undefined, optim: { steps: 4, warmupSteps: 1 },
+    kinds: ["report", "dialogue", "mcq", "mcq-session"], kindWeights: { "mcq-session": 2, dialogue: 1, report: 1 } })]);
   assert.equal(sft.status, 0, sft.stderr);
+  assert.ok(MetricsLog.read(path.join(work, "sft", "metrics.jsonl")).some((r) => r.split === "train" && Object.keys(r).some((k) => k === "loss_mcq-session" || k === "loss_dialogue" || k === "loss_report")));
   const summary = lastJson(sft.stdout) as { eval: Record<string, number>; artefacts: string[] };
   assert.ok(summary.eval.accuracy_mcq! >= 0 && summary.eval.accuracy_mcq! <= 1);
   const evals = MetricsLog.read(path.join(work, "sft", "metrics.jsonl")).filter((r) => r.split === "eval");

@@ -18,9 +18,10 @@ import { answerStopIds } from "../../model/tokenizer/special-tokens.js";
 import type { Tokenizer } from "../../model/tokenizer/tokenizer.js";
 import { Rng } from "../../music/rng.js";
 import { chatInputs, freezeAllBut, type ModelPart } from "../chat-inputs.js";
-import type { ChatSample } from "../chat-samples.js";
+import type { ChatSample, SampleKind } from "../chat-samples.js";
 import { type ExpertFeatures, FeatureCache } from "../feature-cache.js";
 import type { StepResult, TrainTask } from "../loop.js";
+import { type MixtureState, MixtureSampler } from "../mixture.js";
 import { type SamplerState, SongSampler } from "../songs.js";
 
 export { MODEL_PARTS, type ModelPart } from "../chat-inputs.js";
@@ -40,6 +41,8 @@ export interface ChatStageOptions {
   augment: AugmentConfig;
   evalSamples: number;
   evalMcqs: number;
+  /** Relative weight of each kind in the draws; absent = every conversation equally likely (kinds by count). */
+  kindWeights?: Partial<Record<SampleKind, number>>;
 }
 
 export interface ChatBatch {
@@ -49,24 +52,32 @@ export interface ChatBatch {
 
 export class ChatStage implements TrainTask<ChatBatch> {
   readonly module: GammaModel;
-  private sampler: SongSampler<ChatSample>;
+  private sampler: SongSampler<ChatSample> | MixtureSampler<ChatSample>;
   private readonly cache: FeatureCache;
 
   constructor(private readonly o: ChatStageOptions) {
     freezeAllBut(o.model, o.trainable, "chat stages");
     this.module = o.model;
-    this.sampler = new SongSampler(o.train, o.seed);
+    this.sampler = this.makeSampler();
     this.cache = new FeatureCache(o.featureDir, o.model, o.augment);
+  }
+
+  private makeSampler(state?: unknown): SongSampler<ChatSample> | MixtureSampler<ChatSample> {
+    const { train, seed, kindWeights } = this.o;
+    if (!kindWeights) return new SongSampler(train, seed, state as SamplerState | undefined);
+    const groups: Record<string, ChatSample[]> = {};
+    for (const s of train) (groups[s.kind] ??= []).push(s);
+    return new MixtureSampler(groups, kindWeights as Record<string, number>, seed, state as MixtureState | undefined);
   }
 
   trainable(): [string, Tensor][] {
     return [...this.module.namedParameters()].filter(([, p]) => p.requiresGrad);
   }
-  dataState(): SamplerState { return this.sampler.current; }
-  restoreData(state: unknown): void { this.sampler = new SongSampler(this.o.train, this.o.seed, state as SamplerState); }
+  dataState(): SamplerState | MixtureState { return this.sampler.current; }
+  restoreData(state: unknown): void { this.sampler = this.makeSampler(state); }
 
   async prepare(step: number, micro: number): Promise<ChatBatch> {
-    const [sample] = this.sampler.next(1);
+    const sample = this.sampler instanceof MixtureSampler ? this.sampler.next() : this.sampler.next(1)[0];
     const variant = new Rng(this.o.seed * 7919 + step * 131 + micro).int(0, this.o.variants - 1);
     return { sample: sample!, features: await this.cache.get(sample!.audio, variant) };
   }

@@ -6,7 +6,6 @@
 // dropped at the end: the run writes experts.safetensors, which later stages load into a GaMMA model.
 import path from "node:path";
 import { loadAudio } from "../../audio/load.js";
-import { logMelSpectrogram } from "../../audio/mel.js";
 import { augment, type AugmentConfig } from "../../data/augment.js";
 import { noGrad } from "../../engine/autograd.js";
 import { Module } from "../../engine/module.js";
@@ -16,6 +15,7 @@ import { tidy } from "../../engine/scope.js";
 import { stack, type Tensor } from "../../engine/tensor.js";
 import { Rng } from "../../music/rng.js";
 import { AudioExpert } from "../../model/audio-expert.js";
+import { expertInput } from "../../model/audio-input.js";
 import { expertTokensPerSecond, expertTokensPerWindow, type GammaConfig } from "../../model/config.js";
 import { GlobalHeads, TemporalHeads } from "../expert-heads.js";
 import type { StepResult, TrainTask } from "../loop.js";
@@ -106,7 +106,7 @@ export class ExpertsStage implements TrainTask<ExpertsBatch> {
         const start = rng.uniform(0, Math.max(0, duration - expert.windowSeconds));
         let clip = crop(audio, start, expert.windowSeconds);
         if (augmenting && rng.chance(this.o.augment.probability)) clip = (await augment(clip, SAMPLE_RATE, this.o.augment, rng.fork("augment"))).audio;
-        mels.push(logMelSpectrogram(clip, { nMels: expert.nMels }));
+        mels.push(expertInput(clip, expert));
         starts.push(start);
       }
       out.temporalTargets.push(temporalTargets(song.annotation, out.temporalStarts.at(-1)!, tTokens, tTokenSeconds));
