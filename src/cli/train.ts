@@ -33,6 +33,8 @@ export function trainCommand(): Command {
 The run directory holds checkpoints/ (atomic; the run resumes from the latest one when started again),
 metrics.jsonl (train and eval records), plots/*.svg (loss, accuracy, learning rate) and, when the run
 completes, experts.safetensors (the trained experts, for the next stages). Ctrl-C writes a checkpoint and stops.
+"init" (optional) starts from an earlier run's experts.safetensors instead of random weights; the heads start
+fresh.
 
 Example:
   $ gamma train experts --config configs/experts.json`)
@@ -41,10 +43,10 @@ Example:
       const config = loadTrainConfig(opts.config, "experts", { run: opts.run });
       const { train: songs, heldOut, skipped } = readSongs(config.datasets);
       for (const s of skipped.slice(0, 5)) console.error(`skipped: ${s}`);
-      console.error(`experts: ${songs.length} training songs, ${heldOut.length} held out, from ${config.datasets.join(", ")}; run ${config.run}`);
+      console.error(`experts: ${songs.length} training songs, ${heldOut.length} held out, from ${config.datasets.join(", ")}; ${config.init ? `starting from ${config.init}; ` : ""}run ${config.run}`);
       fs.mkdirSync(config.run, { recursive: true });
       fs.copyFileSync(opts.config, path.join(config.run, "train-config.json"));
-      const stage = new ExpertsStage({ config: config.model, train: songs, heldOut, batchSize: config.batchSize, seed: config.loop.seed, augment: config.augment, evalSongs: config.evalSongs });
+      const stage = new ExpertsStage({ config: config.model, init: config.init, train: songs, heldOut, batchSize: config.batchSize, seed: config.loop.seed, augment: config.augment, evalSongs: config.evalSongs });
       const result = await runLoop(stage, config.loop, config.run, "experts", { stopAfter: opts.stopAfter });
       reportRun("experts", result);
     });

@@ -20,6 +20,8 @@ export interface ExpertsRunConfig {
   stage: "experts";
   source: string;
   model: GammaConfig;
+  /** An earlier run's experts.safetensors to start from (the heads start fresh); absent = random weights. */
+  init?: string;
   datasets: string[];
   run: string;
   batchSize: number;
@@ -255,8 +257,10 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
       loop,
     };
   }
+  if (raw.init !== undefined && typeof raw.init !== "string") fail(`"init" must be the path of an earlier run's experts.safetensors`);
   return {
     stage: "experts", source: file, model,
+    init: typeof raw.init === "string" ? resolvePath(raw.init, base) : undefined,
     datasets: (datasets as string[]).map((d) => resolvePath(d, base)),
     run: path.resolve(run),
     batchSize: num(raw, "batchSize", 8, posInt, "a positive integer"),

@@ -16,11 +16,11 @@ const run = (args: string[]) => spawnSync(process.execPath, [gamma, ...args], { 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-train-experts-"));
 const dataset = path.join(work, "data");
 
-function config(name: string): string {
+function config(name: string, extra: object = {}): string {
   const file = path.join(work, `${name}.json`);
   fs.writeFileSync(file, JSON.stringify({
     stage: "experts", model: "gamma-tiny", datasets: [dataset], run: path.join(work, name),
-    batchSize: 2, evalSongs: 2, seed: 5, optim: { steps: 8, warmupSteps: 2, lr: 0.002 }, logEvery: 2, evalEvery: 4, checkpointEvery: 2,
+    batchSize: 2, evalSongs: 2, seed: 5, optim: { steps: 8, warmupSteps: 2, lr: 0.002 }, logEvery: 2, evalEvery: 4, checkpointEvery: 2, ...extra,
   }));
   return file;
 }
@@ -80,4 +80,20 @@ test("stage 0 trains, resumes exactly after --stop-after and after SIGKILL", { t
   const after = run(["train", "experts", "--config", termConfig]);
   assert.equal(after.status, 0, after.stderr);
   assert.deepEqual(weights("terminated"), reference);
+});
+
+test("a run can start from earlier experts (init); a file that does not fit is named", { timeout: 600_000 }, () => {
+  const earlier = path.join(work, "full", "experts.safetensors");
+  if (!fs.existsSync(earlier)) return; // made by the test above
+  // A learning rate of 1e-12 leaves the weights where they started: the earlier experts, not random ones.
+  const continued = run(["train", "experts", "--config", config("continued", { init: earlier, optim: { steps: 2, warmupSteps: 1, lr: 1e-12 }, evalEvery: 100 })]);
+  assert.equal(continued.status, 0, continued.stderr);
+  assert.match(continued.stderr, /starting from .*full\/experts\.safetensors/);
+  const before = weights("full"), after = weights("continued");
+  for (const [name, values] of before) assert.ok(values.every((v, i) => Math.abs(v - after.get(name)![i]!) < 1e-6), name);
+  const bad = path.join(work, "bad.safetensors");
+  fs.copyFileSync(path.join(work, "full", "metrics.jsonl"), bad);
+  const refused = run(["train", "experts", "--config", config("refused", { init: bad })]);
+  assert.notEqual(refused.status, 0);
+  assert.match(refused.stderr, /bad\.safetensors/);
 });

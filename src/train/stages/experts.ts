@@ -16,7 +16,7 @@ import { augment, type AugmentConfig } from "../../data/augment.js";
 import { noGrad } from "../../engine/autograd.js";
 import { Module } from "../../engine/module.js";
 import { Generator } from "../../engine/random.js";
-import { saveSafetensors } from "../../engine/safetensors.js";
+import { loadSafetensors, saveSafetensors } from "../../engine/safetensors.js";
 import { tidy } from "../../engine/scope.js";
 import { stack, type Tensor } from "../../engine/tensor.js";
 import { Rng } from "../../music/rng.js";
@@ -51,6 +51,8 @@ export class ExpertsWithHeads extends Module {
 
 export interface ExpertsStageOptions {
   config: GammaConfig;
+  /** Experts (an experts.safetensors) to start from instead of random weights; the heads start fresh. */
+  init?: string;
   train: Song[];
   heldOut: Song[];
   /** Songs per micro-batch. */
@@ -89,7 +91,25 @@ export class ExpertsStage implements TrainTask<ExpertsBatch> {
 
   constructor(private readonly o: ExpertsStageOptions) {
     this.module = new ExpertsWithHeads(o.config, o.seed);
+    if (o.init) this.loadExperts(o.init);
     this.sampler = new SongSampler(o.train, o.seed);
+  }
+
+  /** Loads an earlier run's experts (every expert tensor must be there, with this config's shapes). */
+  private loadExperts(file: string): void {
+    const { tensors } = loadSafetensors(file);
+    try {
+      const own = [...this.module.stateDict().keys()].filter((k) => k.startsWith("temporal_expert.") || k.startsWith("global_expert."));
+      const missing = own.filter((k) => !tensors.has(k));
+      if (missing.length) throw new Error(`${file}: not experts of this config (missing ${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ", ..." : ""})`);
+      try {
+        this.module.loadStateDict(new Map(own.map((k) => [k, tensors.get(k)!])), { strict: false });
+      } catch (e) {
+        throw new Error(`${file}: ${(e as Error).message} (were these experts trained with another config?)`, { cause: e });
+      }
+    } finally {
+      for (const t of tensors.values()) t.dispose();
+    }
   }
 
   trainable(): [string, Tensor][] {
