@@ -14,6 +14,7 @@ import { audioTokensPerSecond, DEFAULT_CONFIG, resolveConfig, TINY_CONFIG, valid
 import { generate } from "../src/model/generate.js";
 import { assembleInputs, IGNORE_INDEX } from "../src/model/inputs.js";
 import { loadModel, saveModel } from "../src/model/io.js";
+import { withSummaryTokens } from "../src/model/rebuild.js";
 import { encodeChat } from "../src/model/tokenizer/chat.js";
 import { loadTokenizer } from "../src/model/tokenizer/io.js";
 import { assertClose } from "./helpers.js";
@@ -135,8 +136,8 @@ test("a chat with audio trains: gradients reach every trainable module", () => {
   ]);
   const [enc] = model.encodeAudio([randomMel(14)]);
   const inputs = assembleInputs(model, (t) => tokenizer.encode(t), chat, [enc!]);
-  // 14 s -> 70 audio tokens with two time markers ("0:00.0", "0:10.0") before them.
-  assert.equal(inputs.audioTokens, 70);
+  // 14 s -> 70 audio tokens with two time markers ("0:00.0", "0:10.0") before them, after 2 summary tokens.
+  assert.equal(inputs.audioTokens, 70 + TINY_CONFIG.projector.summaryTokens!);
   assert.equal(inputs.targets.length, inputs.embeds.size(0));
   const answerTargets = inputs.targets.filter((t) => t !== IGNORE_INDEX).length;
   assert.equal(answerTargets, chat.targetMask.filter(Boolean).length);
@@ -146,6 +147,46 @@ test("a chat with audio trains: gradients reach every trainable module", () => {
   const silent = [...model.namedParameters()].filter(([, p]) => !p.grad || p.grad.abs().sum().item() === 0).map(([n]) => n);
   assert.deepEqual(silent, [], `parameters without gradient: ${silent.join(", ")}`);
 });
+
+test("summary tokens: each clip's come first, before its first time marker, and hear the whole clip", () => noGrad(() => {
+  const model = tinyModel();
+  const k = TINY_CONFIG.projector.summaryTokens!;
+  const tokenizer = loadTokenizer(tinyTokenizerFile());
+  const encode = (t: string) => tokenizer.encode(t);
+  const chat = encodeChat(tokenizer, [{ role: "user", content: [{ type: "audio", clip: "a" }, { type: "text", text: "Key?" }] }]);
+  const mel = randomMel(14);
+  const [enc] = model.encodeAudio([mel]);
+  assert.deepEqual(enc!.summary!.shape, [k, TINY_CONFIG.llm.hiddenSize]);
+  const inputs = assembleInputs(model, encode, chat, [enc!]);
+  const slot = chat.audioSlots[0]!;
+  // Layout: text before the audio slot | k summary tokens | "0:00.0" marker | first audio tokens.
+  assertClose(inputs.embeds.narrow(0, slot, k).toFloat32Array(), enc!.summary!.toFloat32Array(), 0);
+  const marker = encode("0:00.0");
+  const markerEmbeds = model.llm.embed(tensor(marker, { dtype: "int64" }));
+  assertClose(inputs.embeds.narrow(0, slot + k, marker.length).toFloat32Array(), markerEmbeds.toFloat32Array(), 0);
+  assertClose(inputs.embeds.narrow(0, slot + k + marker.length, 3).toFloat32Array(), enc!.embeds.narrow(0, 0, 3).toFloat32Array(), 0);
+  // The summary pools the whole clip: changing only its last seconds changes it.
+  const changed = cat([mel.narrow(1, 0, 1200), randomMel(2, 99)], 1);
+  const [other] = model.encodeAudio([changed]);
+  assert.ok(other!.summary!.sub(enc!.summary!).abs().amax([0, 1]).item() > 1e-4);
+  // A model made without summary tokens has no summary layers and no summary in its encodings.
+  const plain = tinyModel(1, (c) => { c.projector.summaryTokens = 0; });
+  assert.ok(![...plain.stateDict().keys()].some((name) => name.startsWith("projector.summary_")));
+  assert.equal(plain.encodeAudio([mel])[0]!.summary, undefined);
+}));
+
+test("withSummaryTokens adds fresh summary layers and keeps every other weight", () => noGrad(() => {
+  const plain = tinyModel(5, (c) => { c.projector.summaryTokens = 0; });
+  const before = new Map([...plain.stateDict()].map(([name, t]) => [name, t.toList()]));
+  const grown = withSummaryTokens(plain, 3);
+  assert.equal(grown.config.projector.summaryTokens, 3);
+  for (const [name, values] of before) assert.deepEqual(grown.stateDict().get(name)!.toList(), values, name);
+  assert.deepEqual(grown.encodeAudio([randomMel(3)])[0]!.summary!.shape, [3, TINY_CONFIG.llm.hiddenSize]);
+  assert.equal(withSummaryTokens(grown, 3), grown, "no change asked: the same model");
+  const bad = structuredClone(TINY_CONFIG);
+  bad.projector.summaryTokens = 1.5;
+  assert.throws(() => validateConfig(bad, "c.json"), /c\.json: projector\.summaryTokens must be an integer from 0 to 64/);
+}));
 
 test("save/load round trip is exact (float32) and close (bfloat16); broken directories are named", () => noGrad(() => {
   const model = tinyModel(3);

@@ -9,6 +9,7 @@ import { noGrad } from "../engine/autograd.js";
 import * as F from "../engine/functional.js";
 import { keep, tidy } from "../engine/scope.js";
 import { type Tensor, tensor, zeros } from "../engine/tensor.js";
+import { powerSpectrum } from "./power.js";
 
 export const SAMPLE_RATE = 16000;
 export const N_FFT = 400;
@@ -58,7 +59,6 @@ function filtersT(nMels: number): Tensor {
   return f;
 }
 let hann: Tensor | undefined;
-let pairSum: Tensor | undefined;
 
 export interface LogMelOptions {
   /** 80 (Whisper v1/v2) or 128 (Whisper large-v3). */
@@ -84,12 +84,8 @@ export function logMelSpectrogram(audio: Float32Array | Tensor, o: LogMelOptions
     // exist are unaffected beyond what the padding changes; such clips come with a warning from the loader).
     if (n <= N_FFT / 2) signal = signal.pad([0, N_FFT / 2 + 1 - n]);
     hann ??= keep(F.hannWindow(N_FFT, { dtype: "float64" }));
-    pairSum ??= keep(tensor([[1], [1]], { dtype: "float64" }));
-    // libtorch returns the spectrum as a [freqs, frames] view of a [frames, freqs] buffer: work in the
-    // buffer's order (contiguous), and sum re^2 + im^2 pairs with a tiny matmul (far faster than a
-    // reduction over a size-2 dimension).
     const spec = F.stft(signal, N_FFT, { hopLength: HOP_LENGTH, window: hann, center: true, padMode: "reflect" });
-    const power = spec.narrow(-1, 0, frames).transpose(-1, -2).viewAsReal().square().matmul(pairSum).squeeze(-1); // [.., frames, 201]
+    const power = powerSpectrum(spec.narrow(-1, 0, frames)); // [.., frames, 201]
     // From here float32 is exact enough (relative error 1e-7 on positive sums); the FFT was the fragile part.
     const mel = power.matmul(filtersT(nMels)).to("float32").transpose(-1, -2); // [.., nMels, frames]
     const logSpec = mel.clamp(1e-10).log().mul(1 / Math.LN10);

@@ -13,6 +13,7 @@ import * as F from "../engine/functional.js";
 import { keep, tidy } from "../engine/scope.js";
 import { cat, type Tensor, tensor, zeros } from "../engine/tensor.js";
 import { HOP_LENGTH, SAMPLE_RATE } from "./mel.js";
+import { powerSpectrum } from "./power.js";
 
 export const PITCH_N_FFT = 4096;
 /** MIDI number of the lowest band: C2 (65.4 Hz). */
@@ -58,7 +59,6 @@ function filtersT(bins: number): Tensor {
   return f;
 }
 let window: Tensor | undefined;
-let pairSum: Tensor | undefined;
 /** Power of a full-scale sine at a bin centre: (sum of the window / 2)^2 for a periodic Hann of 4096. */
 const FULL_SCALE_POWER = (PITCH_N_FFT / 4) ** 2;
 
@@ -86,15 +86,13 @@ export function logSemitoneSpectrogram(audio: Float32Array, bins: number, o: { f
     if (frames === 0) return zeros([bins, 0]);
     const padded = reflectPad(audio, PITCH_N_FFT / 2);
     window ??= keep(F.hannWindow(PITCH_N_FFT));
-    pairSum ??= keep(tensor([[1 / FULL_SCALE_POWER], [1 / FULL_SCALE_POWER]]));
     const chunks: Tensor[] = [];
     for (let f0 = 0; f0 < frames; f0 += framesPerChunk) {
       const n = Math.min(framesPerChunk, frames - f0);
       const from = f0 * HOP_LENGTH, to = (f0 + n - 1) * HOP_LENGTH + PITCH_N_FFT;
       const piece = tensor(padded.subarray(from, to));
       const spec = F.stft(piece, PITCH_N_FFT, { hopLength: HOP_LENGTH, window, center: false });
-      // [freqs, frames] as a view of a [frames, freqs] buffer: square and pair-sum in the buffer's order.
-      const power = spec.narrow(-1, 0, n).narrow(0, 0, filters.size(0)).transpose(0, 1).viewAsReal().square().matmul(pairSum).squeeze(-1); // [n, usedFreqs]
+      const power = powerSpectrum(spec.narrow(-1, 0, n).narrow(0, 0, filters.size(0)), 1 / FULL_SCALE_POWER); // [n, usedFreqs]
       chunks.push(power.matmul(filters)); // [n, bins]
     }
     const semitones = chunks.length === 1 ? chunks[0]! : cat(chunks, 0);

@@ -11,9 +11,7 @@ import { ChatStage } from "../train/stages/chat.js";
 import { GrpoStage } from "../train/stages/grpo.js";
 import { readRlFile, splitBySong } from "../train/rl-items.js";
 import { loadModel } from "../model/io.js";
-import { GammaModel } from "../model/gamma.js";
-import { validateConfig } from "../model/config.js";
-import { loadSafetensors } from "../engine/safetensors.js";
+import { withExperts, withSummaryTokens } from "../model/rebuild.js";
 import { readSongs } from "../train/songs.js";
 import { ExpertsStage } from "../train/stages/experts.js";
 import { PretrainStage, preparePretrainData } from "../train/stages/pretrain.js";
@@ -116,7 +114,8 @@ Example:
       const config = loadTrainConfig(opts.config, stage, { run: opts.run });
       const loaded = loadModel(config.init);
       const { tokenizer } = loaded;
-      const model = config.experts ? withExperts(loaded.model, config.experts) : loaded.model;
+      let model = config.experts ? withExperts(loaded.model, config.experts) : loaded.model;
+      if (config.summaryTokens !== undefined) model = withSummaryTokens(model, config.summaryTokens);
       const { train: samples, heldOut } = readChatSamples(config.datasets, config.kinds);
       if (samples.length === 0) throw new Error(`${opts.config}: no ${config.kinds.join("/")} samples in ${config.datasets.join(", ")}`);
       console.error(`${stage}: ${samples.length} training conversations (${config.kinds.join(", ")}), ${heldOut.length} held out; training ${config.trainable.join(", ")}; run ${config.run}`);
@@ -170,35 +169,3 @@ Example:
     });
 }
 
-/** Stage 0's experts.safetensors into a model's experts (every expert tensor must be there, with its shape). */
-/**
- * The model with stage 0's experts in it. Experts trained with another expert config (say, with semitone input
- * channels the init model's config lacks) bring their config along (the file's "config" metadata): the model is
- * rebuilt with it, keeping the init model's fusion, projector and LLM.
- */
-function withExperts(initModel: GammaModel, file: string): GammaModel {
-  const { tensors, metadata } = loadSafetensors(file);
-  let model = initModel;
-  try {
-    if (metadata.config !== undefined) {
-      const trained = validateConfig(JSON.parse(metadata.config), `${file} (its "config" metadata)`);
-      const same = (a: object, b: object) => JSON.stringify(a) === JSON.stringify(b);
-      if (!same(trained.temporalExpert, initModel.config.temporalExpert) || !same(trained.globalExpert, initModel.config.globalExpert)) {
-        if (trained.temporalExpert.dModel !== initModel.config.temporalExpert.dModel || trained.globalExpert.dModel !== initModel.config.globalExpert.dModel)
-          throw new Error(`${file}: these experts are ${trained.temporalExpert.dModel}/${trained.globalExpert.dModel} wide, the init model's fusion expects ${initModel.config.temporalExpert.dModel}/${initModel.config.globalExpert.dModel}`);
-        const config = { ...initModel.config, temporalExpert: trained.temporalExpert, globalExpert: trained.globalExpert };
-        console.error(`experts: ${file} was trained with another expert config (${JSON.stringify(trained.temporalExpert)}); the model takes it`);
-        model = new GammaModel(config);
-        model.loadStateDict(new Map([...initModel.stateDict()].filter(([k]) => !k.startsWith("temporal_expert.") && !k.startsWith("global_expert."))), { strict: false });
-        initModel.dispose();
-      }
-    }
-    const own = [...model.stateDict().keys()].filter((k) => k.startsWith("temporal_expert.") || k.startsWith("global_expert."));
-    const missing = own.filter((k) => !tensors.has(k));
-    if (missing.length) throw new Error(`${file}: not the experts of this model (missing ${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ", ..." : ""})`);
-    model.loadStateDict(tensors, { strict: false });
-    return model;
-  } finally {
-    for (const t of tensors.values()) t.dispose();
-  }
-}

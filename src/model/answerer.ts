@@ -15,7 +15,7 @@ const MAX_ANSWER_TOKENS = 64;
 export async function createModelAnswerer(modelDir: string | undefined, options: { batchSize?: number } = {}): Promise<Answerer> {
   const gamma = Gamma.load(modelDir);
   const kept = new Map<string, AudioEncoding>();
-  const release = (e: AudioEncoding) => { e.embeds.dispose(); for (const g of e.gates) g.dispose(); };
+  const release = (e: AudioEncoding) => { e.embeds.dispose(); e.summary?.dispose(); for (const g of e.gates) g.dispose(); };
   async function hear(audio: AudioInput): Promise<AudioEncoding> {
     const key = audio.kind === "file" ? `file:${audio.path}` : `silent:${audio.seconds}`;
     let encoding = kept.get(key);

@@ -37,6 +37,11 @@ export interface ProjectorConfig {
   stack: number;
   /** Text time markers (`m:ss`) put before every this many seconds of audio tokens; 0 = none. */
   timeMarkerSeconds: number;
+  /**
+   * Summary tokens put before each clip's time-marked tokens: the whole clip pooled (mean and max of its fused
+   * tokens) through an MLP, so song-level facts sit in a few places the LLM can find; absent or 0 = none.
+   */
+  summaryTokens?: number;
 }
 
 /** A Qwen2/Llama-style decoder (RMSNorm, rotary positions, SwiGLU, grouped-query attention). */
@@ -90,7 +95,7 @@ export const DEFAULT_CONFIG: GammaConfig = {
   temporalExpert: { nMels: 80, pitchBins: 72, windowSeconds: 10, pool: 2, dModel: 256, nLayers: 4, nHeads: 4, ffnDim: 1024 },
   globalExpert: { nMels: 80, pitchBins: 72, windowSeconds: 30, pool: 10, dModel: 256, nLayers: 4, nHeads: 4, ffnDim: 1024 },
   fusion: { dModel: 256, nBlocks: 2, nHeads: 4, ffnDim: 512 },
-  projector: { stack: 5, timeMarkerSeconds: 10 },
+  projector: { stack: 5, timeMarkerSeconds: 10, summaryTokens: 4 },
   llm: {
     vocabSize: 4096, hiddenSize: 384, intermediateSize: 1024, numLayers: 6, numHeads: 6, numKvHeads: 2,
     ropeTheta: 10000, rmsNormEps: 1e-6, attentionBias: true, tieWordEmbeddings: true, maxPositions: 16384,
@@ -104,7 +109,7 @@ export const TINY_CONFIG: GammaConfig = {
   temporalExpert: { nMels: 80, pitchBins: 24, windowSeconds: 10, pool: 2, dModel: 64, nLayers: 2, nHeads: 2, ffnDim: 128 },
   globalExpert: { nMels: 80, pitchBins: 24, windowSeconds: 30, pool: 10, dModel: 64, nLayers: 2, nHeads: 2, ffnDim: 128 },
   fusion: { dModel: 64, nBlocks: 1, nHeads: 2, ffnDim: 128 },
-  projector: { stack: 5, timeMarkerSeconds: 10 },
+  projector: { stack: 5, timeMarkerSeconds: 10, summaryTokens: 2 },
   llm: {
     vocabSize: 512, hiddenSize: 96, intermediateSize: 192, numLayers: 2, numHeads: 4, numKvHeads: 2,
     ropeTheta: 10000, rmsNormEps: 1e-6, attentionBias: true, tieWordEmbeddings: true, maxPositions: 4096,
@@ -145,6 +150,8 @@ export function validateConfig(value: unknown, source = "config"): GammaConfig {
   if (c.fusion!.dModel % c.fusion!.nHeads !== 0) fail("fusion.dModel must be divisible by fusion.nHeads");
   positiveInts(c.projector, "projector", ["stack"]);
   if (!(c.projector!.timeMarkerSeconds >= 0)) fail("projector.timeMarkerSeconds must be >= 0");
+  const summary = c.projector!.summaryTokens ?? 0;
+  if (!Number.isInteger(summary) || summary < 0 || summary > 64) fail(`projector.summaryTokens must be an integer from 0 to 64 (got ${JSON.stringify(c.projector!.summaryTokens)})`);
   positiveInts(c.llm, "llm", ["vocabSize", "hiddenSize", "intermediateSize", "numLayers", "numHeads", "numKvHeads", "maxPositions"]);
   const l = c.llm!;
   if (l.hiddenSize % l.numHeads !== 0) fail(`llm.hiddenSize (${l.hiddenSize}) must be divisible by numHeads (${l.numHeads})`);

@@ -23,6 +23,8 @@ export interface AudioEncoding {
   tokenSeconds: number;
   /** Each fusion block's gate [Nt] on the temporal expert's grid: the global expert's share per token. */
   gates: Tensor[];
+  /** The whole clip in projector.summaryTokens embeddings [K, hidden], put before the time-marked ones; absent when the model has none. */
+  summary?: Tensor;
 }
 
 /** Without gradients, windows go through an expert this many at a time (bounded memory for long songs). */
@@ -41,7 +43,7 @@ export class GammaModel extends Module {
     this.temporal_expert = this.registerModule("temporal_expert", new AudioExpert(config.temporalExpert, o));
     this.global_expert = this.registerModule("global_expert", new AudioExpert(config.globalExpert, o));
     this.fusion = this.registerModule("fusion", new FusionNetwork(config.fusion, config.temporalExpert.dModel, config.globalExpert.dModel, o));
-    this.projector = this.registerModule("projector", new Projector(config.fusion.dModel, config.llm.hiddenSize, config.projector.stack, o));
+    this.projector = this.registerModule("projector", new Projector(config.fusion.dModel, config.llm.hiddenSize, config.projector.stack, { ...o, summaryTokens: config.projector.summaryTokens }));
     this.llm = this.registerModule("llm", new DecoderLM(config.llm, o));
   }
 
@@ -87,16 +89,23 @@ export class GammaModel extends Module {
     return tidy(() => {
       const temporal = this.expertTokens(this.temporal_expert, mels);
       const global = this.expertTokens(this.global_expert, mels);
-      return mels.map((mel, i) => {
-        const fused = this.fusion.forward(temporal[i]!, global[i]!);
-        const embeds = this.projector.forward(fused.tokens, this.temporal_expert.tokenSeconds).squeeze(0);
-        return {
-          embeds,
-          seconds: mel.size(1) / 100,
-          tokenSeconds: this.temporal_expert.tokenSeconds * this.config.projector.stack,
-          gates: fused.gates.map((g) => g.squeeze(0)),
-        };
-      });
+      return mels.map((mel, i) => this.encodeExpertTokens(temporal[i]!, global[i]!, mel.size(1) / 100));
     });
+  }
+
+  /**
+   * One clip's expert tokens ([1, Nt, dT] and [1, Ng, dG], as expertTokens() gives them or the training
+   * stages' feature cache stores them) through the fusion and the projector.
+   */
+  encodeExpertTokens(temporal: Tensor, global: Tensor, seconds: number): AudioEncoding {
+    const fused = this.fusion.forward(temporal, global);
+    const summary = this.projector.summarize(fused.tokens);
+    return {
+      embeds: this.projector.forward(fused.tokens, this.temporal_expert.tokenSeconds).squeeze(0),
+      seconds,
+      tokenSeconds: this.temporal_expert.tokenSeconds * this.config.projector.stack,
+      gates: fused.gates.map((g) => g.squeeze(0)),
+      ...(summary ? { summary: summary.squeeze(0) } : {}),
+    };
   }
 }

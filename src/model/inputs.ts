@@ -1,6 +1,7 @@
 // From a tokenized chat and encoded clips to the LLM's input embeddings: every <|audio|> token is replaced by
-// its clip's audio embeddings, with a text time marker ("0:10.0", the project's one time format) before every
-// projector.timeMarkerSeconds of audio, so time in the question, in the answer and in the audio line up.
+// its clip's summary tokens (when the model has them), then its audio embeddings, with a text time marker
+// ("0:10.0", the project's one time format) before every projector.timeMarkerSeconds of audio, so time in the
+// question, in the answer and in the audio line up.
 import { formatTime } from "../data/timefmt.js";
 import { cat, type Tensor, tensor } from "../engine/tensor.js";
 import type { AudioEncoding, GammaModel } from "./gamma.js";
@@ -21,7 +22,7 @@ export interface ModelInputs {
   embeds: Tensor;
   /** For each position, the token the model should predict next, or IGNORE_INDEX. */
   targets: number[];
-  /** Audio embeddings in the sequence (time markers not counted). */
+  /** Audio embeddings in the sequence, summary tokens included (time markers not counted). */
   audioTokens: number;
 }
 
@@ -55,6 +56,12 @@ export function assembleInputs(model: GammaModel, encodeText: (text: string) => 
   chat.audioSlots.forEach((slot, c) => {
     pushText(chat.ids.slice(from, slot), chat.targetMask?.slice(from, slot));
     const clip = clips[c]!;
+    if (clip.summary) {
+      // The clip's summary tokens come first, before its first time marker: they belong to no one moment.
+      pieces.push(clip.summary);
+      for (let i = 0; i < clip.summary.size(0); i++) { ids.push(IGNORE_INDEX); isTarget.push(false); }
+      audioTokens += clip.summary.size(0);
+    }
     const n = clip.embeds.size(0);
     const markerSeconds = model.config.projector.timeMarkerSeconds;
     const blocks = audioBlocks(n, clip.tokenSeconds, markerSeconds);

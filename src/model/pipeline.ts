@@ -71,6 +71,7 @@ export class Gamma {
     return noGrad(() => {
       const [enc] = this.loaded.model.encodeAudio([mel]);
       keep(enc!.embeds);
+      if (enc!.summary) keep(enc!.summary);
       for (const g of enc!.gates) keep(g);
       return enc!;
     });

@@ -20,13 +20,7 @@ export function freezeAllBut(model: GammaModel, trainable: readonly ModelPart[],
 
 /** A clip as the LLM sees it: its cached expert tokens through the fusion and the projector. */
 export function encodeCachedClip(model: GammaModel, f: ExpertFeatures): AudioEncoding {
-  const fused = model.fusion.forward(f.temporal, f.global);
-  return {
-    embeds: model.projector.forward(fused.tokens, model.temporal_expert.tokenSeconds).squeeze(0),
-    seconds: f.seconds,
-    tokenSeconds: model.temporal_expert.tokenSeconds * model.config.projector.stack,
-    gates: fused.gates,
-  };
+  return model.encodeExpertTokens(f.temporal, f.global, f.seconds);
 }
 
 /**

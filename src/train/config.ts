@@ -57,6 +57,8 @@ export interface ChatRunConfig {
   init: string;
   /** Stage 0's experts.safetensors, loaded into the model's experts (optional). */
   experts?: string;
+  /** Summary tokens per clip (model config projector.summaryTokens); absent = as the init model has. A model made without them gets fresh summary layers. */
+  summaryTokens?: number;
   datasets: string[];
   run: string;
   kinds: SampleKind[];
@@ -240,10 +242,14 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
       kindWeights = w as Partial<Record<SampleKind, number>>;
     }
     if (raw.experts !== undefined && typeof raw.experts !== "string") fail(`"experts" must be the path of a stage-0 experts.safetensors`);
+    const summaryTokens = raw.summaryTokens;
+    if (summaryTokens !== undefined && !(typeof summaryTokens === "number" && Number.isInteger(summaryTokens) && summaryTokens >= 0 && summaryTokens <= 64))
+      fail(`"summaryTokens" must be an integer from 0 to 64 (the summary tokens per clip)`);
     return {
       stage, source: file,
       init: resolvePath(raw.init as string, base),
       experts: typeof raw.experts === "string" ? resolvePath(raw.experts, base) : undefined,
+      summaryTokens: summaryTokens as number | undefined,
       datasets: (datasets as string[]).map((d) => resolvePath(d, base)),
       run: path.resolve(run),
       kinds,

@@ -15,6 +15,7 @@ import { tidy } from "../engine/scope.js";
 import type { Tensor } from "../engine/tensor.js";
 import { expertInput } from "../model/audio-input.js";
 import type { GammaModel } from "../model/gamma.js";
+import { expertState } from "../model/rebuild.js";
 import { Rng } from "../music/rng.js";
 
 export interface ExpertFeatures {
@@ -27,8 +28,7 @@ export interface ExpertFeatures {
 /** A short fingerprint of the experts' weights: features made by other experts never match. */
 export function expertsFingerprint(model: GammaModel): string {
   const h = crypto.createHash("sha1");
-  for (const [name, t] of model.stateDict()) {
-    if (!name.startsWith("temporal_expert.") && !name.startsWith("global_expert.")) continue;
+  for (const [name, t] of expertState(model)) {
     h.update(name);
     h.update(Buffer.from(t.toFloat32Array().buffer));
   }

@@ -23,6 +23,7 @@ import { Rng } from "../../music/rng.js";
 import { AudioExpert } from "../../model/audio-expert.js";
 import { expertInput } from "../../model/audio-input.js";
 import { expertTokensPerSecond, expertTokensPerWindow, type GammaConfig } from "../../model/config.js";
+import { expertState, loadExpertTensors } from "../../model/rebuild.js";
 import { GlobalHeads, TemporalHeads } from "../expert-heads.js";
 import type { StepResult, TrainTask } from "../loop.js";
 import { type Song, SongSampler, type SamplerState } from "../songs.js";
@@ -99,18 +100,12 @@ export class ExpertsStage implements TrainTask<ExpertsBatch> {
   private loadExperts(file: string): void {
     const { tensors } = loadSafetensors(file);
     try {
-      const own = [...this.module.stateDict().keys()].filter((k) => k.startsWith("temporal_expert.") || k.startsWith("global_expert."));
-      const missing = own.filter((k) => !tensors.has(k));
-      if (missing.length) throw new Error(`${file}: not experts of this config (missing ${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ", ..." : ""})`);
-      try {
-        this.module.loadStateDict(new Map(own.map((k) => [k, tensors.get(k)!])), { strict: false });
-      } catch (e) {
-        throw new Error(`${file}: ${(e as Error).message} (were these experts trained with another config?)`, { cause: e });
-      }
+      loadExpertTensors(this.module, tensors, file);
     } finally {
       for (const t of tensors.values()) t.dispose();
     }
   }
+
 
   trainable(): [string, Tensor][] {
     return [...this.module.namedParameters()];
@@ -203,7 +198,7 @@ export class ExpertsStage implements TrainTask<ExpertsBatch> {
   /** Writes the trained experts (heads dropped) as experts.safetensors in the run directory. */
   async finish(runDir: string): Promise<string[]> {
     const file = path.join(runDir, "experts.safetensors");
-    const state = new Map([...this.module.stateDict()].filter(([k]) => k.startsWith("temporal_expert.") || k.startsWith("global_expert.")));
+    const state = expertState(this.module);
     saveSafetensors(file, state, { stage: "experts", config: JSON.stringify(this.o.config) });
     return [file];
   }

@@ -1,0 +1,78 @@
+// Changing a model between training stages: loading stage 0's experts into it (with their config when they
+// were trained with another one), and giving it summary tokens it was made without. Both rebuild the model
+// with the new config and keep every tensor that still fits; new parts start from their initialisation.
+import { loadSafetensors } from "../engine/safetensors.js";
+import type { Tensor } from "../engine/tensor.js";
+import { type GammaConfig, validateConfig } from "./config.js";
+import { GammaModel } from "./gamma.js";
+
+/** Whether a state-dict name belongs to one of the two audio experts. */
+export function isExpertTensor(name: string): boolean {
+  return name.startsWith("temporal_expert.") || name.startsWith("global_expert.");
+}
+
+/** The experts' tensors of a model's state dict. */
+export function expertState(model: { stateDict(): Map<string, Tensor> }): Map<string, Tensor> {
+  return new Map([...model.stateDict()].filter(([k]) => isExpertTensor(k)));
+}
+
+/**
+ * Loads the expert tensors in `tensors` (read from `file`) into a model: every one of its expert tensors must
+ * be there with its shape, else the error names the file and what is missing.
+ */
+export function loadExpertTensors(model: { stateDict(): Map<string, Tensor>; loadStateDict(s: Map<string, Tensor>, o: { strict: boolean }): unknown }, tensors: Map<string, Tensor>, file: string): void {
+  const own = [...expertState(model).keys()];
+  const missing = own.filter((k) => !tensors.has(k));
+  if (missing.length) throw new Error(`${file}: not the experts of this model (missing ${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ", ..." : ""})`);
+  try {
+    model.loadStateDict(new Map(own.map((k) => [k, tensors.get(k)!])), { strict: false });
+  } catch (e) {
+    throw new Error(`${file}: ${(e as Error).message} (were these experts trained with another config?)`, { cause: e });
+  }
+}
+
+/**
+ * The model rebuilt with another config: every tensor `keep` accepts and whose shape still fits is copied,
+ * the rest start from their initialisation. The old model is disposed.
+ */
+export function rebuildModel(model: GammaModel, config: GammaConfig, keep: (name: string) => boolean = () => true): GammaModel {
+  const rebuilt = new GammaModel(config);
+  const own = rebuilt.stateDict();
+  const kept = [...model.stateDict()].filter(([k, t]) => keep(k) && own.has(k) && own.get(k)!.shape.join() === t.shape.join());
+  rebuilt.loadStateDict(new Map(kept), { strict: false });
+  model.dispose();
+  return rebuilt;
+}
+
+/**
+ * The model with stage 0's experts in it. Experts trained with another expert config (say, with semitone input
+ * channels the init model's config lacks) bring their config along (the file's "config" metadata): the model is
+ * rebuilt with it, keeping the init model's fusion, projector and LLM.
+ */
+export function withExperts(initModel: GammaModel, file: string): GammaModel {
+  const { tensors, metadata } = loadSafetensors(file);
+  let model = initModel;
+  try {
+    if (metadata.config !== undefined) {
+      const trained = validateConfig(JSON.parse(metadata.config), `${file} (its "config" metadata)`);
+      const same = (a: object, b: object) => JSON.stringify(a) === JSON.stringify(b);
+      if (!same(trained.temporalExpert, initModel.config.temporalExpert) || !same(trained.globalExpert, initModel.config.globalExpert)) {
+        if (trained.temporalExpert.dModel !== initModel.config.temporalExpert.dModel || trained.globalExpert.dModel !== initModel.config.globalExpert.dModel)
+          throw new Error(`${file}: these experts are ${trained.temporalExpert.dModel}/${trained.globalExpert.dModel} wide, the init model's fusion expects ${initModel.config.temporalExpert.dModel}/${initModel.config.globalExpert.dModel}`);
+        console.error(`experts: ${file} was trained with another expert config (${JSON.stringify(trained.temporalExpert)}); the model takes it`);
+        model = rebuildModel(initModel, { ...initModel.config, temporalExpert: trained.temporalExpert, globalExpert: trained.globalExpert }, (k) => !isExpertTensor(k));
+      }
+    }
+    loadExpertTensors(model, tensors, file);
+    return model;
+  } finally {
+    for (const t of tensors.values()) t.dispose();
+  }
+}
+
+/** The model with `count` summary tokens (docs/model.md); a model that has that many already is returned as it is. */
+export function withSummaryTokens(model: GammaModel, count: number): GammaModel {
+  if ((model.config.projector.summaryTokens ?? 0) === count) return model;
+  console.error(`model: ${model.config.projector.summaryTokens ?? 0} -> ${count} summary tokens (the summary layers start fresh)`);
+  return rebuildModel(model, { ...model.config, projector: { ...model.config.projector, summaryTokens: count } }, (k) => !k.startsWith("projector.summary_"));
+}
