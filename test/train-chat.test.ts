@@ -6,7 +6,15 @@ import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { PARSERS } from "../src/eval/parse.js";
+import * as F from "../src/engine/functional.js";
+import { tensor } from "../src/engine/tensor.js";
+import { IGNORE_INDEX } from "../src/model/inputs.js";
+import type { ChatMessage } from "../src/model/tokenizer/chat.js";
+import { loadTokenizer } from "../src/model/tokenizer/io.js";
+import { answerLoss, chatInputs } from "../src/train/chat-inputs.js";
 import { readChatSamples } from "../src/train/chat-samples.js";
+import { assertClose } from "./helpers.js";
+import { randomMel, tinyModel, tinyTokenizerFile } from "./model-helpers.js";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-chat-"));
 const lines = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join("\n") + "\n";
@@ -76,4 +84,26 @@ test("mcq sessions: each song's questions once, at most 12 a conversation, the a
   // Every question of the big song is asked exactly once across its sessions.
   const asked = big.flatMap((s) => s.messages.filter((m) => m.role === "user").map((m) => (m.content as { type: string; text?: string }[]).find((p) => p.type === "text")!.text!.match(/Question \d+/)![0]));
   assert.deepEqual(asked.sort(), Array.from({ length: 15 }, (_, q) => `Question ${q}`).sort());
+});
+
+test("the chat loss reads logits at the answer tokens only and equals the cross-entropy over the whole sequence", () => {
+  const model = tinyModel();
+  const tokenizer = loadTokenizer(tinyTokenizerFile());
+  const [temporal] = model.expertTokens(model.temporal_expert, [randomMel(12)]);
+  const [global] = model.expertTokens(model.global_expert, [randomMel(12)]);
+  const messages: ChatMessage[] = [
+    { role: "user", content: [{ type: "audio", clip: "a" }, { type: "text", text: "What key is it in?" }] },
+    { role: "assistant", content: "A minor." },
+    { role: "user", content: "And the tempo?" },
+    { role: "assistant", content: "96 BPM." },
+  ];
+  const inputs = chatInputs(model, tokenizer, messages, { temporal: temporal!, global: global!, seconds: 12 }, false);
+  const { loss, answerTokens } = answerLoss(model.llm, inputs);
+  assert.equal(answerTokens, inputs.targets.filter((t) => t !== IGNORE_INDEX).length);
+  assert.ok(answerTokens > 4 && answerTokens < inputs.targets.length / 4, `${answerTokens} of ${inputs.targets.length} positions`);
+  const everywhere = model.llm.logits(model.llm.forward({ embeds: inputs.embeds.unsqueeze(0) })).squeeze(0);
+  const reference = F.crossEntropy(everywhere, tensor(inputs.targets, { dtype: "int64" }));
+  assertClose([loss.item()], [reference.item()], 1e-5);
+  loss.backward();
+  assert.ok(model.projector.linear_1.weight.grad!.abs().sum().item() > 0, "the answer's gradient reaches the audio path");
 });

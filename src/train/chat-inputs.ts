@@ -2,7 +2,10 @@
 // conversation over one song becomes the LLM's input embeddings. The experts are frozen in all three, so a song
 // arrives as its cached expert tokens (feature-cache.ts); the fusion and the projector turn them into LLM-width
 // audio embeddings, which are spliced into the tokenized chat where its audio placeholders are.
+import * as F from "../engine/functional.js";
+import { type Tensor, tensor } from "../engine/tensor.js";
 import type { AudioEncoding, GammaModel } from "../model/gamma.js";
+import type { DecoderLM } from "../model/llm.js";
 import { assembleInputs, type ModelInputs } from "../model/inputs.js";
 import { type ChatMessage, encodeChat } from "../model/tokenizer/chat.js";
 import type { Tokenizer } from "../model/tokenizer/tokenizer.js";
@@ -32,4 +35,16 @@ export function chatInputs(model: GammaModel, tokenizer: Tokenizer, messages: re
   const chat = encodeChat(tokenizer, messages, { addGenerationPrompt: generationPrompt });
   const clip = encodeCachedClip(model, features);
   return assembleInputs(model, (t) => tokenizer.encode(t, { parseSpecial: false }), chat, chat.audioSlots.map(() => clip));
+}
+
+/**
+ * Next-token cross-entropy over the answer tokens of assembled inputs (the positions whose target is not
+ * IGNORE_INDEX). Logits are computed only there: the LM head and the softmax over the vocabulary would
+ * otherwise run over every audio and prompt position too, for the same loss.
+ */
+export function answerLoss(llm: DecoderLM, inputs: ModelInputs): { loss: Tensor; answerTokens: number } {
+  const hidden = llm.forward({ embeds: inputs.embeds.unsqueeze(0) }).squeeze(0); // [T, hidden]
+  const answered = inputs.targets.flatMap((t, i) => (t >= 0 ? [i] : []));
+  const logits = llm.logits(hidden.indexSelect(0, tensor(answered, { dtype: "int64" })));
+  return { loss: F.crossEntropy(logits, tensor(answered.map((i) => inputs.targets[i]!), { dtype: "int64" })), answerTokens: answered.length };
 }

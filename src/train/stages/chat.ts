@@ -17,7 +17,7 @@ import { saveModel, TOKENIZER_FILE } from "../../model/io.js";
 import { answerStopIds } from "../../model/tokenizer/special-tokens.js";
 import type { Tokenizer } from "../../model/tokenizer/tokenizer.js";
 import { Rng } from "../../music/rng.js";
-import { chatInputs, freezeAllBut, type ModelPart } from "../chat-inputs.js";
+import { answerLoss, chatInputs, freezeAllBut, type ModelPart } from "../chat-inputs.js";
 import type { ChatSample, SampleKind } from "../chat-samples.js";
 import { type ExpertFeatures, FeatureCache } from "../feature-cache.js";
 import type { StepResult, TrainTask } from "../loop.js";
@@ -90,9 +90,7 @@ export class ChatStage implements TrainTask<ChatBatch> {
   loss(b: ChatBatch): StepResult {
     try {
       const inputs = this.inputs(b, false);
-      const logits = this.module.llm.logits(this.module.llm.forward({ embeds: inputs.embeds.unsqueeze(0) })).squeeze(0);
-      const loss = F.crossEntropy(logits, tensor(inputs.targets, { dtype: "int64" }));
-      const answerTokens = inputs.targets.filter((t) => t >= 0).length;
+      const { loss, answerTokens } = answerLoss(this.module.llm, inputs);
       return { loss, metrics: { [`loss_${b.sample.kind}`]: loss.item(), answer_tokens: answerTokens }, samples: 1, tokens: inputs.embeds.size(0) };
     } finally {
       b.features.temporal.dispose();
