@@ -148,7 +148,7 @@ test("a chat with audio trains: gradients reach every trainable module", () => {
   assert.deepEqual(silent, [], `parameters without gradient: ${silent.join(", ")}`);
 });
 
-test("summary tokens: each clip's come first, before its first time marker, and hear the whole clip", () => noGrad(() => {
+test("summary tokens: each clip's close it, after its last audio token and before the words that follow", () => noGrad(() => {
   const model = tinyModel();
   const k = TINY_CONFIG.projector.summaryTokens!;
   const tokenizer = loadTokenizer(tinyTokenizerFile());
@@ -159,12 +159,15 @@ test("summary tokens: each clip's come first, before its first time marker, and 
   assert.deepEqual(enc!.summary!.shape, [k, TINY_CONFIG.llm.hiddenSize]);
   const inputs = assembleInputs(model, encode, chat, [enc!]);
   const slot = chat.audioSlots[0]!;
-  // Layout: text before the audio slot | k summary tokens | "0:00.0" marker | first audio tokens.
-  assertClose(inputs.embeds.narrow(0, slot, k).toFloat32Array(), enc!.summary!.toFloat32Array(), 0);
-  const marker = encode("0:00.0");
-  const markerEmbeds = model.llm.embed(tensor(marker, { dtype: "int64" }));
-  assertClose(inputs.embeds.narrow(0, slot + k, marker.length).toFloat32Array(), markerEmbeds.toFloat32Array(), 0);
-  assertClose(inputs.embeds.narrow(0, slot + k + marker.length, 3).toFloat32Array(), enc!.embeds.narrow(0, 0, 3).toFloat32Array(), 0);
+  // Layout: text before the slot | "0:00.0" | 50 audio tokens | "0:10.0" | 20 audio tokens | k summary tokens | the rest of the chat.
+  const markers = encode("0:00.0").length + encode("0:10.0").length;
+  const audioEnd = slot + markers + 70;
+  const last = inputs.embeds.narrow(0, audioEnd - 3, 3).toFloat32Array();
+  assertClose(last, enc!.embeds.narrow(0, 67, 3).toFloat32Array(), 0);
+  assertClose(inputs.embeds.narrow(0, audioEnd, k).toFloat32Array(), enc!.summary!.toFloat32Array(), 0);
+  const rest = chat.ids.slice(slot + 1);
+  assert.equal(inputs.embeds.size(0), audioEnd + k + rest.length);
+  assertClose(inputs.embeds.narrow(0, audioEnd + k, rest.length).toFloat32Array(), model.llm.embed(tensor(rest, { dtype: "int64" })).toFloat32Array(), 0);
   // The summary pools the whole clip: changing only its last seconds changes it.
   const changed = cat([mel.narrow(1, 0, 1200), randomMel(2, 99)], 1);
   const [other] = model.encodeAudio([changed]);

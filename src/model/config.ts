@@ -38,8 +38,8 @@ export interface ProjectorConfig {
   /** Text time markers (`m:ss`) put before every this many seconds of audio tokens; 0 = none. */
   timeMarkerSeconds: number;
   /**
-   * Summary tokens put before each clip's time-marked tokens: the whole clip pooled (mean and max of its fused
-   * tokens) through an MLP, so song-level facts sit in a few places the LLM can find; absent or 0 = none.
+   * Summary tokens put after each clip's time-marked tokens: the whole clip pooled (mean and max of its fused
+   * tokens) through an MLP, so song-level facts sit in a few places near the question; absent or 0 = none.
    */
   summaryTokens?: number;
 }

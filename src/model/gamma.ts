@@ -23,7 +23,7 @@ export interface AudioEncoding {
   tokenSeconds: number;
   /** Each fusion block's gate [Nt] on the temporal expert's grid: the global expert's share per token. */
   gates: Tensor[];
-  /** The whole clip in projector.summaryTokens embeddings [K, hidden], put before the time-marked ones; absent when the model has none. */
+  /** The whole clip in projector.summaryTokens embeddings [K, hidden], put after the time-marked ones; absent when the model has none. */
   summary?: Tensor;
 }
 

@@ -1,7 +1,7 @@
 // From a tokenized chat and encoded clips to the LLM's input embeddings: every <|audio|> token is replaced by
-// its clip's summary tokens (when the model has them), then its audio embeddings, with a text time marker
-// ("0:10.0", the project's one time format) before every projector.timeMarkerSeconds of audio, so time in the
-// question, in the answer and in the audio line up.
+// its clip's audio embeddings, with a text time marker ("0:10.0", the project's one time format) before every
+// projector.timeMarkerSeconds of audio, so time in the question, in the answer and in the audio line up, and
+// then the clip's summary tokens when the model has them.
 import { formatTime } from "../data/timefmt.js";
 import { cat, type Tensor, tensor } from "../engine/tensor.js";
 import type { AudioEncoding, GammaModel } from "./gamma.js";
@@ -56,12 +56,6 @@ export function assembleInputs(model: GammaModel, encodeText: (text: string) => 
   chat.audioSlots.forEach((slot, c) => {
     pushText(chat.ids.slice(from, slot), chat.targetMask?.slice(from, slot));
     const clip = clips[c]!;
-    if (clip.summary) {
-      // The clip's summary tokens come first, before its first time marker: they belong to no one moment.
-      pieces.push(clip.summary);
-      for (let i = 0; i < clip.summary.size(0); i++) { ids.push(IGNORE_INDEX); isTarget.push(false); }
-      audioTokens += clip.summary.size(0);
-    }
     const n = clip.embeds.size(0);
     const markerSeconds = model.config.projector.timeMarkerSeconds;
     const blocks = audioBlocks(n, clip.tokenSeconds, markerSeconds);
@@ -72,6 +66,14 @@ export function assembleInputs(model: GammaModel, encodeText: (text: string) => 
       for (let i = block.first; i < end; i++) { ids.push(IGNORE_INDEX); isTarget.push(false); }
     });
     audioTokens += n;
+    if (clip.summary) {
+      // The clip's summary tokens close it, right before the words that follow the audio (in a chat, the
+      // question): the answer then reads them from a few dozen positions away, distances the LLM's text
+      // pretraining covers, rather than from across the whole song.
+      pieces.push(clip.summary);
+      for (let i = 0; i < clip.summary.size(0); i++) { ids.push(IGNORE_INDEX); isTarget.push(false); }
+      audioTokens += clip.summary.size(0);
+    }
     from = slot + 1;
   });
   pushText(chat.ids.slice(from), chat.targetMask?.slice(from));
