@@ -1,6 +1,7 @@
 // `gamma model init|inspect|export`: create a model directory with random weights, see what one holds, and
 // write a copy for shipping (bfloat16 weights, provenance in the weights' metadata).
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { Command } from "commander";
 import { readSafetensorsHeader } from "../engine/safetensors.js";
@@ -11,7 +12,13 @@ import { initModel, loadModel, saveModel, TOKENIZER_FILE, WEIGHTS_FILE } from ".
 import { GAMMA_SPECIAL_TOKENS } from "../model/tokenizer/special-tokens.js";
 import { minimumVocabSize, trainBpe } from "../model/tokenizer/train.js";
 import { writeTokenizerJson } from "../model/tokenizer/io.js";
+import { configureThreads } from "../engine/runtime.js";
+import { NO_AUGMENT } from "../data/augment.js";
+import { crossValidatedProbe, meanPooled, PROBE_FACTS } from "../eval/probe.js";
+import { FeatureCache } from "../train/feature-cache.js";
+import { readSongs } from "../train/songs.js";
 import { intOption } from "./options.js";
+import { Progress } from "./progress.js";
 
 /** Parameter counts per part, as `gamma model inspect` reports them. */
 export function parameterCounts(model: GammaModel): Record<string, number | Record<string, number>> {
@@ -121,5 +128,62 @@ Example:
       console.log(JSON.stringify({ out: opts.out, dtype: opts.dtype, weights_bytes: bytes }));
     });
 
+  model
+    .command("probe")
+    .description("linear probes: how well each global fact (key, tempo, style, metre) reads from the whole-song mean of each expert's tokens")
+    .requiredOption("--model <dir>", "a model directory (its experts are probed)")
+    .requiredOption("--data <dir...>", "dataset directories (made by gamma data synth: songs/ and audio/)")
+    .option("--songs <n>", "probe at most this many songs (the first, by id)", intOption("--songs", 10))
+    .option("--folds <n>", "cross-validation folds", intOption("--folds", 2), 5)
+    .option("--feature-dir <dir>", "the expert-feature cache (shared with training)", path.join(os.homedir(), ".cache/gamma-music/features"))
+    .addHelpText("after", `
+For each song the experts' tokens (from the feature cache; computed and cached when missing) are averaged over
+the whole song, one vector per expert. A softmax regression (L2-penalised, standardised inputs) is fitted on
+the temporal expert's vector, the global expert's, and both, and scored by k-fold cross-validation over songs.
+"majority" is the accuracy of always naming the most common class. A fact the probe reads well but the chat
+model answers at chance is lost on the LLM side.
+
+Prints a table on stderr and one JSON line on stdout.
+
+Example:
+  $ gamma model probe --model ~/.cache/gamma-music/runs/sft-v3/model --data ~/.cache/gamma-music/data/train-v1 --songs 300`)
+    .action(async (opts: { model: string; data: string[]; songs?: number; folds: number; featureDir: string }) => {
+      configureThreads();
+      const { model: gamma } = loadModel(opts.model);
+      const { train, heldOut } = readSongs(opts.data);
+      const songs = [...train, ...heldOut].sort((a, b) => a.id.localeCompare(b.id)).slice(0, opts.songs ?? Infinity);
+      if (songs.length < opts.folds) throw new Error(`${opts.data.join(", ")}: ${songs.length} songs with audio, fewer than --folds ${opts.folds}`);
+      const cache = new FeatureCache(opts.featureDir, gamma, NO_AUGMENT); // variant 0: the audio as rendered
+      const pooled: { temporal: Float32Array; global: Float32Array }[] = [];
+      const progress = new Progress(songs.length, "features", "songs");
+      for (const song of songs) {
+        const f = await cache.get(song.audio, 0);
+        pooled.push({ temporal: meanPooled(f.temporal), global: meanPooled(f.global) });
+        f.temporal.dispose();
+        f.global.dispose();
+        progress.tick(1, `${cache.misses} computed`);
+      }
+      progress.finish();
+      const sources: Record<string, (p: (typeof pooled)[number]) => Float32Array> = {
+        temporal: (p) => p.temporal, global: (p) => p.global, both: (p) => Float32Array.from([...p.temporal, ...p.global]),
+      };
+      const results: Record<string, Record<string, unknown>> = {};
+      console.error(`${"fact".padEnd(12)} ${"classes".padStart(7)} ${"majority".padStart(8)} ${"temporal".padStart(8)} ${"global".padStart(8)} ${"both".padStart(8)}`);
+      for (const [fact, label] of Object.entries(PROBE_FACTS)) {
+        const labels = songs.map((s) => label(s.annotation));
+        const row: Record<string, unknown> = {};
+        for (const [source, pick] of Object.entries(sources)) {
+          const r = crossValidatedProbe(pooled.map(pick), labels, { folds: opts.folds });
+          Object.assign(row, { songs: r.songs, classes: r.classes, majority: round(r.majority), [source]: round(r.accuracy) });
+        }
+        results[fact] = row;
+        const cell = (v: unknown) => String(v).padStart(8);
+        console.error(`${fact.padEnd(12)} ${String(row.classes).padStart(7)} ${cell(row.majority)} ${cell(row.temporal)} ${cell(row.global)} ${cell(row.both)}`);
+      }
+      console.log(JSON.stringify({ model: opts.model, songs: songs.length, folds: opts.folds, features_computed: cache.misses, probes: results }));
+    });
+
   return model;
 }
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
