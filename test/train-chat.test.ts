@@ -107,3 +107,28 @@ test("the chat loss reads logits at the answer tokens only and equals the cross-
   loss.backward();
   assert.ok(model.projector.linear_1.weight.grad!.abs().sum().item() > 0, "the answer's gradient reaches the audio path");
 });
+
+test("mcq-summary: time-free questions alone, heard through the summary tokens only", () => {
+  const { train } = readChatSamples([dir], ["mcq", "mcq-summary"]);
+  const summary = train.filter((s) => s.kind === "mcq-summary");
+  const full = train.filter((s) => s.kind === "mcq");
+  assert.equal(summary.length, full.length, "every question here asks the metre: all are time-free");
+  assert.ok(summary.every((s) => s.summaryOnly && s.mcq?.category === "metre"));
+  assert.ok(full.every((s) => !s.summaryOnly));
+
+  const model = tinyModel();
+  const tokenizer = loadTokenizer(tinyTokenizerFile());
+  const [temporal] = model.expertTokens(model.temporal_expert, [randomMel(12)]);
+  const [global] = model.expertTokens(model.global_expert, [randomMel(12)]);
+  const features = { temporal: temporal!, global: global!, seconds: 12 };
+  const whole = chatInputs(model, tokenizer, summary[0]!.messages, features, false);
+  const brief = chatInputs(model, tokenizer, summary[0]!.messages, features, false, { summaryOnly: true });
+  const k = model.config.projector.summaryTokens!;
+  assert.equal(brief.audioTokens, k);
+  // The same text; only the time-marked audio (60 tokens and the markers "0:00.0", "0:10.0") is gone.
+  const markers = tokenizer.encode("0:00.0").length + tokenizer.encode("0:10.0").length;
+  assert.equal(whole.embeds.size(0) - brief.embeds.size(0), 60 + markers);
+  assert.deepEqual(brief.targets.filter((t) => t !== IGNORE_INDEX), whole.targets.filter((t) => t !== IGNORE_INDEX));
+  const plain = tinyModel(1, (c) => { c.projector.summaryTokens = 0; });
+  assert.throws(() => chatInputs(plain, tokenizer, summary[0]!.messages, { ...features }, false, { summaryOnly: true }), /needs a model with summary tokens/);
+});

@@ -2,6 +2,7 @@
 // conversation over one song becomes the LLM's input embeddings. The experts are frozen in all three, so a song
 // arrives as its cached expert tokens (feature-cache.ts); the fusion and the projector turn them into LLM-width
 // audio embeddings, which are spliced into the tokenized chat where its audio placeholders are.
+import { noGrad } from "../engine/autograd.js";
 import * as F from "../engine/functional.js";
 import { type Tensor, tensor } from "../engine/tensor.js";
 import type { AudioEncoding, GammaModel } from "../model/gamma.js";
@@ -27,13 +28,25 @@ export function encodeCachedClip(model: GammaModel, f: ExpertFeatures): AudioEnc
 }
 
 /**
+ * A clip as its summary tokens only. The fusion runs without gradients here: its backward over a whole song's
+ * tokens would cost most of such a short conversation's step, and it learns from the full-view ones.
+ */
+function summaryOnlyClip(model: GammaModel, f: ExpertFeatures): AudioEncoding {
+  const fused = noGrad(() => model.fusion.forward(f.temporal, f.global).tokens);
+  const summary = model.projector.summarize(fused)?.squeeze(0);
+  if (!summary) throw new Error("a summary-only conversation needs a model with summary tokens (\"summaryTokens\" in the training config)");
+  return { embeds: summary.narrow(0, 0, 0), seconds: f.seconds, tokenSeconds: model.temporal_expert.tokenSeconds * model.config.projector.stack, gates: [], summary };
+}
+
+/**
  * The input embeddings of a conversation whose every audio part is the one song of `features`. With
  * `generationPrompt`, the messages end with the user's turn and the inputs end with the assistant header, for
- * the model to write the answer.
+ * the model to write the answer. With `summaryOnly`, the audio is its summary tokens alone (the model must have
+ * them).
  */
-export function chatInputs(model: GammaModel, tokenizer: Tokenizer, messages: readonly ChatMessage[], features: ExpertFeatures, generationPrompt: boolean): ModelInputs {
+export function chatInputs(model: GammaModel, tokenizer: Tokenizer, messages: readonly ChatMessage[], features: ExpertFeatures, generationPrompt: boolean, o: { summaryOnly?: boolean } = {}): ModelInputs {
   const chat = encodeChat(tokenizer, messages, { addGenerationPrompt: generationPrompt });
-  const clip = encodeCachedClip(model, features);
+  const clip = o.summaryOnly ? summaryOnlyClip(model, features) : encodeCachedClip(model, features);
   return assembleInputs(model, (t) => tokenizer.encode(t, { parseSpecial: false }), chat, chat.audioSlots.map(() => clip));
 }
 

@@ -2,8 +2,9 @@
 // music reports and multi-turn dialogues (sft.jsonl), and multiple-choice questions posed exactly as
 // `gamma bench` poses them (both prompt styles, options in a seeded order), answered as a reader of that prompt
 // expects, one per conversation or all of a song's in one conversation ("mcq-session": the song is heard once
-// and every answer is learnt from, several times cheaper per answer than one question per conversation). Each
-// conversation's audio is one song; songs are split into train and held-out as in stage 0.
+// and every answer is learnt from, several times cheaper per answer than one question per conversation), or
+// whole-song questions heard through the summary tokens only ("mcq-summary"). Each conversation's audio is one
+// song; songs are split into train and held-out as in stage 0.
 import fs from "node:fs";
 import path from "node:path";
 import { AUDIO_PLACEHOLDER } from "../data/text/dialogue.js";
@@ -12,7 +13,12 @@ import { optionOrder, questionRng } from "../eval/shuffle.js";
 import type { ChatMessage, ChatPart } from "../model/tokenizer/chat.js";
 import { isHeldOut } from "./songs.js";
 
-export const SAMPLE_KINDS = ["caption", "report", "dialogue", "mcq", "mcq-session"] as const;
+export const SAMPLE_KINDS = ["caption", "report", "dialogue", "mcq", "mcq-session", "mcq-summary"] as const;
+/**
+ * MCQ categories whose answer is a fact of the whole song, true at every moment of it: answerable from the
+ * summary tokens alone ("mcq-summary"). A chord "at 0:31.3" is not, however global its split.
+ */
+export const TIME_FREE_CATEGORIES: ReadonlySet<string> = new Set(["key", "mode", "tempo-class", "tempo-value", "genre", "metre", "mood", "lead", "instrumentation"]);
 /** Questions in one mcq-session conversation at most (a song with more gets several sessions). */
 export const SESSION_QUESTIONS = 12;
 export type SampleKind = (typeof SAMPLE_KINDS)[number];
@@ -25,6 +31,11 @@ export interface ChatSample {
   messages: ChatMessage[];
   /** For MCQs: the options as presented and the index of the right one (to score generated answers). */
   mcq?: { style: PromptStyle; options: string[]; answer: number; split: string; category: string };
+  /**
+   * The audio as its summary tokens only, without the time-marked ones ("mcq-summary"): a conversation of a
+   * hundred tokens instead of a thousand, so whole-song facts can be learnt from many times more questions.
+   */
+  summaryOnly?: boolean;
 }
 
 const CAPTION_PROMPTS = [
@@ -123,11 +134,13 @@ export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKin
       const messages = (r.messages as { role: "user" | "assistant"; content: string }[]).map((m): ChatMessage => (m.role === "user" ? { role: "user", content: withAudio(m.content, audio) } : m));
       all.push({ id: String(r.id), kind, audio, messages });
     }
-    if (kinds.includes("mcq") || kinds.includes("mcq-session")) {
+    if (kinds.includes("mcq") || kinds.includes("mcq-session") || kinds.includes("mcq-summary")) {
       const mcqs = readJsonl(path.join(dir, "mcq.jsonl")).map((r) =>
         mcqSample(String(r.id), abs(String(r.audio)), String(r.question), r.choices as string[], String(r.answer), String(r.split), String(r.category)));
       if (kinds.includes("mcq")) all.push(...mcqs);
       if (kinds.includes("mcq-session")) all.push(...mcqSessions(mcqs));
+      if (kinds.includes("mcq-summary"))
+        all.push(...mcqs.filter((q) => TIME_FREE_CATEGORIES.has(q.mcq!.category)).map((q) => ({ ...q, id: `${q.id}-summary`, kind: "mcq-summary" as const, summaryOnly: true })));
     }
   }
   const song = (s: ChatSample) => path.basename(s.audio).replace(/\.[^.]+$/, "");

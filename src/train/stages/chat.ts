@@ -57,6 +57,8 @@ export class ChatStage implements TrainTask<ChatBatch> {
 
   constructor(private readonly o: ChatStageOptions) {
     freezeAllBut(o.model, o.trainable, "chat stages");
+    if (o.train.some((s) => s.summaryOnly) && !(o.model.config.projector.summaryTokens ?? 0))
+      throw new Error(`"mcq-summary" conversations hear the summary tokens only, and this model has none: add "summaryTokens": 4 to the training config`);
     this.module = o.model;
     this.sampler = this.makeSampler();
     this.cache = new FeatureCache(o.featureDir, o.model, o.augment);
@@ -84,7 +86,7 @@ export class ChatStage implements TrainTask<ChatBatch> {
 
   private inputs(b: ChatBatch, generationPrompt: boolean): ModelInputs {
     const messages = generationPrompt ? b.sample.messages.slice(0, -1) : b.sample.messages;
-    return chatInputs(this.module, this.o.tokenizer, messages, b.features, generationPrompt);
+    return chatInputs(this.module, this.o.tokenizer, messages, b.features, generationPrompt, { summaryOnly: b.sample.summaryOnly });
   }
 
   loss(b: ChatBatch): StepResult {
@@ -104,7 +106,7 @@ export class ChatStage implements TrainTask<ChatBatch> {
     this.module.eval();
     try {
       let loss = 0, counted = 0;
-      for (const sample of heldOut.filter((s) => s.kind !== "mcq").slice(0, evalSamples)) {
+      for (const sample of heldOut.filter((s) => s.kind !== "mcq" && !s.summaryOnly).slice(0, evalSamples)) {
         const b = { sample, features: await this.cache.get(sample.audio, 0) };
         loss += noGrad(() => tidy(() => this.loss(b).loss.item()));
         counted++;
@@ -112,7 +114,8 @@ export class ChatStage implements TrainTask<ChatBatch> {
       const stops = answerStopIds(tokenizer);
       const right = { all: 0, temporal: 0, global: 0 }, asked = { all: 0, temporal: 0, global: 0 };
       let unparsed = 0;
-      for (const sample of heldOut.filter((s) => s.mcq).slice(0, evalMcqs)) {
+      // Accuracy as a user meets the model: the whole audio, never the summary-only view.
+      for (const sample of heldOut.filter((s) => s.mcq && !s.summaryOnly).slice(0, evalMcqs)) {
         const b = { sample, features: await this.cache.get(sample.audio, 0) };
         const text = noGrad(() => tidy(() => {
           const prompt = this.inputs(b, true);
