@@ -9,6 +9,7 @@ import { PARSERS } from "../src/eval/parse.js";
 import * as F from "../src/engine/functional.js";
 import { tensor } from "../src/engine/tensor.js";
 import { IGNORE_INDEX } from "../src/model/inputs.js";
+import { Projector } from "../src/model/projector.js";
 import type { ChatMessage } from "../src/model/tokenizer/chat.js";
 import { loadTokenizer } from "../src/model/tokenizer/io.js";
 import { answerLoss, chatInputs } from "../src/train/chat-inputs.js";
@@ -129,6 +130,10 @@ test("mcq-summary: time-free questions alone, heard through the summary tokens o
   const markers = tokenizer.encode("0:00.0").length + tokenizer.encode("0:10.0").length;
   assert.equal(whole.embeds.size(0) - brief.embeds.size(0), 60 + markers);
   assert.deepEqual(brief.targets.filter((t) => t !== IGNORE_INDEX), whole.targets.filter((t) => t !== IGNORE_INDEX));
+  // Pooled fused tokens kept per song (the frozen-fusion shortcut) give the same inputs.
+  const pooled = Projector.pool(model.fusion.forward(features.temporal, features.global).tokens);
+  const kept = chatInputs(model, tokenizer, summary[0]!.messages, features, false, { summaryOnly: true, pooled });
+  assertClose(kept.embeds.toFloat32Array(), brief.embeds.toFloat32Array(), 1e-6);
   const plain = tinyModel(1, (c) => { c.projector.summaryTokens = 0; });
   assert.throws(() => chatInputs(plain, tokenizer, summary[0]!.messages, { ...features }, false, { summaryOnly: true }), /needs a model with summary tokens/);
 });

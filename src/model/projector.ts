@@ -53,9 +53,17 @@ export class Projector extends Module {
    * what stands out anywhere in the clip.
    */
   summarize(tokens: Tensor): Tensor | undefined {
+    return this.summaryFromPooled(Projector.pool(tokens));
+  }
+
+  /** What the summary reads of a clip's fused tokens [B, N, inDim]: their mean and max over time, [B, 2 inDim]. */
+  static pool(tokens: Tensor): Tensor {
+    return cat([tokens.mean(1), tokens.amax(1)], -1);
+  }
+
+  /** The summary tokens [B, summaryTokens, outDim] from pooled fused tokens [B, 2 inDim]; undefined without summary layers. */
+  summaryFromPooled(pooled: Tensor): Tensor | undefined {
     if (!this.summary_1 || !this.summary_2) return undefined;
-    const b = tokens.size(0);
-    const pooled = cat([tokens.mean(1), tokens.amax(1)], -1); // [B, 2 inDim]
-    return this.summary_2.forward(this.summary_1.forward(pooled).gelu()).view(b, -1, this.outDim);
+    return this.summary_2.forward(this.summary_1.forward(pooled).gelu()).view(pooled.size(0), -1, this.outDim);
   }
 }

@@ -7,6 +7,7 @@ import * as F from "../engine/functional.js";
 import { type Tensor, tensor } from "../engine/tensor.js";
 import type { AudioEncoding, GammaModel } from "../model/gamma.js";
 import type { DecoderLM } from "../model/llm.js";
+import { Projector } from "../model/projector.js";
 import { assembleInputs, type ModelInputs } from "../model/inputs.js";
 import { type ChatMessage, encodeChat } from "../model/tokenizer/chat.js";
 import type { Tokenizer } from "../model/tokenizer/tokenizer.js";
@@ -29,11 +30,13 @@ export function encodeCachedClip(model: GammaModel, f: ExpertFeatures): AudioEnc
 
 /**
  * A clip as its summary tokens only. The fusion runs without gradients here: its backward over a whole song's
- * tokens would cost most of such a short conversation's step, and it learns from the full-view ones.
+ * tokens would cost most of such a short conversation's step, and it learns from the full-view ones. `pooled`
+ * (Projector.pool of the fused tokens) skips the fusion altogether, for callers that keep it per song while
+ * the fusion is frozen.
  */
-function summaryOnlyClip(model: GammaModel, f: ExpertFeatures): AudioEncoding {
-  const fused = noGrad(() => model.fusion.forward(f.temporal, f.global).tokens);
-  const summary = model.projector.summarize(fused)?.squeeze(0);
+function summaryOnlyClip(model: GammaModel, f: ExpertFeatures, pooled?: Tensor): AudioEncoding {
+  const input = pooled ?? noGrad(() => Projector.pool(model.fusion.forward(f.temporal, f.global).tokens));
+  const summary = model.projector.summaryFromPooled(input)?.squeeze(0);
   if (!summary) throw new Error("a summary-only conversation needs a model with summary tokens (\"summaryTokens\" in the training config)");
   return { embeds: summary.narrow(0, 0, 0), seconds: f.seconds, tokenSeconds: model.temporal_expert.tokenSeconds * model.config.projector.stack, gates: [], summary };
 }
@@ -42,11 +45,11 @@ function summaryOnlyClip(model: GammaModel, f: ExpertFeatures): AudioEncoding {
  * The input embeddings of a conversation whose every audio part is the one song of `features`. With
  * `generationPrompt`, the messages end with the user's turn and the inputs end with the assistant header, for
  * the model to write the answer. With `summaryOnly`, the audio is its summary tokens alone (the model must have
- * them).
+ * them), from `pooled` when given (see summaryOnlyClip).
  */
-export function chatInputs(model: GammaModel, tokenizer: Tokenizer, messages: readonly ChatMessage[], features: ExpertFeatures, generationPrompt: boolean, o: { summaryOnly?: boolean } = {}): ModelInputs {
+export function chatInputs(model: GammaModel, tokenizer: Tokenizer, messages: readonly ChatMessage[], features: ExpertFeatures, generationPrompt: boolean, o: { summaryOnly?: boolean; pooled?: Tensor } = {}): ModelInputs {
   const chat = encodeChat(tokenizer, messages, { addGenerationPrompt: generationPrompt });
-  const clip = o.summaryOnly ? summaryOnlyClip(model, features) : encodeCachedClip(model, features);
+  const clip = o.summaryOnly ? summaryOnlyClip(model, features, o.pooled) : encodeCachedClip(model, features);
   return assembleInputs(model, (t) => tokenizer.encode(t, { parseSpecial: false }), chat, chat.audioSlots.map(() => clip));
 }
 

@@ -5,13 +5,13 @@
 // loss is next-token cross-entropy on the assistant's words only.
 import path from "node:path";
 import { PARSERS } from "../../eval/parse.js";
-import * as F from "../../engine/functional.js";
 import { noGrad } from "../../engine/autograd.js";
-import { tidy } from "../../engine/scope.js";
-import { type Tensor, tensor } from "../../engine/tensor.js";
+import { keep, tidy } from "../../engine/scope.js";
+import type { Tensor } from "../../engine/tensor.js";
 import type { AugmentConfig } from "../../data/augment.js";
 import type { GammaModel } from "../../model/gamma.js";
 import { generate } from "../../model/generate.js";
+import { Projector } from "../../model/projector.js";
 import type { ModelInputs } from "../../model/inputs.js";
 import { saveModel, TOKENIZER_FILE } from "../../model/io.js";
 import { answerStopIds } from "../../model/tokenizer/special-tokens.js";
@@ -48,12 +48,19 @@ export interface ChatStageOptions {
 export interface ChatBatch {
   sample: ChatSample;
   features: ExpertFeatures;
+  /** Which rendering of the song the features are (0 = as rendered). */
+  variant: number;
 }
 
 export class ChatStage implements TrainTask<ChatBatch> {
   readonly module: GammaModel;
   private sampler: SongSampler<ChatSample> | MixtureSampler<ChatSample>;
   private readonly cache: FeatureCache;
+  /**
+   * With the fusion frozen, a song's pooled fused tokens never change: summary-only conversations take them from
+   * here (by audio file and variant) and skip the fusion, which is then most of their cost.
+   */
+  private readonly pooled = new Map<string, Tensor>();
 
   constructor(private readonly o: ChatStageOptions) {
     freezeAllBut(o.model, o.trainable, "chat stages");
@@ -81,12 +88,23 @@ export class ChatStage implements TrainTask<ChatBatch> {
   async prepare(step: number, micro: number): Promise<ChatBatch> {
     const sample = this.sampler instanceof MixtureSampler ? this.sampler.next() : this.sampler.next(1)[0];
     const variant = new Rng(this.o.seed * 7919 + step * 131 + micro).int(0, this.o.variants - 1);
-    return { sample: sample!, features: await this.cache.get(sample!.audio, variant) };
+    return { sample: sample!, features: await this.cache.get(sample!.audio, variant), variant };
   }
 
   private inputs(b: ChatBatch, generationPrompt: boolean): ModelInputs {
     const messages = generationPrompt ? b.sample.messages.slice(0, -1) : b.sample.messages;
-    return chatInputs(this.module, this.o.tokenizer, messages, b.features, generationPrompt, { summaryOnly: b.sample.summaryOnly });
+    return chatInputs(this.module, this.o.tokenizer, messages, b.features, generationPrompt, { summaryOnly: b.sample.summaryOnly, pooled: this.pooledFused(b) });
+  }
+
+  private pooledFused(b: ChatBatch): Tensor | undefined {
+    if (!b.sample.summaryOnly || this.o.trainable.includes("fusion")) return undefined;
+    const key = `${b.sample.audio}\0${b.variant}`;
+    let pooled = this.pooled.get(key);
+    if (!pooled) {
+      pooled = keep(noGrad(() => Projector.pool(this.module.fusion.forward(b.features.temporal, b.features.global).tokens)));
+      this.pooled.set(key, pooled);
+    }
+    return pooled;
   }
 
   loss(b: ChatBatch): StepResult {
@@ -107,7 +125,7 @@ export class ChatStage implements TrainTask<ChatBatch> {
     try {
       let loss = 0, counted = 0;
       for (const sample of heldOut.filter((s) => s.kind !== "mcq" && !s.summaryOnly).slice(0, evalSamples)) {
-        const b = { sample, features: await this.cache.get(sample.audio, 0) };
+        const b = { sample, features: await this.cache.get(sample.audio, 0), variant: 0 };
         loss += noGrad(() => tidy(() => this.loss(b).loss.item()));
         counted++;
       }
@@ -116,7 +134,7 @@ export class ChatStage implements TrainTask<ChatBatch> {
       let unparsed = 0;
       // Accuracy as a user meets the model: the whole audio, never the summary-only view.
       for (const sample of heldOut.filter((s) => s.mcq && !s.summaryOnly).slice(0, evalMcqs)) {
-        const b = { sample, features: await this.cache.get(sample.audio, 0) };
+        const b = { sample, features: await this.cache.get(sample.audio, 0), variant: 0 };
         const text = noGrad(() => tidy(() => {
           const prompt = this.inputs(b, true);
           return generate(this.module.llm, [prompt.embeds], (ids) => tokenizer.decode(ids, { skipSpecial: true }), { maxNewTokens: sample.mcq!.style === "think" ? 80 : 40, stopTokens: stops, vocabLimit: tokenizer.vocabSize })[0]!.text;
