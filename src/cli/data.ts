@@ -23,16 +23,19 @@ function secondsRange(v: string): [number, number] {
 }
 
 async function build(name: string, out: string, specs: SongSpec[], config: BuildConfig, workers: number, seed: number, perSplit?: number): Promise<void> {
-  fluidsynthVersion(); // fail early, with the install hint, if fluidsynth is missing
-  const missing = config.soundfonts.filter((id) => !availableSoundfonts().some((s) => s.id === id));
-  if (missing.length) throw new Error(`soundfonts not installed: ${missing.join(", ")} (run ./setup.sh)`);
+  if (!config.textOnly) {
+    fluidsynthVersion(); // fail early, with the install hint, if fluidsynth is missing
+    const missing = config.soundfonts.filter((id) => !availableSoundfonts().some((s) => s.id === id));
+    if (missing.length) throw new Error(`soundfonts not installed: ${missing.join(", ")} (run ./setup.sh)`);
+  }
   const { out: _out, ...rest } = config;
   checkOrWriteManifest(out, { name, created: new Date().toISOString(), seed, songs: specs.length, specs, config: rest, gammaVersion: packageVersion() });
   const r: RunResult = await runDataset(specs, config, { workers, label: name });
   const counts = assembleJsonl(out, specs.map((s) => s.id), { seed, perSplit });
   for (const f of r.failed.slice(0, 10)) console.error(`failed: ${f.id}: ${f.error}`);
-  const perMinute = r.seconds > 0 ? (r.built / r.seconds) * 60 : 0;
-  console.error(`${name}: rendered ${r.built} songs (${formatDuration(r.audioSeconds)} of audio) in ${formatDuration(r.seconds)}, ${perMinute.toFixed(1)} songs/min; text remade for ${r.textOnly}; ${r.skipped} already done; ${r.failed.length} failed`);
+  const perMinute = r.seconds > 0 ? ((config.textOnly ? r.textOnly : r.built) / r.seconds) * 60 : 0;
+  if (config.textOnly) console.error(`${name}: wrote the annotations and text of ${r.textOnly} songs (no audio) in ${formatDuration(r.seconds)}; ${r.skipped} already done; ${r.failed.length} failed`);
+  else console.error(`${name}: rendered ${r.built} songs (${formatDuration(r.audioSeconds)} of audio) in ${formatDuration(r.seconds)}, ${perMinute.toFixed(1)} songs/min; text remade for ${r.textOnly}; ${r.skipped} already done; ${r.failed.length} failed`);
   console.log(JSON.stringify({ out, songs: specs.length, built: r.built, text_only: r.textOnly, skipped: r.skipped, failed: r.failed.length, ...counts, seconds: Math.round(r.seconds), songs_per_minute: Math.round(perMinute * 10) / 10 }));
   if (r.failed.length) process.exitCode = 1;
 }
@@ -53,19 +56,25 @@ export function dataCommand(): Command {
     .option("--style <name>", "only this style (default: every training style)")
     .option("--augment <file|none>", "augmentation probabilities as JSON (see docs/data.md), or none")
     .option("--soundfonts <ids>", "comma-separated soundfont ids (default: the training soundfonts)")
+    .option("--text-only", "compose and annotate, write the text, render no audio (a text corpus: LLM pretraining)")
     .addHelpText("after", `
 Training sets never contain SynthBench's held-out styles (reggae, bossa nova) or soundfont (timgm6mb).
 Layout of --out: dataset.json, audio/*.wav (16 kHz mono), songs/*.json (annotations), text/*.json,
 captions.jsonl, sft.jsonl, mcq.jsonl. The last line of stdout is a JSON summary.
 
+--text-only writes everything but the audio, in seconds per thousand songs, with times as the score has them
+(no renderer latency). The LLM's pretraining corpus should be such a set with its own --seed and no --pop909,
+so that it holds none of the songs the chat stages hear: a decoder pretrained on a song's report and questions
+recites them in SFT instead of learning to listen (docs/training.md).
+
 Example:
   $ gamma data synth --songs 200 --out ~/.cache/gamma-music/data/train --pop909 ../shared/data/pop909`)
-    .action(async (o: { songs: number; out: string; seed: number; workers: number; pop909?: string; pop909Fraction: number; seconds: [number, number]; style?: string; augment?: string; soundfonts?: string }) => {
+    .action(async (o: { songs: number; out: string; seed: number; workers: number; pop909?: string; pop909Fraction: number; seconds: [number, number]; style?: string; augment?: string; soundfonts?: string; textOnly?: boolean }) => {
       if (o.pop909 && !fs.existsSync(path.join(o.pop909, "POP909"))) throw new Error(`${o.pop909}: not a POP909 folder (expected ${path.join(o.pop909, "POP909")})`);
       const augment = o.augment === undefined ? DEFAULT_AUGMENT : o.augment === "none" ? NO_AUGMENT : parseAugmentConfig(fs.readFileSync(o.augment, "utf8"), o.augment);
       const soundfonts = o.soundfonts ? o.soundfonts.split(",").map((s) => s.trim()) : trainingSoundfonts();
       const opts = { songs: o.songs, seed: o.seed, minSeconds: o.seconds[0], maxSeconds: o.seconds[1], pop909: o.pop909, pop909Fraction: o.pop909Fraction, augment, soundfonts, style: o.style };
-      await build("synth", o.out, trainingSpecs(opts), trainingConfig(o.out, opts), o.workers, o.seed);
+      await build("synth", o.out, trainingSpecs(opts), { ...trainingConfig(o.out, opts), ...(o.textOnly ? { textOnly: true } : {}) }, o.workers, o.seed);
     });
 
   data

@@ -6,7 +6,7 @@ import { resample } from "../audio/resample.js";
 import { writeFileAtomic, writeWav } from "../audio/wav-write.js";
 import { compose } from "../music/compose.js";
 import { Rng } from "../music/rng.js";
-import type { Score } from "../music/score.js";
+import { beatToSeconds, type Score } from "../music/score.js";
 import { annotate } from "./annotate.js";
 import { augment, type AugmentConfig, drawRenderReverb } from "./augment.js";
 import { importPop909Song } from "./pop909.js";
@@ -23,6 +23,11 @@ export type SongSpec =
 
 export interface BuildConfig {
   out: string;
+  /**
+   * Annotations and text only, no audio: for text corpora such as the LLM's pretraining, which must not hold
+   * the text of the songs the chat stages later hear (the LLM would recite it instead of listening).
+   */
+  textOnly?: boolean;
   /** Soundfont ids a song may be rendered with (one is drawn per song). */
   soundfonts: string[];
   augment: AugmentConfig;
@@ -72,6 +77,7 @@ export async function buildSong(spec: SongSpec, config: BuildConfig): Promise<{ 
     writeFileAtomic(paths.text, JSON.stringify(text) + "\n");
     return { annotation, text, seconds: annotation.global.duration, rendered: false };
   }
+  if (config.textOnly) return buildTextOnly(spec, config, paths);
   const rng = new Rng(spec.seed);
   const score = makeScore(spec);
   const soundfont = soundfontById(rng.fork("soundfont").pick(config.soundfonts));
@@ -108,6 +114,23 @@ export async function buildSong(spec: SongSpec, config: BuildConfig): Promise<{ 
   return { annotation, text, seconds: annotation.global.duration, rendered: true };
 }
 
+/** The song composed and annotated at the score's own timing (no renderer latency), with its text; no audio. */
+function buildTextOnly(spec: SongSpec, config: BuildConfig, paths: ReturnType<typeof songPaths>): { annotation: SongAnnotation; text: SongText; seconds: number; rendered: boolean } {
+  const score = makeScore(spec);
+  const lastNote = Math.max(0, ...score.tracks.flatMap((t) => t.notes.map((n) => n.beat + n.duration)));
+  // fluidsynth's release tail makes a rendered song about this much longer than its last note.
+  const duration = beatToSeconds(score.tempos, lastNote) + TEXT_ONLY_TAIL_SECONDS;
+  const annotation = annotate(score, {
+    audio: path.relative(path.dirname(paths.annotation), paths.audio), duration, latency: 0,
+    loudness: { peakDb: -120, rmsDb: -120 }, soundfont: "none", augmentation: { steps: [] }, renderer: "none (text only)", sampleRate: DATASET_SAMPLE_RATE,
+  });
+  writeFileAtomic(paths.annotation, JSON.stringify(annotation) + "\n");
+  const text = songText(annotation, spec, config, path.relative(config.out, paths.audio));
+  writeFileAtomic(paths.text, JSON.stringify(text) + "\n");
+  return { annotation, text, seconds: duration, rendered: false };
+}
+const TEXT_ONLY_TAIL_SECONDS = 1;
+
 /** The mean of the channels of interleaved samples (fluidsynth writes stereo: a loop without the inner one). */
 function mixToMono(samples: Float32Array, channels: number): Float32Array {
   const frames = samples.length / channels;
@@ -143,10 +166,10 @@ export function songText(annotation: SongAnnotation, spec: SongSpec, config: Tex
   };
 }
 
-/** Audio, annotation and text all present, the text made with these settings. */
-export function isSongComplete(out: string, id: string, config: TextConfig): boolean {
+/** Audio (unless text only), annotation and text all present, the text made with these settings. */
+export function isSongComplete(out: string, id: string, config: TextConfig & { textOnly?: boolean }): boolean {
   const p = songPaths(out, id);
-  if (!(fs.existsSync(p.text) && fs.existsSync(p.annotation) && fs.existsSync(p.audio))) return false;
+  if (!(fs.existsSync(p.text) && fs.existsSync(p.annotation) && (config.textOnly || fs.existsSync(p.audio)))) return false;
   const t = JSON.parse(fs.readFileSync(p.text, "utf8")) as Partial<SongText>;
   return JSON.stringify(t.textConfig) === JSON.stringify(textConfigOf(config));
 }

@@ -109,8 +109,8 @@ export function checkOrWriteManifest(out: string, manifest: DatasetManifest): vo
   if (fs.existsSync(file)) {
     const old = JSON.parse(fs.readFileSync(file, "utf8")) as DatasetManifest;
     // The audio depends on the songs, soundfonts and augmentation; text settings may change (text is remade).
-    const audioRecipe = (m: DatasetManifest) => JSON.stringify({ s: m.specs, f: m.config.soundfonts, a: m.config.augment });
-    if (audioRecipe(old) !== audioRecipe(manifest)) throw new Error(`${out} already holds a different dataset (its dataset.json differs in songs, soundfonts or augmentation); use another --out or delete it`);
+    const audioRecipe = (m: DatasetManifest) => JSON.stringify({ s: m.specs, f: m.config.soundfonts, a: m.config.augment, t: m.config.textOnly ?? false });
+    if (audioRecipe(old) !== audioRecipe(manifest)) throw new Error(`${out} already holds a different dataset (its dataset.json differs in songs, soundfonts, augmentation or --text-only); use another --out or delete it`);
   }
   writeFileAtomic(file, JSON.stringify(manifest, null, 1) + "\n");
 }
