@@ -89,7 +89,7 @@ export async function runLoop<Batch>(task: TrainTask<Batch>, config: LoopConfig,
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   const progress = new Progress(config.steps, label, "steps", step);
-  const window: { loss: number; metrics: Record<string, number>; samples: number; tokens: number; seconds: number; gradNorm: number }[] = [];
+  const window: WindowStep[] = [];
   let lastEval: Record<string, number> | undefined;
   const save = () => checkpoints.save(task.module, optimizer, { step, data: task.dataState(), extra: { lastEval } });
   try {
@@ -102,7 +102,9 @@ export async function runLoop<Batch>(task: TrainTask<Batch>, config: LoopConfig,
       manualSeed(config.seed * 100003 + step); // dropout and any other libtorch draw: a function of (seed, step)
       optimizer.lrScale = cosineWithWarmup(step, config.warmupSteps, config.steps, config.minLrRatio);
       let loss = 0, samples = 0, tokens = 0;
-      const stepMetrics: Record<string, number> = {};
+      // Each metric as its sum and count over the micro-batches that reported it: a per-kind loss comes from
+      // the micro-batches of that kind only, and is their mean, not diluted by the others.
+      const stepMetrics: Record<string, { sum: number; count: number }> = {};
       for (let micro = 0; micro < config.gradAccum; micro++) {
         const batch = await task.prepare(step, micro);
         const r = enableGrad(() => tidy(() => {
@@ -113,7 +115,11 @@ export async function runLoop<Batch>(task: TrainTask<Batch>, config: LoopConfig,
         loss += r.loss / config.gradAccum;
         samples += r.samples;
         tokens += r.tokens;
-        for (const [k, v] of Object.entries(r.metrics)) stepMetrics[k] = (stepMetrics[k] ?? 0) + v / config.gradAccum;
+        for (const [k, v] of Object.entries(r.metrics)) {
+          const m = (stepMetrics[k] ??= { sum: 0, count: 0 });
+          m.sum += v;
+          m.count++;
+        }
       }
       if (!Number.isFinite(loss)) throw new Error(`${label}: the loss became ${loss} at step ${step}; lower the learning rate (${config.lr}) or check the data`);
       const gradNorm = clipGradNorm(params, config.clipNorm);
@@ -145,7 +151,10 @@ export async function runLoop<Batch>(task: TrainTask<Batch>, config: LoopConfig,
   return { runDir, step, resumedFrom: restored?.step, stopped: stopRequested, artefacts, lastEval };
 }
 
-function summarise(window: { loss: number; metrics: Record<string, number>; samples: number; tokens: number; seconds: number; gradNorm: number }[], step: number, lr: number): MetricRecord {
+/** One optimizer step as the log sees it; metrics as sums and counts over the micro-batches that reported them. */
+interface WindowStep { loss: number; metrics: Record<string, { sum: number; count: number }>; samples: number; tokens: number; seconds: number; gradNorm: number }
+
+function summarise(window: WindowStep[], step: number, lr: number): MetricRecord {
   const n = window.length;
   const seconds = window.reduce((s, w) => s + w.seconds, 0);
   const mean = (f: (w: (typeof window)[number]) => number) => window.reduce((s, w) => s + f(w), 0) / n;
@@ -155,6 +164,10 @@ function summarise(window: { loss: number; metrics: Record<string, number>; samp
     samples_per_s: window.reduce((s, w) => s + w.samples, 0) / seconds,
     tokens_per_s: window.reduce((s, w) => s + w.tokens, 0) / seconds,
     seconds_per_step: seconds / n,
-    ...Object.fromEntries([...keys].map((k) => [k, mean((w) => w.metrics[k] ?? 0)])),
+    // Over every micro-batch of the window that reported the metric.
+    ...Object.fromEntries([...keys].map((k) => {
+      const sum = window.reduce((s, w) => s + (w.metrics[k]?.sum ?? 0), 0), count = window.reduce((s, w) => s + (w.metrics[k]?.count ?? 0), 0);
+      return [k, sum / count];
+    })),
   };
 }

@@ -1,0 +1,41 @@
+// The training log's per-kind metrics: each is the mean over the micro-batches that reported it, not diluted by
+// the micro-batches of other kinds (a stage that draws one dialogue in eight must log the dialogue's own loss).
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { test } from "node:test";
+import { Linear, Module } from "../src/engine/module.js";
+import { Generator } from "../src/engine/random.js";
+import { tensor } from "../src/engine/tensor.js";
+import { runLoop, type TrainTask } from "../src/train/loop.js";
+import { MetricsLog } from "../src/train/metrics.js";
+
+class Toy extends Module {
+  readonly layer = this.registerModule("layer", new Linear(2, 1, { generator: new Generator(1) }));
+}
+
+test("per-kind metrics are means over the micro-batches of that kind", async () => {
+  const module = new Toy();
+  const task: TrainTask<number> = {
+    module,
+    trainable: () => [...module.namedParameters()],
+    dataState: () => ({}),
+    restoreData: () => {},
+    prepare: async (_step, micro) => micro,
+    loss: (micro) => {
+      const loss = module.layer.forward(tensor([[1, micro]])).square().mean();
+      // One micro-batch in four is a "dialogue" with loss 2; the others are "mcq" with loss 1.
+      const metrics: Record<string, number> = micro === 0 ? { loss_dialogue: 2 } : { loss_mcq: 1 };
+      return { loss, metrics, samples: 1 };
+    },
+  };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-loop-"));
+  await runLoop(task, { steps: 4, gradAccum: 4, lr: 1e-3, minLrRatio: 1, warmupSteps: 0, weightDecay: 0, clipNorm: 1, seed: 0, logEvery: 2, evalEvery: 100, checkpointEvery: 100, keepCheckpoints: 1 }, dir, "toy");
+  const train = MetricsLog.read(path.join(dir, "metrics.jsonl")).filter((r) => r.split === "train");
+  assert.equal(train.length, 2);
+  for (const r of train) {
+    assert.equal(r.loss_dialogue, 2);
+    assert.equal(r.loss_mcq, 1);
+  }
+});
