@@ -62,10 +62,10 @@ Training sets never contain SynthBench's held-out styles (reggae, bossa nova) or
 Layout of --out: dataset.json, audio/*.wav (16 kHz mono), songs/*.json (annotations), text/*.json,
 captions.jsonl, sft.jsonl, mcq.jsonl. The last line of stdout is a JSON summary.
 
---text-only writes everything but the audio, in seconds per thousand songs, with times as the score has them
-(no renderer latency). The LLM's pretraining corpus should be such a set with its own --seed and no --pop909,
-so that it holds none of the songs the chat stages hear: a decoder pretrained on a song's report and questions
-recites them in SFT instead of learning to listen (docs/training.md).
+--text-only writes everything but the audio, about 40 songs a second, with times as the score has them (no
+renderer latency). The LLM's pretraining corpus can then be many times larger than what can be rendered, and,
+with its own --seed and no --pop909, hold none of the songs the chat stages hear, so the facts of those songs
+can come only from their audio (docs/training.md).
 
 Example:
   $ gamma data synth --songs 200 --out ~/.cache/gamma-music/data/train --pop909 ../shared/data/pop909`)

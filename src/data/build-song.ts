@@ -24,8 +24,8 @@ export type SongSpec =
 export interface BuildConfig {
   out: string;
   /**
-   * Annotations and text only, no audio: for text corpora such as the LLM's pretraining, which must not hold
-   * the text of the songs the chat stages later hear (the LLM would recite it instead of listening).
+   * Annotations and text only, no audio: text corpora such as the LLM's pretraining set, larger than any
+   * rendered set and made of songs the chat stages never hear.
    */
   textOnly?: boolean;
   /** Soundfont ids a song may be rendered with (one is drawn per song). */
