@@ -9,6 +9,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { writeWav } from "../src/audio/wav-write.js";
 import { repoRoot } from "../src/cli/paths.js";
+import { TINY_CONFIG } from "../src/model/config.js";
 import { tinyTokenizerFile } from "./model-helpers.js";
 
 const gamma = path.join(repoRoot(), "bin/gamma.js");
@@ -60,7 +61,8 @@ test("gamma ask --json answers with timings and the audio-token count", () => {
   const out = JSON.parse(r.stdout.trim().split("\n").pop()!) as { answer: string; audio: { seconds: number; audio_tokens: number }; timings: Record<string, number> };
   assert.equal(typeof out.answer, "string");
   assert.equal(out.audio.seconds, 12.5);
-  assert.equal(out.audio.audio_tokens, Math.ceil(Math.ceil(1250 / 4) / 5));
+  // 12.5 s at 5 tokens per second, plus the clip's summary tokens.
+  assert.equal(out.audio.audio_tokens, Math.ceil(Math.ceil(1250 / 4) / 5) + TINY_CONFIG.projector.summaryTokens!);
   for (const k of ["load_s", "decode_s", "encode_s", "generate_s", "total_s"]) assert.ok(out.timings[k]! >= 0, k);
   // The same question again gives the same answer (greedy), also without --json.
   const plain = run(["ask", "--model", modelDir, "--max-tokens", "8", wav, "What key is this in?"]);
