@@ -125,7 +125,7 @@ Example:
       const task = new ChatStage({
         model, tokenizer, initDir: config.init, train: samples, heldOut, trainable: config.trainable, seed: config.loop.seed,
         featureDir: config.featureDir, variants: config.variants, augment: config.augment, evalSamples: config.evalSamples, evalMcqs: config.evalMcqs,
-        kindWeights: config.kindWeights,
+        kindWeights: config.kindWeights, summaryWords: config.summaryWords,
       });
       reportRun(stage, await runLoop(task, config.loop, config.run, stage, { stopAfter: opts.stopAfter }));
     });

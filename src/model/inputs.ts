@@ -24,6 +24,8 @@ export interface ModelInputs {
   targets: number[];
   /** Audio embeddings in the sequence, summary tokens included (time markers not counted). */
   audioTokens: number;
+  /** Each clip's summary tokens [K, hidden], in clip order (empty when the model has none). */
+  summaries: Tensor[];
 }
 
 /**
@@ -53,6 +55,7 @@ export function assembleInputs(model: GammaModel, encodeText: (text: string) => 
   };
   let audioTokens = 0;
   let from = 0;
+  const summaries: Tensor[] = [];
   chat.audioSlots.forEach((slot, c) => {
     pushText(chat.ids.slice(from, slot), chat.targetMask?.slice(from, slot));
     const clip = clips[c]!;
@@ -71,6 +74,7 @@ export function assembleInputs(model: GammaModel, encodeText: (text: string) => 
       // question): the answer then reads them from a few dozen positions away, distances the LLM's text
       // pretraining covers, rather than from across the whole song.
       pieces.push(clip.summary);
+      summaries.push(clip.summary);
       for (let i = 0; i < clip.summary.size(0); i++) { ids.push(IGNORE_INDEX); isTarget.push(false); }
       audioTokens += clip.summary.size(0);
     }
@@ -78,5 +82,5 @@ export function assembleInputs(model: GammaModel, encodeText: (text: string) => 
   });
   pushText(chat.ids.slice(from), chat.targetMask?.slice(from));
   const targets = ids.map((_, i) => (i + 1 < ids.length && isTarget[i + 1] ? ids[i + 1]! : IGNORE_INDEX));
-  return { embeds: pieces.length === 1 ? pieces[0]! : cat(pieces, 0), targets, audioTokens };
+  return { embeds: pieces.length === 1 ? pieces[0]! : cat(pieces, 0), targets, audioTokens, summaries };
 }

@@ -59,6 +59,8 @@ export interface ChatRunConfig {
   experts?: string;
   /** Summary tokens per clip (model config projector.summaryTokens); absent = as the init model has. A model made without them gets fresh summary layers. */
   summaryTokens?: number;
+  /** Weight of the summary-words loss (src/train/summary-words.ts); 0 = none. */
+  summaryWords: number;
   datasets: string[];
   run: string;
   kinds: SampleKind[];
@@ -250,6 +252,7 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
       init: resolvePath(raw.init as string, base),
       experts: typeof raw.experts === "string" ? resolvePath(raw.experts, base) : undefined,
       summaryTokens: summaryTokens as number | undefined,
+      summaryWords: num(raw, "summaryWords", 0, (v) => v >= 0, "a non-negative number (the summary-words loss weight)"),
       datasets: (datasets as string[]).map((d) => resolvePath(d, base)),
       run: path.resolve(run),
       kinds,

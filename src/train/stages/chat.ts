@@ -23,6 +23,7 @@ import { type ExpertFeatures, FeatureCache } from "../feature-cache.js";
 import type { StepResult, TrainTask } from "../loop.js";
 import { type MixtureState, MixtureSampler } from "../mixture.js";
 import { type SamplerState, SongSampler } from "../songs.js";
+import { SongFacts, summaryWordsLoss, summaryWordTargets } from "../summary-words.js";
 
 export { MODEL_PARTS, type ModelPart } from "../chat-inputs.js";
 
@@ -43,6 +44,8 @@ export interface ChatStageOptions {
   evalMcqs: number;
   /** Relative weight of each kind in the draws; absent = every conversation equally likely (kinds by count). */
   kindWeights?: Partial<Record<SampleKind, number>>;
+  /** Weight of the summary-words loss (summary-words.ts); 0 or absent = none. */
+  summaryWords?: number;
 }
 
 export interface ChatBatch {
@@ -61,6 +64,7 @@ export class ChatStage implements TrainTask<ChatBatch> {
    * here (by audio file and variant) and skip the fusion, which is then most of their cost.
    */
   private readonly pooled = new Map<string, Tensor>();
+  private readonly facts = new SongFacts();
 
   constructor(private readonly o: ChatStageOptions) {
     freezeAllBut(o.model, o.trainable, "chat stages");
@@ -110,8 +114,18 @@ export class ChatStage implements TrainTask<ChatBatch> {
   loss(b: ChatBatch): StepResult {
     try {
       const inputs = this.inputs(b, false);
-      const { loss, answerTokens } = answerLoss(this.module.llm, inputs);
-      return { loss, metrics: { [`loss_${b.sample.kind}`]: loss.item(), answer_tokens: answerTokens }, samples: 1, tokens: inputs.embeds.size(0) };
+      const { loss: answer, answerTokens } = answerLoss(this.module.llm, inputs);
+      let loss = answer;
+      const extra: Record<string, number> = {};
+      const summary = inputs.summaries[0];
+      if ((this.o.summaryWords ?? 0) > 0 && summary) {
+        const targets = summaryWordTargets(this.facts.get(b.sample.audio), this.o.tokenizer, summary.size(0));
+        const words = summaryWordsLoss(this.module.llm, summary, targets);
+        loss = answer.add(words.loss.mul(this.o.summaryWords!));
+        extra.loss_summary_words = words.loss.item();
+        extra.summary_words_right = words.right / targets.length;
+      }
+      return { loss, metrics: { [`loss_${b.sample.kind}`]: answer.item(), answer_tokens: answerTokens, ...extra }, samples: 1, tokens: inputs.embeds.size(0) };
     } finally {
       b.features.temporal.dispose();
       b.features.global.dispose();

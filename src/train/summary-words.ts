@@ -1,0 +1,67 @@
+// Summary tokens that read as words. Each of a clip's first summary tokens is pulled towards the LLM's own input
+// embedding of one whole-song fact ("D", "minor", "pop", "fast"), so the LLM meets the facts right before the
+// question as words it already knows, and the summary layers get a dense signal from every conversation
+// instead of only through the answer. An auxiliary loss of the chat stages ("summaryWords" in the config).
+import fs from "node:fs";
+import path from "node:path";
+import type { SongAnnotation } from "../data/schema.js";
+import { noGrad } from "../engine/autograd.js";
+import { type Tensor, tensor } from "../engine/tensor.js";
+import type { DecoderLM } from "../model/llm.js";
+import type { Tokenizer } from "../model/tokenizer/tokenizer.js";
+
+/** The fact each summary token reads as, in order; summary tokens beyond these get no target. */
+export const SUMMARY_FACTS: readonly { name: string; word: (a: SongAnnotation) => string }[] = [
+  { name: "tonic", word: (a) => a.global.key.tonic },
+  { name: "mode", word: (a) => a.global.key.mode },
+  { name: "style", word: (a) => a.global.style },
+  { name: "tempo", word: (a) => a.global.tempoClass },
+];
+
+/**
+ * The token each summary token should read as: the first token of the fact word as it appears mid-sentence
+ * (" D", " minor", " jazz" of "jazz swing"), for the first min(count, SUMMARY_FACTS.length) summary tokens.
+ */
+export function summaryWordTargets(annotation: SongAnnotation, tokenizer: Tokenizer, count: number): number[] {
+  return SUMMARY_FACTS.slice(0, count).map((fact) => tokenizer.encode(` ${fact.word(annotation)}`, { parseSpecial: false })[0]!);
+}
+
+/** The annotation of a dataset song from its audio path (DIR/audio/ID.wav -> DIR/songs/ID.json), cached. */
+export class SongFacts {
+  private readonly cache = new Map<string, SongAnnotation>();
+
+  get(audio: string): SongAnnotation {
+    let a = this.cache.get(audio);
+    if (!a) {
+      const file = path.join(path.dirname(path.dirname(audio)), "songs", `${path.basename(audio).replace(/\.[^.]+$/, "")}.json`);
+      if (!fs.existsSync(file)) throw new Error(`${file}: no annotation for ${audio} (summary words need the dataset's songs/ folder)`);
+      a = JSON.parse(fs.readFileSync(file, "utf8")) as SongAnnotation;
+      this.cache.set(audio, a);
+    }
+    return a;
+  }
+}
+
+/**
+ * Squared distance between the first summary tokens [K, hidden] and the input embeddings of their target words,
+ * relative to the words' squared norm (the words are held fixed: they do not move towards the audio), and how many summary tokens already have their
+ * word as the nearest input embedding by cosine.
+ */
+export function summaryWordsLoss(llm: DecoderLM, summary: Tensor, targets: number[]): { loss: Tensor; right: number } {
+  const n = targets.length;
+  const table = llm.model.embed_tokens.weight;
+  const words = noGrad(() => table.indexSelect(0, tensor(targets, { dtype: "int64" })));
+  const used = summary.narrow(0, 0, n);
+  // Relative squared error: scale-free (1 for a zero summary), whatever the size of the LLM's embeddings.
+  const loss = used.sub(words).square().sum().div(words.square().sum());
+  const right = noGrad(() => {
+    const unit = (t: Tensor) => t.div(t.square().sum(-1, true).sqrt().add(1e-8));
+    const scores = unit(used).matmul(unit(table).transpose(0, 1)).toFloat32Array(); // [n, vocab]
+    const vocab = table.size(0);
+    return targets.filter((target, i) => {
+      const row = scores.subarray(i * vocab, (i + 1) * vocab);
+      return row.indexOf(Math.max(...row)) === target;
+    }).length;
+  });
+  return { loss, right };
+}
