@@ -12,7 +12,9 @@ import { initModel, loadModel, saveModel, TOKENIZER_FILE, WEIGHTS_FILE } from ".
 import { GAMMA_SPECIAL_TOKENS } from "../model/tokenizer/special-tokens.js";
 import { minimumVocabSize, trainBpe } from "../model/tokenizer/train.js";
 import { writeTokenizerJson } from "../model/tokenizer/io.js";
+import { noGrad } from "../engine/autograd.js";
 import { configureThreads } from "../engine/runtime.js";
+import { tidy } from "../engine/scope.js";
 import { NO_AUGMENT } from "../data/augment.js";
 import { crossValidatedProbe, meanPooled, PROBE_FACTS } from "../eval/probe.js";
 import { FeatureCache } from "../train/feature-cache.js";
@@ -138,8 +140,9 @@ Example:
     .option("--feature-dir <dir>", "the expert-feature cache (shared with training)", path.join(os.homedir(), ".cache/gamma-music/features"))
     .addHelpText("after", `
 For each song the experts' tokens (from the feature cache; computed and cached when missing) are averaged over
-the whole song, one vector per expert. A softmax regression (L2-penalised, standardised inputs) is fitted on
-the temporal expert's vector, the global expert's, and both, and scored by k-fold cross-validation over songs.
+the whole song, one vector per expert, and so are the fusion network's output tokens ("fused": what the
+projector and the summary tokens start from). A softmax regression (L2-penalised, standardised inputs) is
+fitted on each (and on both experts' together) and scored by k-fold cross-validation over songs.
 "majority" is the accuracy of always naming the most common class. A fact the probe reads well but the chat
 model answers at chance is lost on the LLM side.
 
@@ -154,21 +157,23 @@ Example:
       const songs = [...train, ...heldOut].sort((a, b) => a.id.localeCompare(b.id)).slice(0, opts.songs ?? Infinity);
       if (songs.length < opts.folds) throw new Error(`${opts.data.join(", ")}: ${songs.length} songs with audio, fewer than --folds ${opts.folds}`);
       const cache = new FeatureCache(opts.featureDir, gamma, NO_AUGMENT); // variant 0: the audio as rendered
-      const pooled: { temporal: Float32Array; global: Float32Array }[] = [];
+      const pooled: { temporal: Float32Array; global: Float32Array; fused: Float32Array }[] = [];
       const progress = new Progress(songs.length, "features", "songs");
       for (const song of songs) {
         const f = await cache.get(song.audio, 0);
-        pooled.push({ temporal: meanPooled(f.temporal), global: meanPooled(f.global) });
+        // What the LLM side starts from: the fusion's output tokens (the summary tokens read their mean and max).
+        const fused = noGrad(() => tidy(() => meanPooled(gamma.fusion.forward(f.temporal, f.global).tokens)));
+        pooled.push({ temporal: meanPooled(f.temporal), global: meanPooled(f.global), fused });
         f.temporal.dispose();
         f.global.dispose();
         progress.tick(1, `${cache.misses} computed`);
       }
       progress.finish();
       const sources: Record<string, (p: (typeof pooled)[number]) => Float32Array> = {
-        temporal: (p) => p.temporal, global: (p) => p.global, both: (p) => Float32Array.from([...p.temporal, ...p.global]),
+        temporal: (p) => p.temporal, global: (p) => p.global, both: (p) => Float32Array.from([...p.temporal, ...p.global]), fused: (p) => p.fused,
       };
       const results: Record<string, Record<string, unknown>> = {};
-      console.error(`${"fact".padEnd(12)} ${"classes".padStart(7)} ${"majority".padStart(8)} ${"temporal".padStart(8)} ${"global".padStart(8)} ${"both".padStart(8)}`);
+      console.error(`${"fact".padEnd(12)} ${"classes".padStart(7)} ${"majority".padStart(8)} ${"temporal".padStart(8)} ${"global".padStart(8)} ${"both".padStart(8)} ${"fused".padStart(8)}`);
       for (const [fact, label] of Object.entries(PROBE_FACTS)) {
         const labels = songs.map((s) => label(s.annotation));
         const row: Record<string, unknown> = {};
@@ -178,7 +183,7 @@ Example:
         }
         results[fact] = row;
         const cell = (v: unknown) => String(v).padStart(8);
-        console.error(`${fact.padEnd(12)} ${String(row.classes).padStart(7)} ${cell(row.majority)} ${cell(row.temporal)} ${cell(row.global)} ${cell(row.both)}`);
+        console.error(`${fact.padEnd(12)} ${String(row.classes).padStart(7)} ${cell(row.majority)} ${cell(row.temporal)} ${cell(row.global)} ${cell(row.both)} ${cell(row.fused)}`);
       }
       console.log(JSON.stringify({ model: opts.model, songs: songs.length, folds: opts.folds, features_computed: cache.misses, probes: results }));
     });
