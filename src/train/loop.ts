@@ -91,7 +91,11 @@ export async function runLoop<Batch>(task: TrainTask<Batch>, config: LoopConfig,
   const progress = new Progress(config.steps, label, "steps", step);
   const window: WindowStep[] = [];
   let lastEval: Record<string, number> | undefined;
-  const save = () => checkpoints.save(task.module, optimizer, { step, data: task.dataState(), extra: { lastEval } });
+  let savedStep = step;
+  const save = () => {
+    checkpoints.save(task.module, optimizer, { step, data: task.dataState(), extra: { lastEval } });
+    savedStep = step;
+  };
   try {
     while (step < config.steps && !stopRequested) {
       // Let the event loop run once per step: a step may never wait on real I/O, and signal handlers
@@ -140,6 +144,9 @@ export async function runLoop<Batch>(task: TrainTask<Batch>, config: LoopConfig,
       if (o.stopAfter !== undefined && step >= o.stopAfter) stopRequested = true;
       if (step % config.checkpointEvery === 0 || step === config.steps || stopRequested) save();
     }
+    // A signal that arrives during a step is seen at the top of the next one, after the step's own checkpoint
+    // check: the steps since the last checkpoint are saved here, or they would be lost.
+    if (stopRequested && step !== savedStep) save();
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);

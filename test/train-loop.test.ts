@@ -1,5 +1,6 @@
-// The training log's per-kind metrics: each is the mean over the micro-batches that reported it, not diluted by
-// the micro-batches of other kinds (a stage that draws one dialogue in eight must log the dialogue's own loss).
+// The training loop: per-kind metrics are means over the micro-batches that reported them, not diluted by the
+// micro-batches of other kinds (a stage that draws one dialogue in eight must log the dialogue's own loss); a
+// stop signal during a step writes a checkpoint of every step done.
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
@@ -8,7 +9,8 @@ import { test } from "node:test";
 import { Linear, Module } from "../src/engine/module.js";
 import { Generator } from "../src/engine/random.js";
 import { tensor } from "../src/engine/tensor.js";
-import { runLoop, type TrainTask } from "../src/train/loop.js";
+import { Checkpoints } from "../src/train/checkpoint.js";
+import { type LoopConfig, runLoop, type TrainTask } from "../src/train/loop.js";
 import { MetricsLog } from "../src/train/metrics.js";
 
 class Toy extends Module {
@@ -38,4 +40,26 @@ test("per-kind metrics are means over the micro-batches of that kind", async () 
     assert.equal(r.loss_dialogue, 2);
     assert.equal(r.loss_mcq, 1);
   }
+});
+
+test("SIGTERM during a step: the loop stops and checkpoints every step done, none lost", async () => {
+  const module = new Toy();
+  const task: TrainTask<number> = {
+    module,
+    trainable: () => [...module.namedParameters()],
+    dataState: () => ({}),
+    restoreData: () => {},
+    prepare: async (step) => {
+      // The signal lands while step 2 runs, as a real one would: seen by the loop only after the step.
+      if (step === 2) setImmediate(() => process.emit("SIGTERM"));
+      return step;
+    },
+    loss: () => ({ loss: module.layer.forward(tensor([[1, 2]])).square().mean(), metrics: {}, samples: 1 }),
+  };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-loop-stop-"));
+  const config: LoopConfig = { steps: 50, gradAccum: 1, lr: 1e-3, minLrRatio: 1, warmupSteps: 0, weightDecay: 0, clipNorm: 1, seed: 0, logEvery: 100, evalEvery: 100, checkpointEvery: 25, keepCheckpoints: 1 };
+  const result = await runLoop(task, config, dir, "toy");
+  assert.equal(result.stopped, true);
+  assert.equal(result.step, 3);
+  assert.equal(new Checkpoints(dir, 1).latest()?.step, 3, "the three steps done are in the checkpoint");
 });
