@@ -17,21 +17,22 @@ class Toy extends Module {
   readonly layer = this.registerModule("layer", new Linear(2, 1, { generator: new Generator(1) }));
 }
 
-test("per-kind metrics are means over the micro-batches of that kind", async () => {
+/** A one-layer task: each micro-batch is (step, micro); `metrics` says what it reports. */
+function toyTask(o: { prepare?: (step: number) => void; metrics?: (micro: number) => Record<string, number> }): TrainTask<[number, number]> {
   const module = new Toy();
-  const task: TrainTask<number> = {
+  return {
     module,
     trainable: () => [...module.namedParameters()],
     dataState: () => ({}),
     restoreData: () => {},
-    prepare: async (_step, micro) => micro,
-    loss: (micro) => {
-      const loss = module.layer.forward(tensor([[1, micro]])).square().mean();
-      // One micro-batch in four is a "dialogue" with loss 2; the others are "mcq" with loss 1.
-      const metrics: Record<string, number> = micro === 0 ? { loss_dialogue: 2 } : { loss_mcq: 1 };
-      return { loss, metrics, samples: 1 };
-    },
+    prepare: async (step, micro) => { o.prepare?.(step); return [step, micro]; },
+    loss: ([, micro]) => ({ loss: module.layer.forward(tensor([[1, micro]])).square().mean(), metrics: o.metrics?.(micro) ?? {}, samples: 1 }),
   };
+}
+
+test("per-kind metrics are means over the micro-batches of that kind", async () => {
+  // One micro-batch in four is a "dialogue" with loss 2; the others are "mcq" with loss 1.
+  const task = toyTask({ metrics: (micro): Record<string, number> => (micro === 0 ? { loss_dialogue: 2 } : { loss_mcq: 1 }) });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-loop-"));
   await runLoop(task, { steps: 4, gradAccum: 4, lr: 1e-3, minLrRatio: 1, warmupSteps: 0, weightDecay: 0, clipNorm: 1, seed: 0, logEvery: 2, evalEvery: 100, checkpointEvery: 100, keepCheckpoints: 1 }, dir, "toy");
   const train = MetricsLog.read(path.join(dir, "metrics.jsonl")).filter((r) => r.split === "train");
@@ -43,19 +44,8 @@ test("per-kind metrics are means over the micro-batches of that kind", async () 
 });
 
 test("SIGTERM during a step: the loop stops and checkpoints every step done, none lost", async () => {
-  const module = new Toy();
-  const task: TrainTask<number> = {
-    module,
-    trainable: () => [...module.namedParameters()],
-    dataState: () => ({}),
-    restoreData: () => {},
-    prepare: async (step) => {
-      // The signal lands while step 2 runs, as a real one would: seen by the loop only after the step.
-      if (step === 2) setImmediate(() => process.emit("SIGTERM"));
-      return step;
-    },
-    loss: () => ({ loss: module.layer.forward(tensor([[1, 2]])).square().mean(), metrics: {}, samples: 1 }),
-  };
+  // The signal lands while step 2 runs, as a real one would: seen by the loop only after the step.
+  const task = toyTask({ prepare: (step) => { if (step === 2) setImmediate(() => process.emit("SIGTERM")); } });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-loop-stop-"));
   const config: LoopConfig = { steps: 50, gradAccum: 1, lr: 1e-3, minLrRatio: 1, warmupSteps: 0, weightDecay: 0, clipNorm: 1, seed: 0, logEvery: 100, evalEvery: 100, checkpointEvery: 25, keepCheckpoints: 1 };
   const result = await runLoop(task, config, dir, "toy");
