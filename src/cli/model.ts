@@ -132,8 +132,8 @@ Example:
 
   model
     .command("probe")
-    .description("linear probes: how well each global fact (key, tempo, style, metre) reads from the whole-song mean of each expert's tokens")
-    .requiredOption("--model <dir>", "a model directory (its experts are probed)")
+    .description("linear probes: how well each global fact (key, tempo, style, metre) reads from the whole-song mean of each expert's tokens and of the fusion's")
+    .requiredOption("--model <dir>", "a model directory (its experts and its fusion are probed)")
     .requiredOption("--data <dir...>", "dataset directories (made by gamma data synth: songs/ and audio/)")
     .option("--songs <n>", "probe at most this many songs (the first, by id)", intOption("--songs", 10))
     .option("--folds <n>", "cross-validation folds", intOption("--folds", 2), 5)
