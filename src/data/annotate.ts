@@ -48,11 +48,15 @@ function longestHeld<T>(changes: { beat: number; value: T }[], endBeat: number, 
   return [...time.values()].sort((a, b) => b.d - a.d)[0]!.v;
 }
 
+/** The beat where the score's last note ends (0 for a score without notes). */
+export function lastNoteBeat(score: Score): number {
+  return Math.max(0, ...score.tracks.flatMap((t) => t.notes.map((n) => n.beat + n.duration)));
+}
+
 export function annotate(score: Score, r: RenderFacts): SongAnnotation {
   const sec = (beat: number) => Math.round((beatToSeconds(score.tempos, beat) + r.latency) * 1000) / 1000;
   const span = (a: number, b: number): Interval => ({ start: sec(a), end: sec(b) });
-  const lastNote = Math.max(0, ...score.tracks.flatMap((t) => t.notes.map((n) => n.beat + n.duration)));
-  const end = Math.max(lastNote, score.sections.at(-1)?.endBeat ?? 0);
+  const end = Math.max(lastNoteBeat(score), score.sections.at(-1)?.endBeat ?? 0);
   const { beats, downbeats } = beatGrid(score, end);
   const occurrences = new Map<string, number>();
   const within = (a: number) => sec(a) <= r.duration + 0.05;

@@ -7,7 +7,7 @@ import { writeFileAtomic, writeWav } from "../audio/wav-write.js";
 import { compose } from "../music/compose.js";
 import { Rng } from "../music/rng.js";
 import { beatToSeconds, type Score } from "../music/score.js";
-import { annotate } from "./annotate.js";
+import { annotate, lastNoteBeat } from "./annotate.js";
 import { augment, type AugmentConfig, drawRenderReverb } from "./augment.js";
 import { importPop909Song } from "./pop909.js";
 import { fluidsynthVersion, measureLatency, renderScore, RENDER_SAMPLE_RATE } from "./render.js";
@@ -117,9 +117,8 @@ export async function buildSong(spec: SongSpec, config: BuildConfig): Promise<{ 
 /** The song composed and annotated at the score's own timing (no renderer latency), with its text; no audio. */
 function buildTextOnly(spec: SongSpec, config: BuildConfig, paths: ReturnType<typeof songPaths>): { annotation: SongAnnotation; text: SongText; seconds: number; rendered: boolean } {
   const score = makeScore(spec);
-  const lastNote = Math.max(0, ...score.tracks.flatMap((t) => t.notes.map((n) => n.beat + n.duration)));
   // fluidsynth's release tail makes a rendered song about this much longer than its last note.
-  const duration = beatToSeconds(score.tempos, lastNote) + TEXT_ONLY_TAIL_SECONDS;
+  const duration = beatToSeconds(score.tempos, lastNoteBeat(score)) + TEXT_ONLY_TAIL_SECONDS;
   const annotation = annotate(score, {
     audio: path.relative(path.dirname(paths.annotation), paths.audio), duration, latency: 0,
     loudness: { peakDb: -120, rmsDb: -120 }, soundfont: "none", augmentation: { steps: [] }, renderer: "none (text only)", sampleRate: DATASET_SAMPLE_RATE,

@@ -93,6 +93,11 @@ export class GammaModel extends Module {
     });
   }
 
+  /** Seconds of audio per LLM audio token (the temporal expert's token times the projector's stack). */
+  get audioTokenSeconds(): number {
+    return this.temporal_expert.tokenSeconds * this.config.projector.stack;
+  }
+
   /**
    * One clip's expert tokens ([1, Nt, dT] and [1, Ng, dG], as expertTokens() gives them or the training
    * stages' feature cache stores them) through the fusion and the projector.
@@ -103,7 +108,7 @@ export class GammaModel extends Module {
     return {
       embeds: this.projector.forward(fused.tokens, this.temporal_expert.tokenSeconds).squeeze(0),
       seconds,
-      tokenSeconds: this.temporal_expert.tokenSeconds * this.config.projector.stack,
+      tokenSeconds: this.audioTokenSeconds,
       gates: fused.gates.map((g) => g.squeeze(0)),
       ...(summary ? { summary: summary.squeeze(0) } : {}),
     };

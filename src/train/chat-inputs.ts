@@ -35,10 +35,14 @@ export function encodeCachedClip(model: GammaModel, f: ExpertFeatures): AudioEnc
  * the fusion is frozen.
  */
 function summaryOnlyClip(model: GammaModel, f: ExpertFeatures, pooled?: Tensor): AudioEncoding {
-  const input = pooled ?? noGrad(() => Projector.pool(model.fusion.forward(f.temporal, f.global).tokens));
-  const summary = model.projector.summaryFromPooled(input)?.squeeze(0);
+  const summary = model.projector.summaryFromPooled(pooled ?? pooledFusedTokens(model, f))?.squeeze(0);
   if (!summary) throw new Error("a summary-only conversation needs a model with summary tokens (\"summaryTokens\" in the training config)");
-  return { embeds: summary.narrow(0, 0, 0), seconds: f.seconds, tokenSeconds: model.temporal_expert.tokenSeconds * model.config.projector.stack, gates: [], summary };
+  return { embeds: summary.narrow(0, 0, 0), seconds: f.seconds, tokenSeconds: model.audioTokenSeconds, gates: [], summary };
+}
+
+/** What the summary layers read of a song (Projector.pool of its fused tokens), computed without gradients. */
+export function pooledFusedTokens(model: GammaModel, f: ExpertFeatures): Tensor {
+  return noGrad(() => Projector.pool(model.fusion.forward(f.temporal, f.global).tokens));
 }
 
 /**

@@ -12,6 +12,7 @@ import { formatPrompt, optionLetter, type PromptStyle } from "../eval/prompt.js"
 import { optionOrder, questionRng } from "../eval/shuffle.js";
 import type { ChatMessage, ChatPart } from "../model/tokenizer/chat.js";
 import { isHeldOut } from "./songs.js";
+import { songOfAudio } from "./text-documents.js";
 
 export const SAMPLE_KINDS = ["caption", "report", "dialogue", "mcq", "mcq-session", "mcq-summary"] as const;
 /**
@@ -143,6 +144,6 @@ export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKin
         all.push(...mcqs.filter((q) => TIME_FREE_CATEGORIES.has(q.mcq!.category)).map((q) => ({ ...q, id: `${q.id}-summary`, kind: "mcq-summary" as const, summaryOnly: true })));
     }
   }
-  const song = (s: ChatSample) => path.basename(s.audio).replace(/\.[^.]+$/, "");
+  const song = (s: ChatSample) => songOfAudio(s.audio);
   return { train: all.filter((s) => !isHeldOut(song(s))), heldOut: all.filter((s) => isHeldOut(song(s))) };
 }

@@ -4,11 +4,13 @@
 // instead of only through the answer. An auxiliary loss of the chat stages ("summaryWords" in the config).
 import fs from "node:fs";
 import path from "node:path";
+import { songPaths } from "../data/build-song.js";
 import type { SongAnnotation } from "../data/schema.js";
 import { noGrad } from "../engine/autograd.js";
 import { type Tensor, tensor } from "../engine/tensor.js";
 import type { DecoderLM } from "../model/llm.js";
 import type { Tokenizer } from "../model/tokenizer/tokenizer.js";
+import { songOfAudio } from "./text-documents.js";
 
 /** The fact each summary token reads as, in order; summary tokens beyond these get no target. */
 export const SUMMARY_FACTS: readonly { name: string; word: (a: SongAnnotation) => string }[] = [
@@ -33,7 +35,7 @@ export class SongFacts {
   get(audio: string): SongAnnotation {
     let a = this.cache.get(audio);
     if (!a) {
-      const file = path.join(path.dirname(path.dirname(audio)), "songs", `${path.basename(audio).replace(/\.[^.]+$/, "")}.json`);
+      const file = songPaths(path.dirname(path.dirname(audio)), songOfAudio(audio)).annotation;
       if (!fs.existsSync(file)) throw new Error(`${file}: no annotation for ${audio} (summary words need the dataset's songs/ folder)`);
       a = JSON.parse(fs.readFileSync(file, "utf8")) as SongAnnotation;
       this.cache.set(audio, a);

@@ -11,13 +11,12 @@ import type { Tensor } from "../../engine/tensor.js";
 import type { AugmentConfig } from "../../data/augment.js";
 import type { GammaModel } from "../../model/gamma.js";
 import { generate } from "../../model/generate.js";
-import { Projector } from "../../model/projector.js";
 import type { ModelInputs } from "../../model/inputs.js";
 import { saveModel, TOKENIZER_FILE } from "../../model/io.js";
 import { answerStopIds } from "../../model/tokenizer/special-tokens.js";
 import type { Tokenizer } from "../../model/tokenizer/tokenizer.js";
 import { Rng } from "../../music/rng.js";
-import { answerLoss, chatInputs, freezeAllBut, type ModelPart } from "../chat-inputs.js";
+import { answerLoss, chatInputs, freezeAllBut, type ModelPart, pooledFusedTokens } from "../chat-inputs.js";
 import type { ChatSample, SampleKind } from "../chat-samples.js";
 import { type ExpertFeatures, FeatureCache } from "../feature-cache.js";
 import type { StepResult, TrainTask } from "../loop.js";
@@ -105,7 +104,7 @@ export class ChatStage implements TrainTask<ChatBatch> {
     const key = `${b.sample.audio}\0${b.variant}`;
     let pooled = this.pooled.get(key);
     if (!pooled) {
-      pooled = keep(noGrad(() => Projector.pool(this.module.fusion.forward(b.features.temporal, b.features.global).tokens)));
+      pooled = keep(pooledFusedTokens(this.module, b.features));
       this.pooled.set(key, pooled);
     }
     return pooled;
