@@ -9,12 +9,12 @@ import { test } from "node:test";
 import { noGrad } from "../src/engine/autograd.js";
 import * as F from "../src/engine/functional.js";
 import { Generator } from "../src/engine/random.js";
-import { cat, randn, tensor } from "../src/engine/tensor.js";
+import { cat, randn, type Tensor, tensor } from "../src/engine/tensor.js";
 import { audioTokensPerSecond, DEFAULT_CONFIG, resolveConfig, TINY_CONFIG, validateConfig } from "../src/model/config.js";
 import { generate } from "../src/model/generate.js";
 import { assembleInputs, IGNORE_INDEX } from "../src/model/inputs.js";
 import { loadModel, saveModel } from "../src/model/io.js";
-import { withSummaryTokens } from "../src/model/rebuild.js";
+import { withOutputNorm, withSummaryTokens } from "../src/model/rebuild.js";
 import { encodeChat } from "../src/model/tokenizer/chat.js";
 import { loadTokenizer } from "../src/model/tokenizer/io.js";
 import { assertClose } from "./helpers.js";
@@ -189,6 +189,24 @@ test("withSummaryTokens adds fresh summary layers and keeps every other weight",
   const bad = structuredClone(TINY_CONFIG);
   bad.projector.summaryTokens = 1.5;
   assert.throws(() => validateConfig(bad, "c.json"), /c\.json: projector\.summaryTokens must be an integer from 0 to 64/);
+}));
+
+test("withOutputNorm sizes every audio embedding like the words, keeping every other weight", () => noGrad(() => {
+  const plain = tinyModel(6);
+  const before = new Map([...plain.stateDict()].map(([name, t]) => [name, t.toList()]));
+  const mel = randomMel(3);
+  const normed = withOutputNorm(plain);
+  assert.equal(normed.config.projector.outputNorm, true);
+  for (const [name, values] of before) assert.deepEqual(normed.stateDict().get(name)!.toList(), values, name);
+  const words = normed.llm.model.embed_tokens.weight;
+  const wordRms = words.square().mean().sqrt().item();
+  const rms = (t: Tensor) => t.square().mean(-1).sqrt().toFloat32Array();
+  const clip = normed.encodeAudio([mel])[0]!;
+  for (const r of [...rms(clip.embeds), ...rms(clip.summary!)]) assert.ok(Math.abs(r - wordRms) / wordRms < 1e-3, `audio token RMS ${r} vs words ${wordRms}`);
+  assert.equal(withOutputNorm(normed), normed, "a model that has it stays as it is");
+  const bad = structuredClone(TINY_CONFIG);
+  (bad.projector as { outputNorm?: unknown }).outputNorm = "yes";
+  assert.throws(() => validateConfig(bad, "c.json"), /c\.json: projector\.outputNorm must be true or false/);
 }));
 
 test("save/load round trip is exact (float32) and close (bfloat16); broken directories are named", () => noGrad(() => {

@@ -10,10 +10,11 @@ import * as F from "../src/engine/functional.js";
 import { tensor } from "../src/engine/tensor.js";
 import { IGNORE_INDEX } from "../src/model/inputs.js";
 import { Projector } from "../src/model/projector.js";
-import type { ChatMessage } from "../src/model/tokenizer/chat.js";
+import type { ChatMessage, ChatPart } from "../src/model/tokenizer/chat.js";
 import { loadTokenizer } from "../src/model/tokenizer/io.js";
 import { answerLoss, chatInputs } from "../src/train/chat-inputs.js";
 import { readChatSamples } from "../src/train/chat-samples.js";
+import { songOfAudio } from "../src/train/text-documents.js";
 import { assertClose } from "./helpers.js";
 import { randomMel, tinyModel, tinyTokenizerFile } from "./model-helpers.js";
 
@@ -21,13 +22,21 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-chat-"));
 const lines = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join("\n") + "\n";
 const songs = Array.from({ length: 40 }, (_, i) => `song-${i}`);
 fs.writeFileSync(path.join(dir, "captions.jsonl"), lines(songs.map((s) => ({ id: `${s}-cap0`, audio: `audio/${s}.wav`, caption: `A calm piece, ${s}.` }))));
-fs.writeFileSync(path.join(dir, "sft.jsonl"), lines(songs.map((s) => ({
+const report = (s: string) => `A waltz in A minor, ${s}, at 96 BPM in 3/4.\n\nSection by section:\n0:00.0-0:12.0 Verse 1.`;
+fs.writeFileSync(path.join(dir, "sft.jsonl"), lines(songs.flatMap((s) => [{
   id: `${s}-dialogue`, audio: `audio/${s}.wav`, kind: "dialogue",
   messages: [{ role: "user", content: "<audio>\nWhat key is it in?" }, { role: "assistant", content: "A minor." }, { role: "user", content: "And the tempo?" }, { role: "assistant", content: "96 BPM." }],
-}))));
+}, {
+  id: `${s}-report`, audio: `audio/${s}.wav`, kind: "report",
+  messages: [{ role: "user", content: "<audio>\nDescribe this song section by section, with times." }, { role: "assistant", content: report(s) }],
+}])));
 fs.writeFileSync(path.join(dir, "mcq.jsonl"), lines(songs.flatMap((s) => Array.from({ length: 5 }, (_, q) => ({
   id: `${s}-q${q}`, audio: `audio/${s}.wav`, question: "What is the metre?", choices: ["4/4", "3/4", "6/8", "7/8"], answer: "3/4", split: q % 2 ? "temporal" : "global", category: "metre",
 })))));
+// The same songs as a text-only dataset: no audio to hear.
+const textOnlyDir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-chat-text-"));
+for (const f of ["captions.jsonl", "sft.jsonl", "mcq.jsonl"]) fs.copyFileSync(path.join(dir, f), path.join(textOnlyDir, f));
+fs.writeFileSync(path.join(textOnlyDir, "dataset.json"), JSON.stringify({ config: { textOnly: true } }));
 
 test("conversations: audio goes where <audio> was, later turns are text, songs split as in stage 0", () => {
   const { train, heldOut } = readChatSamples([dir], ["caption", "dialogue", "mcq"]);
@@ -38,7 +47,8 @@ test("conversations: audio goes where <audio> was, later turns are text, songs s
   const heldSongs = new Set(heldOut.map((s) => s.audio));
   assert.ok(train.every((s) => !heldSongs.has(s.audio)), "no song is in both splits");
   assert.ok(new Set(train.filter((s) => s.kind === "caption").map((s) => (s.messages[0]!.content as unknown as { text?: string }[])[1]!.text)).size > 3, "caption prompts vary");
-  assert.deepEqual(readChatSamples([dir], ["report"]).train, []);
+  const reports = readChatSamples([dir], ["report"]);
+  assert.equal(reports.train.length + reports.heldOut.length, 40, "one report a song, asked for only when named");
 });
 
 test("MCQs are posed in all three prompt styles, answered so that the bench's parser reads the right option", () => {
@@ -136,4 +146,34 @@ test("mcq-summary: time-free questions alone, heard through the summary tokens o
   assertClose(kept.embeds.toFloat32Array(), brief.embeds.toFloat32Array(), 1e-6);
   const plain = tinyModel(1, (c) => { c.projector.summaryTokens = 0; });
   assert.throws(() => chatInputs(plain, tokenizer, summary[0]!.messages, { ...features }, false, { summaryOnly: true }), /needs a model with summary tokens/);
+});
+
+test("mcq-context: the question read after the song's report, no audio; a text-only dataset gives nothing else", () => {
+  const { train, heldOut } = readChatSamples([dir], ["mcq", "mcq-context"]);
+  const context = train.filter((s) => s.kind === "mcq-context"), full = train.filter((s) => s.kind === "mcq");
+  assert.equal(context.length, full.length, "every song has a report: one written twin per question");
+  assert.ok(heldOut.some((s) => s.kind === "mcq-context"), "split by song like the rest");
+  const twin = context.find((s) => s.id === `${full[0]!.id}-context`)!;
+  assert.ok(twin.textOnly);
+  const user = twin.messages[0]!.content;
+  assert.equal(typeof user, "string", "no audio part");
+  // Metre is time-free: the report's first paragraph (the whole-song facts) only, then the same question.
+  const song = songOfAudio(twin.audio);
+  assert.ok((user as string).startsWith(`What I know about the song: A waltz in A minor, ${song}, at 96 BPM in 3/4.\n\n`));
+  assert.ok(!(user as string).includes("Section by section"));
+  const question = (full[0]!.messages[0]!.content as ChatPart[]).find((p) => p.type === "text")!;
+  assert.ok((user as string).endsWith(question.type === "text" ? question.text : ""));
+  assert.deepEqual(twin.messages[1], full[0]!.messages[1], "the same answer as when heard");
+  assert.deepEqual(twin.mcq, full[0]!.mcq);
+
+  const textOnly = readChatSamples([textOnlyDir], ["caption", "dialogue", "mcq", "mcq-summary", "mcq-context"]);
+  assert.ok(textOnly.train.length > 0 && textOnly.train.every((s) => s.kind === "mcq-context"));
+
+  // Without audio the conversation needs no features; with audio it must have them.
+  const model = tinyModel();
+  const tokenizer = loadTokenizer(tinyTokenizerFile());
+  const inputs = chatInputs(model, tokenizer, twin.messages, undefined, false);
+  assert.equal(inputs.audioTokens, 0);
+  assert.ok(answerLoss(model.llm, inputs).answerTokens > 0);
+  assert.throws(() => chatInputs(model, tokenizer, full[0]!.messages, undefined, false), /needs the song's expert features/);
 });

@@ -11,7 +11,7 @@ import { ChatStage } from "../train/stages/chat.js";
 import { GrpoStage } from "../train/stages/grpo.js";
 import { readRlFile, splitBySong } from "../train/rl-items.js";
 import { loadModel } from "../model/io.js";
-import { withExperts, withSummaryTokens } from "../model/rebuild.js";
+import { withExperts, withOutputNorm, withSummaryTokens } from "../model/rebuild.js";
 import { readSongs } from "../train/songs.js";
 import { ExpertsStage } from "../train/stages/experts.js";
 import { PretrainStage, preparePretrainData } from "../train/stages/pretrain.js";
@@ -116,6 +116,7 @@ Example:
       const { tokenizer } = loaded;
       let model = config.experts ? withExperts(loaded.model, config.experts) : loaded.model;
       if (config.summaryTokens !== undefined) model = withSummaryTokens(model, config.summaryTokens);
+      if (config.outputNorm) model = withOutputNorm(model);
       const { train: samples, heldOut } = readChatSamples(config.datasets, config.kinds);
       if (samples.length === 0) throw new Error(`${opts.config}: no ${config.kinds.join("/")} samples in ${config.datasets.join(", ")}`);
       console.error(`${stage}: ${samples.length} training conversations (${config.kinds.join(", ")}), ${heldOut.length} held out; training ${config.trainable.join(", ")}; run ${config.run}`);

@@ -42,6 +42,13 @@ export interface ProjectorConfig {
    * tokens) through an MLP, so song-level facts sit in a few places near the question; absent or 0 = none.
    */
   summaryTokens?: number;
+  /**
+   * An RMSNorm on every audio embedding the projector writes (time-marked and summary), its gain set to the
+   * size of the LLM's word embeddings when added: without it the audio arrives 60-85 times larger than the
+   * words (measured, docs/training.md), and the decoder's layers barely move its residual stream. Absent =
+   * none (models made before it).
+   */
+  outputNorm?: boolean;
 }
 
 /** A Qwen2/Llama-style decoder (RMSNorm, rotary positions, SwiGLU, grouped-query attention). */
@@ -152,6 +159,7 @@ export function validateConfig(value: unknown, source = "config"): GammaConfig {
   if (!(c.projector!.timeMarkerSeconds >= 0)) fail("projector.timeMarkerSeconds must be >= 0");
   const summary = c.projector!.summaryTokens ?? 0;
   if (!Number.isInteger(summary) || summary < 0 || summary > 64) fail(`projector.summaryTokens must be an integer from 0 to 64 (got ${JSON.stringify(c.projector!.summaryTokens)})`);
+  if (c.projector!.outputNorm !== undefined && typeof c.projector!.outputNorm !== "boolean") fail("projector.outputNorm must be true or false");
   positiveInts(c.llm, "llm", ["vocabSize", "hiddenSize", "intermediateSize", "numLayers", "numHeads", "numKvHeads", "maxPositions"]);
   const l = c.llm!;
   if (l.hiddenSize % l.numHeads !== 0) fail(`llm.hiddenSize (${l.hiddenSize}) must be divisible by numHeads (${l.numHeads})`);

@@ -1,7 +1,8 @@
 // LLaVA-style projector: concatenate `stack` consecutive fused tokens, map them through a two-layer MLP into
 // the LLM's width, and add the absolute time of each resulting token (so the LLM can read when it happens).
-// Optionally it also writes a few summary tokens for the whole clip (see summarize()).
-import { Linear, Module, type InitOptions } from "../engine/module.js";
+// Optionally it also writes a few summary tokens for the whole clip (see summarize()), and normalises what it
+// writes to the size of the LLM's words (outputNorm).
+import { Linear, Module, RMSNorm, type InitOptions } from "../engine/module.js";
 import { cat, type Tensor } from "../engine/tensor.js";
 import { TIME_FEATURES, timeFeatures } from "./time-embedding.js";
 
@@ -11,8 +12,9 @@ export class Projector extends Module {
   readonly time_proj: Linear;
   readonly summary_1?: Linear;
   readonly summary_2?: Linear;
+  readonly norm?: RMSNorm;
 
-  constructor(readonly inDim: number, readonly outDim: number, readonly stack: number, o: InitOptions & { summaryTokens?: number } = {}) {
+  constructor(readonly inDim: number, readonly outDim: number, readonly stack: number, o: InitOptions & { summaryTokens?: number; outputNorm?: boolean } = {}) {
     super();
     this.linear_1 = this.registerModule("linear_1", new Linear(inDim * stack, outDim, o));
     this.linear_2 = this.registerModule("linear_2", new Linear(outDim, outDim, o));
@@ -23,6 +25,7 @@ export class Projector extends Module {
       this.summary_1 = this.registerModule("summary_1", new Linear(2 * inDim, outDim, o));
       this.summary_2 = this.registerModule("summary_2", new Linear(outDim, summaryTokens * outDim, o));
     }
+    if (o.outputNorm) this.norm = this.registerModule("norm", new RMSNorm(outDim, 1e-6, o));
   }
 
   /** Number of LLM tokens for n fused tokens (the last group is zero-padded). */
@@ -42,7 +45,7 @@ export class Projector extends Module {
     const x = this.linear_2.forward(this.linear_1.forward(grouped).gelu());
     const groupSeconds = tokenSeconds * this.stack;
     const centres = Array.from({ length: m }, (_, j) => startSeconds + (j + 0.5) * groupSeconds);
-    return x.add(this.time_proj.forward(timeFeatures(centres)));
+    return this.normalised(x.add(this.time_proj.forward(timeFeatures(centres))));
   }
 
   /**
@@ -64,6 +67,10 @@ export class Projector extends Module {
   /** The summary tokens [B, summaryTokens, outDim] from pooled fused tokens [B, 2 inDim]; undefined without summary layers. */
   summaryFromPooled(pooled: Tensor): Tensor | undefined {
     if (!this.summary_1 || !this.summary_2) return undefined;
-    return this.summary_2.forward(this.summary_1.forward(pooled).gelu()).view(pooled.size(0), -1, this.outDim);
+    return this.normalised(this.summary_2.forward(this.summary_1.forward(pooled).gelu()).view(pooled.size(0), -1, this.outDim));
+  }
+
+  private normalised(x: Tensor): Tensor {
+    return this.norm ? this.norm.forward(x) : x;
   }
 }

@@ -2,6 +2,7 @@
 // were trained with another one), and giving it summary tokens it was made without. Both rebuild the model
 // with the new config and keep every tensor that still fits; new parts start from their initialisation.
 import { loadSafetensors } from "../engine/safetensors.js";
+import { noGrad } from "../engine/autograd.js";
 import type { Tensor } from "../engine/tensor.js";
 import { type GammaConfig, validateConfig } from "./config.js";
 import { GammaModel } from "./gamma.js";
@@ -68,6 +69,20 @@ export function withExperts(initModel: GammaModel, file: string): GammaModel {
   } finally {
     for (const t of tensors.values()) t.dispose();
   }
+}
+
+/**
+ * The model with the projector's output norm (ProjectorConfig.outputNorm), its gain the RMS of the LLM's input
+ * embeddings so audio and words arrive the same size; a model that has it already is returned as it is.
+ */
+export function withOutputNorm(model: GammaModel): GammaModel {
+  if (model.config.projector.outputNorm) return model;
+  const rebuilt = rebuildModel(model, { ...model.config, projector: { ...model.config.projector, outputNorm: true } });
+  const words = rebuilt.llm.model.embed_tokens.weight;
+  const rms = noGrad(() => words.square().mean().sqrt().item());
+  noGrad(() => rebuilt.projector.norm!.weight.fill_(rms));
+  console.error(`model: the projector's output is normalised to the word embeddings' RMS (${rms.toPrecision(3)})`);
+  return rebuilt;
 }
 
 /** The model with `count` summary tokens (docs/model.md); a model that has that many already is returned as it is. */

@@ -49,12 +49,17 @@ export function pooledFusedTokens(model: GammaModel, f: ExpertFeatures): Tensor 
  * The input embeddings of a conversation whose every audio part is the one song of `features`. With
  * `generationPrompt`, the messages end with the user's turn and the inputs end with the assistant header, for
  * the model to write the answer. With `summaryOnly`, the audio is its summary tokens alone (the model must have
- * them), from `pooled` when given (see summaryOnlyClip).
+ * them), from `pooled` when given (see summaryOnlyClip). A conversation without audio needs no features.
  */
-export function chatInputs(model: GammaModel, tokenizer: Tokenizer, messages: readonly ChatMessage[], features: ExpertFeatures, generationPrompt: boolean, o: { summaryOnly?: boolean; pooled?: Tensor } = {}): ModelInputs {
+export function chatInputs(model: GammaModel, tokenizer: Tokenizer, messages: readonly ChatMessage[], features: ExpertFeatures | undefined, generationPrompt: boolean, o: { summaryOnly?: boolean; pooled?: Tensor } = {}): ModelInputs {
   const chat = encodeChat(tokenizer, messages, { addGenerationPrompt: generationPrompt });
-  const clip = o.summaryOnly ? summaryOnlyClip(model, features, o.pooled) : encodeCachedClip(model, features);
-  return assembleInputs(model, (t) => tokenizer.encode(t, { parseSpecial: false }), chat, chat.audioSlots.map(() => clip));
+  const clips: AudioEncoding[] = [];
+  if (chat.audioSlots.length > 0) {
+    if (!features) throw new Error("a conversation with audio needs the song's expert features");
+    const clip = o.summaryOnly ? summaryOnlyClip(model, features, o.pooled) : encodeCachedClip(model, features);
+    clips.push(...chat.audioSlots.map(() => clip));
+  }
+  return assembleInputs(model, (t) => tokenizer.encode(t, { parseSpecial: false }), chat, clips);
 }
 
 /**

@@ -3,8 +3,9 @@
 // `gamma bench` poses them (both prompt styles, options in a seeded order), answered as a reader of that prompt
 // expects, one per conversation or all of a song's in one conversation ("mcq-session": the song is heard once
 // and every answer is learnt from, several times cheaper per answer than one question per conversation), or
-// whole-song questions heard through the summary tokens only ("mcq-summary"). Each conversation's audio is one
-// song; songs are split into train and held-out as in stage 0.
+// whole-song questions heard through the summary tokens only ("mcq-summary"), or read from the song's written
+// report instead of heard ("mcq-context"). Each conversation's audio is one song; songs are split into train and
+// held-out as in stage 0.
 import fs from "node:fs";
 import path from "node:path";
 import { AUDIO_PLACEHOLDER } from "../data/text/dialogue.js";
@@ -14,7 +15,7 @@ import type { ChatMessage, ChatPart } from "../model/tokenizer/chat.js";
 import { isHeldOut } from "./songs.js";
 import { songOfAudio } from "./text-documents.js";
 
-export const SAMPLE_KINDS = ["caption", "report", "dialogue", "mcq", "mcq-session", "mcq-summary"] as const;
+export const SAMPLE_KINDS = ["caption", "report", "dialogue", "mcq", "mcq-session", "mcq-summary", "mcq-context"] as const;
 /**
  * MCQ categories whose answer is a fact of the whole song, true at every moment of it: answerable from the
  * summary tokens alone ("mcq-summary"). A chord "at 0:31.3" is not, however global its split.
@@ -37,6 +38,12 @@ export interface ChatSample {
    * hundred tokens instead of a thousand, so whole-song facts can be learnt from many times more questions.
    */
   summaryOnly?: boolean;
+  /**
+   * No audio: the song's facts are written in the user's message ("mcq-context"). The decoder learns the skill
+   * every audio question needs, finding the fact the question asks about in what came before and naming the
+   * option that says it, from cheap text before it must also learn to hear the fact.
+   */
+  textOnly?: boolean;
 }
 
 const CAPTION_PROMPTS = [
@@ -116,11 +123,34 @@ export function mcqSessions(mcqs: readonly ChatSample[]): ChatSample[] {
   return sessions;
 }
 
+/**
+ * An MCQ whose facts are written before it instead of heard: the song's report (its first paragraph, the
+ * whole-song facts, for a time-free question; the whole report, with its section-by-section times, for any
+ * other), then the question exactly as the audio version poses it.
+ */
+export function contextSample(q: ChatSample, report: string): ChatSample {
+  const [user, assistant] = q.messages as [ChatMessage, ChatMessage];
+  const facts = TIME_FREE_CATEGORIES.has(q.mcq!.category) ? report.split("\n\n")[0]!.trim() : report.trim();
+  const question = (user.content as readonly ChatPart[]).flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n");
+  return {
+    ...q, id: `${q.id}-context`, kind: "mcq-context", textOnly: true,
+    messages: [{ role: "user", content: `What I know about the song: ${facts}\n\n${question}` }, assistant],
+  };
+}
+
+/** Whether a dataset directory was built without audio (its dataset.json says so). */
+function isTextOnlyDataset(dir: string): boolean {
+  const file = path.join(dir, "dataset.json");
+  if (!fs.existsSync(file)) return false;
+  return (JSON.parse(fs.readFileSync(file, "utf8")) as { config?: { textOnly?: boolean } }).config?.textOnly === true;
+}
+
 /** Every conversation of the given kinds in the dataset directories, split by song. */
 export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKind[]): { train: ChatSample[]; heldOut: ChatSample[] } {
   const all: ChatSample[] = [];
   for (const dir of datasetDirs) {
     const abs = (rel: string) => path.resolve(dir, rel);
+    const from = all.length;
     if (kinds.includes("caption")) {
       for (const r of readJsonl(path.join(dir, "captions.jsonl"))) {
         const id = String(r.id), audio = abs(String(r.audio));
@@ -128,21 +158,28 @@ export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKin
         all.push({ id, kind: "caption", audio, messages: [{ role: "user", content: [{ type: "audio", clip: audio }, { type: "text", text: prompt }] }, { role: "assistant", content: String(r.caption) }] });
       }
     }
+    const reports = new Map<string, string>(); // audio -> the report's text
     for (const r of readJsonl(path.join(dir, "sft.jsonl"))) {
+      if (r.kind === "report") reports.set(abs(String(r.audio)), String((r.messages as { content: string }[]).at(-1)!.content));
       const kind: SampleKind = r.kind === "report" ? "report" : "dialogue";
       if (!kinds.includes(kind)) continue;
       const audio = abs(String(r.audio));
       const messages = (r.messages as { role: "user" | "assistant"; content: string }[]).map((m): ChatMessage => (m.role === "user" ? { role: "user", content: withAudio(m.content, audio) } : m));
       all.push({ id: String(r.id), kind, audio, messages });
     }
-    if (kinds.includes("mcq") || kinds.includes("mcq-session") || kinds.includes("mcq-summary")) {
+    if (kinds.some((k) => k.startsWith("mcq"))) {
       const mcqs = readJsonl(path.join(dir, "mcq.jsonl")).map((r) =>
         mcqSample(String(r.id), abs(String(r.audio)), String(r.question), r.choices as string[], String(r.answer), String(r.split), String(r.category)));
       if (kinds.includes("mcq")) all.push(...mcqs);
       if (kinds.includes("mcq-session")) all.push(...mcqSessions(mcqs));
       if (kinds.includes("mcq-summary"))
         all.push(...mcqs.filter((q) => TIME_FREE_CATEGORIES.has(q.mcq!.category)).map((q) => ({ ...q, id: `${q.id}-summary`, kind: "mcq-summary" as const, summaryOnly: true })));
+      if (kinds.includes("mcq-context"))
+        all.push(...mcqs.flatMap((q) => { const report = reports.get(q.audio); return report ? [contextSample(q, report)] : []; }));
     }
+    // A text-only dataset (`gamma data synth --text-only`) has no audio to hear: only its written-context
+    // conversations can train.
+    if (isTextOnlyDataset(dir)) all.splice(from, all.length - from, ...all.slice(from).filter((s) => s.textOnly));
   }
   const song = (s: ChatSample) => songOfAudio(s.audio);
   return { train: all.filter((s) => !isHeldOut(song(s))), heldOut: all.filter((s) => isHeldOut(song(s))) };

@@ -59,6 +59,8 @@ export interface ChatRunConfig {
   experts?: string;
   /** Summary tokens per clip (model config projector.summaryTokens); absent = as the init model has. A model made without them gets fresh summary layers. */
   summaryTokens?: number;
+  /** Add the projector's output norm (ProjectorConfig.outputNorm) when the init model lacks it. */
+  outputNorm: boolean;
   /** Weight of the summary-words loss (src/train/summary-words.ts); 0 = none. */
   summaryWords: number;
   datasets: string[];
@@ -132,6 +134,11 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
     return v as number;
   };
   const posInt = (v: number) => Number.isInteger(v) && v > 0;
+  const bool = (obj: Record<string, unknown>, key: string, fallback: boolean): boolean => {
+    const v = obj[key] ?? fallback;
+    if (typeof v !== "boolean") fail(`"${key}" must be true or false (got ${JSON.stringify(v)})`);
+    return v as boolean;
+  };
   const optimRaw = (raw.optim ?? {}) as Record<string, unknown>;
   const loop: LoopConfig = {
     steps: num(optimRaw, "steps", LOOP_DEFAULTS.steps, posInt, "a positive integer"),
@@ -252,6 +259,7 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
       init: resolvePath(raw.init as string, base),
       experts: typeof raw.experts === "string" ? resolvePath(raw.experts, base) : undefined,
       summaryTokens: summaryTokens as number | undefined,
+      outputNorm: bool(raw, "outputNorm", false),
       summaryWords: num(raw, "summaryWords", 0, (v) => v >= 0, "a non-negative number (the summary-words loss weight)"),
       datasets: (datasets as string[]).map((d) => resolvePath(d, base)),
       run: path.resolve(run),

@@ -7,6 +7,7 @@ import path from "node:path";
 import { songPaths } from "../data/build-song.js";
 import type { SongAnnotation } from "../data/schema.js";
 import { noGrad } from "../engine/autograd.js";
+import * as F from "../engine/functional.js";
 import { type Tensor, tensor } from "../engine/tensor.js";
 import type { DecoderLM } from "../model/llm.js";
 import type { Tokenizer } from "../model/tokenizer/tokenizer.js";
@@ -45,25 +46,26 @@ export class SongFacts {
 }
 
 /**
- * Squared distance between the first summary tokens [K, hidden] and the input embeddings of their target words,
- * relative to the words' squared norm (the words are held fixed: they do not move towards the audio), and how many summary tokens already have their
- * word as the nearest input embedding by cosine.
+ * How sharply the summary-words loss tells words apart: the softmax runs over cosine similarities times this.
+ * Cosine, because the decoder's first step (RMSNorm) keeps only a token's direction; a scale of 20 lets the
+ * right word's probability approach 1 while every word stays within a unit of cosine.
+ */
+export const SUMMARY_WORDS_SCALE = 20;
+
+/**
+ * Cross-entropy of the first summary tokens [K, hidden] as words: a softmax over their cosine similarity to
+ * every input embedding of the vocabulary (held fixed: the words do not move towards the audio), and how many
+ * summary tokens already have their word as the nearest input embedding.
  */
 export function summaryWordsLoss(llm: DecoderLM, summary: Tensor, targets: number[]): { loss: Tensor; right: number } {
   const n = targets.length;
-  const table = llm.model.embed_tokens.weight;
-  const words = noGrad(() => table.indexSelect(0, tensor(targets, { dtype: "int64" })));
-  const used = summary.narrow(0, 0, n);
-  // Relative squared error: scale-free (1 for a zero summary), whatever the size of the LLM's embeddings.
-  const loss = used.sub(words).square().sum().div(words.square().sum());
+  const table = noGrad(() => llm.model.embed_tokens.weight.detach());
+  const unit = (t: Tensor) => t.div(t.square().sum(-1, true).sqrt().add(1e-8));
+  const scores = unit(summary.narrow(0, 0, n)).matmul(unit(table).transpose(0, 1)); // [n, vocab]
+  const loss = F.crossEntropy(scores.mul(SUMMARY_WORDS_SCALE), tensor(targets, { dtype: "int64" }));
   const right = noGrad(() => {
-    const unit = (t: Tensor) => t.div(t.square().sum(-1, true).sqrt().add(1e-8));
-    const scores = unit(used).matmul(unit(table).transpose(0, 1)).toFloat32Array(); // [n, vocab]
-    const vocab = table.size(0);
-    return targets.filter((target, i) => {
-      const row = scores.subarray(i * vocab, (i + 1) * vocab);
-      return row.indexOf(Math.max(...row)) === target;
-    }).length;
+    const best = scores.argmax(-1).toFloat32Array();
+    return targets.filter((target, i) => best[i] === target).length;
   });
   return { loss, right };
 }

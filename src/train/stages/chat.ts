@@ -49,7 +49,8 @@ export interface ChatStageOptions {
 
 export interface ChatBatch {
   sample: ChatSample;
-  features: ExpertFeatures;
+  /** The song's expert tokens; absent for a conversation without audio ("mcq-context"). */
+  features?: ExpertFeatures;
   /** Which rendering of the song the features are (0 = as rendered). */
   variant: number;
 }
@@ -91,7 +92,7 @@ export class ChatStage implements TrainTask<ChatBatch> {
   async prepare(step: number, micro: number): Promise<ChatBatch> {
     const sample = this.sampler instanceof MixtureSampler ? this.sampler.next() : this.sampler.next(1)[0];
     const variant = new Rng(this.o.seed * 7919 + step * 131 + micro).int(0, this.o.variants - 1);
-    return { sample: sample!, features: await this.cache.get(sample!.audio, variant), variant };
+    return { sample: sample!, features: sample!.textOnly ? undefined : await this.cache.get(sample!.audio, variant), variant };
   }
 
   private inputs(b: ChatBatch, generationPrompt: boolean): ModelInputs {
@@ -100,7 +101,7 @@ export class ChatStage implements TrainTask<ChatBatch> {
   }
 
   private pooledFused(b: ChatBatch): Tensor | undefined {
-    if (!b.sample.summaryOnly || this.o.trainable.includes("fusion")) return undefined;
+    if (!b.sample.summaryOnly || !b.features || this.o.trainable.includes("fusion")) return undefined;
     const key = `${b.sample.audio}\0${b.variant}`;
     let pooled = this.pooled.get(key);
     if (!pooled) {
@@ -126,49 +127,64 @@ export class ChatStage implements TrainTask<ChatBatch> {
       }
       return { loss, metrics: { [`loss_${b.sample.kind}`]: answer.item(), answer_tokens: answerTokens, ...extra }, samples: 1, tokens: inputs.embeds.size(0) };
     } finally {
-      b.features.temporal.dispose();
-      b.features.global.dispose();
+      disposeFeatures(b);
     }
   }
 
-  /** Held-out loss (teacher forcing) and multiple-choice accuracy of greedy answers, overall and per split. */
+  /**
+   * Held-out loss (teacher forcing) and multiple-choice accuracy of greedy answers, overall and per split, and,
+   * when the run has them, of the questions answered from the written report ("mcq-context": can the decoder
+   * read a fact and name its option at all, whatever it hears).
+   */
   async evaluate(): Promise<Record<string, number>> {
-    const { heldOut, evalSamples, evalMcqs, tokenizer } = this.o;
+    const { heldOut, evalSamples, evalMcqs } = this.o;
     this.module.eval();
     try {
       let loss = 0, counted = 0;
-      for (const sample of heldOut.filter((s) => s.kind !== "mcq" && !s.summaryOnly).slice(0, evalSamples)) {
+      for (const sample of heldOut.filter((s) => !s.mcq).slice(0, evalSamples)) {
         const b = { sample, features: await this.cache.get(sample.audio, 0), variant: 0 };
         loss += noGrad(() => tidy(() => this.loss(b).loss.item()));
         counted++;
       }
-      const stops = answerStopIds(tokenizer);
       const right = { all: 0, temporal: 0, global: 0 }, asked = { all: 0, temporal: 0, global: 0 };
       let unparsed = 0;
       // Accuracy as a user meets the model: the whole audio, never the summary-only view.
-      for (const sample of heldOut.filter((s) => s.mcq && !s.summaryOnly).slice(0, evalMcqs)) {
-        const b = { sample, features: await this.cache.get(sample.audio, 0), variant: 0 };
-        const text = noGrad(() => tidy(() => {
-          const prompt = this.inputs(b, true);
-          return generate(this.module.llm, [prompt.embeds], (ids) => tokenizer.decode(ids, { skipSpecial: true }), { maxNewTokens: sample.mcq!.style === "think" ? 80 : 40, stopTokens: stops, vocabLimit: tokenizer.vocabSize })[0]!.text;
-        }));
-        b.features.temporal.dispose();
-        b.features.global.dispose();
-        const q = sample.mcq!;
-        const choice = PARSERS[q.style](text, q.options);
+      for (const sample of heldOut.filter((s) => s.mcq && !s.summaryOnly && !s.textOnly).slice(0, evalMcqs)) {
+        const choice = await this.choose(sample);
         if (choice === undefined) unparsed++;
-        const split = q.split === "temporal" ? "temporal" : "global";
+        const split = sample.mcq!.split === "temporal" ? "temporal" : "global";
         asked.all++; asked[split]++;
-        if (choice === q.answer) { right.all++; right[split]++; }
+        if (choice === sample.mcq!.answer) { right.all++; right[split]++; }
+      }
+      let contextRight = 0, contextAsked = 0;
+      for (const sample of heldOut.filter((s) => s.textOnly).slice(0, evalMcqs)) {
+        contextAsked++;
+        if ((await this.choose(sample)) === sample.mcq!.answer) contextRight++;
       }
       const ratio = (a: number, n: number) => (n ? Math.round((a / n) * 10000) / 10000 : NaN);
       return {
         loss: counted ? loss / counted : NaN,
         accuracy_mcq: ratio(right.all, asked.all), accuracy_mcq_temporal: ratio(right.temporal, asked.temporal), accuracy_mcq_global: ratio(right.global, asked.global),
         mcq_unparsed: ratio(unparsed, asked.all), feature_cache_hits: this.cache.hits, feature_cache_misses: this.cache.misses,
+        ...(contextAsked ? { accuracy_mcq_context: ratio(contextRight, contextAsked) } : {}),
       };
     } finally {
       this.module.train();
+    }
+  }
+
+  /** The option a held-out MCQ's greedy answer names (undefined when it names none). */
+  private async choose(sample: ChatSample): Promise<number | undefined> {
+    const { tokenizer } = this.o;
+    const b = { sample, features: sample.textOnly ? undefined : await this.cache.get(sample.audio, 0), variant: 0 };
+    try {
+      const text = noGrad(() => tidy(() => {
+        const prompt = this.inputs(b, true);
+        return generate(this.module.llm, [prompt.embeds], (ids) => tokenizer.decode(ids, { skipSpecial: true }), { maxNewTokens: sample.mcq!.style === "think" ? 80 : 40, stopTokens: answerStopIds(tokenizer), vocabLimit: tokenizer.vocabSize })[0]!.text;
+      }));
+      return PARSERS[sample.mcq!.style](text, sample.mcq!.options);
+    } finally {
+      disposeFeatures(b);
     }
   }
 
@@ -178,4 +194,9 @@ export class ChatStage implements TrainTask<ChatBatch> {
     saveModel(dir, this.module, path.join(this.o.initDir, TOKENIZER_FILE));
     return [dir];
   }
+}
+
+function disposeFeatures(b: ChatBatch): void {
+  b.features?.temporal.dispose();
+  b.features?.global.dispose();
 }
