@@ -68,6 +68,20 @@ test("MCQs are posed in all three prompt styles, answered so that the bench's pa
   for (const [, n] of letters) assert.ok(n > 25 && n < 75, `answer letters should be near uniform: ${[...letters]}`);
 });
 
+test("text-first answers name the option by its text, then its letter, and every parser reads them right", () => {
+  const mcqs = readChatSamples([dir], ["mcq"], { answerOrder: "text-first" }).train;
+  const letterFirst = readChatSamples([dir], ["mcq"]).train;
+  assert.equal(mcqs.length, letterFirst.length);
+  for (const [i, s] of mcqs.entries()) {
+    const q = s.mcq!, reply = s.messages[1]!.content as string;
+    assert.deepEqual(q, letterFirst[i]!.mcq, "the same question and options");
+    assert.equal(PARSERS[q.style](reply, q.options), q.answer, reply);
+    const letter = String.fromCharCode(65 + q.answer);
+    if (q.style === "muchomusic") assert.equal(reply, `3/4 (${letter})`);
+    else assert.ok(reply.endsWith(`<answer>3/4 (${letter})</answer>`), reply);
+  }
+});
+
 test("mcq sessions: each song's questions once, at most 12 a conversation, the audio with the first only", () => {
   // 15 questions for song-0 (more than one session), 5 for the others.
   const extra = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gamma-chat-")), "d");
@@ -142,8 +156,10 @@ test("mcq-summary: time-free questions alone, heard through the summary tokens o
   assert.deepEqual(brief.targets.filter((t) => t !== IGNORE_INDEX), whole.targets.filter((t) => t !== IGNORE_INDEX));
   // Pooled fused tokens kept per song (the frozen-fusion shortcut) give the same inputs.
   const pooled = Projector.pool(model.fusion.forward(features.temporal, features.global).tokens);
-  const kept = chatInputs(model, tokenizer, summary[0]!.messages, features, false, { summaryOnly: true, pooled });
+  const kept = chatInputs(model, tokenizer, summary[0]!.messages, features, false, { summaryOnly: true, pooled: { tokens: pooled, seconds: 12 } });
   assertClose(kept.embeds.toFloat32Array(), brief.embeds.toFloat32Array(), 1e-6);
+  const alone = chatInputs(model, tokenizer, summary[0]!.messages, undefined, false, { summaryOnly: true, pooled: { tokens: pooled, seconds: 12 } });
+  assertClose(alone.embeds.toFloat32Array(), brief.embeds.toFloat32Array(), 1e-6, "kept pooled tokens need no features");
   const plain = tinyModel(1, (c) => { c.projector.summaryTokens = 0; });
   assert.throws(() => chatInputs(plain, tokenizer, summary[0]!.messages, { ...features }, false, { summaryOnly: true }), /needs a model with summary tokens/);
 });

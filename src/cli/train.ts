@@ -117,7 +117,7 @@ Example:
       let model = config.experts ? withExperts(loaded.model, config.experts) : loaded.model;
       if (config.summaryTokens !== undefined) model = withSummaryTokens(model, config.summaryTokens);
       if (config.outputNorm) model = withOutputNorm(model);
-      const { train: samples, heldOut } = readChatSamples(config.datasets, config.kinds);
+      const { train: samples, heldOut } = readChatSamples(config.datasets, config.kinds, { answerOrder: config.answerOrder });
       if (samples.length === 0) throw new Error(`${opts.config}: no ${config.kinds.join("/")} samples in ${config.datasets.join(", ")}`);
       console.error(`${stage}: ${samples.length} training conversations (${config.kinds.join(", ")}), ${heldOut.length} held out; training ${config.trainable.join(", ")}; run ${config.run}`);
       fs.mkdirSync(config.run, { recursive: true });
@@ -126,7 +126,7 @@ Example:
       const task = new ChatStage({
         model, tokenizer, initDir: config.init, train: samples, heldOut, trainable: config.trainable, seed: config.loop.seed,
         featureDir: config.featureDir, variants: config.variants, augment: config.augment, evalSamples: config.evalSamples, evalMcqs: config.evalMcqs,
-        kindWeights: config.kindWeights, summaryWords: config.summaryWords,
+        kindWeights: config.kindWeights, summaryWords: config.summaryWords, answerWeight: config.answerWeight,
       });
       reportRun(stage, await runLoop(task, config.loop, config.run, stage, { stopAfter: opts.stopAfter }));
     });

@@ -34,10 +34,28 @@ export function encodeCachedClip(model: GammaModel, f: ExpertFeatures): AudioEnc
  * (Projector.pool of the fused tokens) skips the fusion altogether, for callers that keep it per song while
  * the fusion is frozen.
  */
-function summaryOnlyClip(model: GammaModel, f: ExpertFeatures, pooled?: Tensor): AudioEncoding {
-  const summary = model.projector.summaryFromPooled(pooled ?? pooledFusedTokens(model, f))?.squeeze(0);
+function summaryOnlyClip(model: GammaModel, f: ExpertFeatures | undefined, pooled?: PooledClip): AudioEncoding {
+  if (!f && !pooled) throw new Error("a conversation with audio needs the song's expert features");
+  const summary = model.projector.summaryFromPooled(pooled?.tokens ?? pooledFusedTokens(model, f!))?.squeeze(0);
   if (!summary) throw new Error("a summary-only conversation needs a model with summary tokens (\"summaryTokens\" in the training config)");
-  return { embeds: summary.narrow(0, 0, 0), seconds: f.seconds, tokenSeconds: model.audioTokenSeconds, gates: [], summary };
+  return { embeds: summary.narrow(0, 0, 0), seconds: pooled?.seconds ?? f!.seconds, tokenSeconds: model.audioTokenSeconds, gates: [], summary };
+}
+
+/** A clip's pooled fused tokens (Projector.pool, [1, 2 inDim]) and its length: all a summary-only view needs. */
+export interface PooledClip {
+  tokens: Tensor;
+  seconds: number;
+}
+
+/**
+ * A clip's summary tokens [K, hidden] alone, from `pooled` when given, else through the fusion (with gradients
+ * when it trains): what the summary-words loss needs when no conversation is run (ChatStageOptions.answerWeight 0).
+ */
+export function clipSummary(model: GammaModel, f: ExpertFeatures | undefined, pooled?: Tensor): Tensor {
+  if (!f && !pooled) throw new Error("a clip's summary needs its expert features or its pooled tokens");
+  const summary = model.projector.summaryFromPooled(pooled ?? Projector.pool(model.fusion.forward(f!.temporal, f!.global).tokens));
+  if (!summary) throw new Error("the summary-words loss needs a model with summary tokens (\"summaryTokens\" in the training config)");
+  return summary.squeeze(0);
 }
 
 /** What the summary layers read of a song (Projector.pool of its fused tokens), computed without gradients. */
@@ -49,14 +67,15 @@ export function pooledFusedTokens(model: GammaModel, f: ExpertFeatures): Tensor 
  * The input embeddings of a conversation whose every audio part is the one song of `features`. With
  * `generationPrompt`, the messages end with the user's turn and the inputs end with the assistant header, for
  * the model to write the answer. With `summaryOnly`, the audio is its summary tokens alone (the model must have
- * them), from `pooled` when given (see summaryOnlyClip). A conversation without audio needs no features.
+ * them), from `pooled` when given (see summaryOnlyClip; then no features are needed). A conversation without
+ * audio needs no features.
  */
-export function chatInputs(model: GammaModel, tokenizer: Tokenizer, messages: readonly ChatMessage[], features: ExpertFeatures | undefined, generationPrompt: boolean, o: { summaryOnly?: boolean; pooled?: Tensor } = {}): ModelInputs {
+export function chatInputs(model: GammaModel, tokenizer: Tokenizer, messages: readonly ChatMessage[], features: ExpertFeatures | undefined, generationPrompt: boolean, o: { summaryOnly?: boolean; pooled?: PooledClip } = {}): ModelInputs {
   const chat = encodeChat(tokenizer, messages, { addGenerationPrompt: generationPrompt });
   const clips: AudioEncoding[] = [];
   if (chat.audioSlots.length > 0) {
-    if (!features) throw new Error("a conversation with audio needs the song's expert features");
-    const clip = o.summaryOnly ? summaryOnlyClip(model, features, o.pooled) : encodeCachedClip(model, features);
+    if (!features && !(o.summaryOnly && o.pooled)) throw new Error("a conversation with audio needs the song's expert features");
+    const clip = o.summaryOnly ? summaryOnlyClip(model, features, o.pooled) : encodeCachedClip(model, features!);
     clips.push(...chat.audioSlots.map(() => clip));
   }
   return assembleInputs(model, (t) => tokenizer.encode(t, { parseSpecial: false }), chat, clips);

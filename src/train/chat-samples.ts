@@ -79,16 +79,23 @@ function thinking(category: string, answer: string): string {
   return `<think>The question is about the ${category.replace(/[_-]+/g, " ")}. What I hear fits "${answer}".</think>`;
 }
 
+/**
+ * How a trained MCQ answer names its option: "(B) D minor" (letter-first, as the prompts' example shows) or
+ * "D minor (B)" (text-first). Text-first lets the model say what it heard before it must find which letter
+ * that is among the options; the bench's parsers read the option by its text either way.
+ */
+export const ANSWER_ORDERS = ["letter-first", "text-first"] as const;
+export type AnswerOrder = (typeof ANSWER_ORDERS)[number];
+
 /** An MCQ posed in one of the two prompt styles (chosen per question), with its expected answer text. */
-export function mcqSample(id: string, audio: string, question: string, choices: string[], answer: string, split: string, category: string): ChatSample {
+export function mcqSample(id: string, audio: string, question: string, choices: string[], answer: string, split: string, category: string, order: AnswerOrder = "letter-first"): ChatSample {
   const rng = questionRng(7, id);
   const draw = rng.next();
   const style: PromptStyle = draw < 0.4 ? "muchomusic" : draw < 0.8 ? "gamma" : "think";
-  const order = optionOrder(choices.length, 11, id, true);
-  const options = order.map((i) => choices[i]!);
+  const options = optionOrder(choices.length, 11, id, true).map((i) => choices[i]!);
   const right = options.indexOf(answer);
   if (right < 0) throw new Error(`question ${id}: the answer is not among the choices`);
-  const reply = `(${optionLetter(right)}) ${answer}`;
+  const reply = order === "text-first" ? `${answer} (${optionLetter(right)})` : `(${optionLetter(right)}) ${answer}`;
   return {
     id, kind: "mcq", audio,
     messages: [
@@ -146,7 +153,7 @@ function isTextOnlyDataset(dir: string): boolean {
 }
 
 /** Every conversation of the given kinds in the dataset directories, split by song. */
-export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKind[]): { train: ChatSample[]; heldOut: ChatSample[] } {
+export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKind[], o: { answerOrder?: AnswerOrder } = {}): { train: ChatSample[]; heldOut: ChatSample[] } {
   const all: ChatSample[] = [];
   for (const dir of datasetDirs) {
     const abs = (rel: string) => path.resolve(dir, rel);
@@ -169,7 +176,7 @@ export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKin
     }
     if (kinds.some((k) => k.startsWith("mcq"))) {
       const mcqs = readJsonl(path.join(dir, "mcq.jsonl")).map((r) =>
-        mcqSample(String(r.id), abs(String(r.audio)), String(r.question), r.choices as string[], String(r.answer), String(r.split), String(r.category)));
+        mcqSample(String(r.id), abs(String(r.audio)), String(r.question), r.choices as string[], String(r.answer), String(r.split), String(r.category), o.answerOrder));
       if (kinds.includes("mcq")) all.push(...mcqs);
       if (kinds.includes("mcq-session")) all.push(...mcqSessions(mcqs));
       if (kinds.includes("mcq-summary"))

@@ -8,7 +8,7 @@ import { type AugmentConfig, NO_AUGMENT } from "../data/augment.js";
 import { type GammaConfig, resolveConfig } from "../model/config.js";
 import { GAMMA_SPECIAL_TOKENS } from "../model/tokenizer/special-tokens.js";
 import { minimumVocabSize } from "../model/tokenizer/train.js";
-import { SAMPLE_KINDS, type SampleKind } from "./chat-samples.js";
+import { ANSWER_ORDERS, type AnswerOrder, SAMPLE_KINDS, type SampleKind } from "./chat-samples.js";
 import type { LoopConfig } from "./loop.js";
 import { MODEL_PARTS, type ModelPart } from "./stages/chat.js";
 import type { GrpoSettings } from "./stages/grpo.js";
@@ -63,6 +63,10 @@ export interface ChatRunConfig {
   outputNorm: boolean;
   /** Weight of the summary-words loss (src/train/summary-words.ts); 0 = none. */
   summaryWords: number;
+  /** Weight of the answers' loss; 0 fits the summary layers to the summary words alone (needs summaryWords > 0). */
+  answerWeight: number;
+  /** How trained MCQ answers name their option (chat-samples.ts ANSWER_ORDERS); default letter-first. */
+  answerOrder: AnswerOrder;
   datasets: string[];
   run: string;
   kinds: SampleKind[];
@@ -134,6 +138,11 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
     return v as number;
   };
   const posInt = (v: number) => Number.isInteger(v) && v > 0;
+  const oneOf = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
+    const v = raw[key] ?? fallback;
+    if (typeof v !== "string" || !allowed.includes(v as T)) fail(`"${key}" must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")} (got ${JSON.stringify(v)})`);
+    return v as T;
+  };
   const bool = (obj: Record<string, unknown>, key: string, fallback: boolean): boolean => {
     const v = obj[key] ?? fallback;
     if (typeof v !== "boolean") fail(`"${key}" must be true or false (got ${JSON.stringify(v)})`);
@@ -251,6 +260,8 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
       kindWeights = w as Partial<Record<SampleKind, number>>;
     }
     if (raw.experts !== undefined && typeof raw.experts !== "string") fail(`"experts" must be the path of a stage-0 experts.safetensors`);
+    if (raw.answerWeight === 0 && !(typeof raw.summaryWords === "number" && raw.summaryWords > 0))
+      fail(`"answerWeight": 0 leaves nothing to learn without "summaryWords" (the summary layers' own loss)`);
     const summaryTokens = raw.summaryTokens;
     if (summaryTokens !== undefined && !(typeof summaryTokens === "number" && Number.isInteger(summaryTokens) && summaryTokens >= 0 && summaryTokens <= 64))
       fail(`"summaryTokens" must be an integer from 0 to 64 (the summary tokens per clip)`);
@@ -261,6 +272,8 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
       summaryTokens: summaryTokens as number | undefined,
       outputNorm: bool(raw, "outputNorm", false),
       summaryWords: num(raw, "summaryWords", 0, (v) => v >= 0, "a non-negative number (the summary-words loss weight)"),
+      answerWeight: num(raw, "answerWeight", 1, (v) => v >= 0, "a non-negative number (the answers' loss weight)"),
+      answerOrder: oneOf("answerOrder", ANSWER_ORDERS, "letter-first"),
       datasets: (datasets as string[]).map((d) => resolvePath(d, base)),
       run: path.resolve(run),
       kinds,

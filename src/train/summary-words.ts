@@ -57,15 +57,15 @@ export const SUMMARY_WORDS_SCALE = 20;
  * every input embedding of the vocabulary (held fixed: the words do not move towards the audio), and how many
  * summary tokens already have their word as the nearest input embedding.
  */
-export function summaryWordsLoss(llm: DecoderLM, summary: Tensor, targets: number[]): { loss: Tensor; right: number } {
+export function summaryWordsLoss(llm: DecoderLM, summary: Tensor, targets: number[]): { loss: Tensor; right: number; hits: boolean[] } {
   const n = targets.length;
   const table = noGrad(() => llm.model.embed_tokens.weight.detach());
   const unit = (t: Tensor) => t.div(t.square().sum(-1, true).sqrt().add(1e-8));
   const scores = unit(summary.narrow(0, 0, n)).matmul(unit(table).transpose(0, 1)); // [n, vocab]
   const loss = F.crossEntropy(scores.mul(SUMMARY_WORDS_SCALE), tensor(targets, { dtype: "int64" }));
-  const right = noGrad(() => {
+  const hits = noGrad(() => {
     const best = scores.argmax(-1).toFloat32Array();
-    return targets.filter((target, i) => best[i] === target).length;
+    return targets.map((target, i) => best[i] === target);
   });
-  return { loss, right };
+  return { loss, right: hits.filter(Boolean).length, hits };
 }

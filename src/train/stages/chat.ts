@@ -16,13 +16,13 @@ import { saveModel, TOKENIZER_FILE } from "../../model/io.js";
 import { answerStopIds } from "../../model/tokenizer/special-tokens.js";
 import type { Tokenizer } from "../../model/tokenizer/tokenizer.js";
 import { Rng } from "../../music/rng.js";
-import { answerLoss, chatInputs, freezeAllBut, type ModelPart, pooledFusedTokens } from "../chat-inputs.js";
+import { answerLoss, chatInputs, clipSummary, freezeAllBut, type ModelPart, type PooledClip, pooledFusedTokens } from "../chat-inputs.js";
 import type { ChatSample, SampleKind } from "../chat-samples.js";
 import { type ExpertFeatures, FeatureCache } from "../feature-cache.js";
 import type { StepResult, TrainTask } from "../loop.js";
 import { type MixtureState, MixtureSampler } from "../mixture.js";
 import { type SamplerState, SongSampler } from "../songs.js";
-import { SongFacts, summaryWordsLoss, summaryWordTargets } from "../summary-words.js";
+import { SongFacts, SUMMARY_FACTS, summaryWordsLoss, summaryWordTargets } from "../summary-words.js";
 
 export { MODEL_PARTS, type ModelPart } from "../chat-inputs.js";
 
@@ -45,6 +45,11 @@ export interface ChatStageOptions {
   kindWeights?: Partial<Record<SampleKind, number>>;
   /** Weight of the summary-words loss (summary-words.ts); 0 or absent = none. */
   summaryWords?: number;
+  /**
+   * Weight of the answers' loss (default 1). 0 with summaryWords: the summary layers are fitted to the facts
+   * alone, without running the LLM at all (a conversation then costs one small MLP over the pooled tokens).
+   */
+  answerWeight?: number;
 }
 
 export interface ChatBatch {
@@ -63,7 +68,7 @@ export class ChatStage implements TrainTask<ChatBatch> {
    * With the fusion frozen, a song's pooled fused tokens never change: summary-only conversations take them from
    * here (by audio file and variant) and skip the fusion, which is then most of their cost.
    */
-  private readonly pooled = new Map<string, Tensor>();
+  private readonly pooled = new Map<string, PooledClip>();
   private readonly facts = new SongFacts();
 
   constructor(private readonly o: ChatStageOptions) {
@@ -92,7 +97,15 @@ export class ChatStage implements TrainTask<ChatBatch> {
   async prepare(step: number, micro: number): Promise<ChatBatch> {
     const sample = this.sampler instanceof MixtureSampler ? this.sampler.next() : this.sampler.next(1)[0];
     const variant = new Rng(this.o.seed * 7919 + step * 131 + micro).int(0, this.o.variants - 1);
-    return { sample: sample!, features: sample!.textOnly ? undefined : await this.cache.get(sample!.audio, variant), variant };
+    // A summary-only conversation over a song whose pooled tokens are kept needs nothing from the disk.
+    const key = this.pooledKey(sample!, variant);
+    const needless = sample!.textOnly || (key !== undefined && this.pooled.has(key));
+    return { sample: sample!, features: needless ? undefined : await this.cache.get(sample!.audio, variant), variant };
+  }
+
+  /** Where a song's pooled fused tokens are kept; undefined when they are not kept (not summary-only, or the fusion trains). */
+  private pooledKey(sample: ChatSample, variant: number): string | undefined {
+    return sample.summaryOnly && !this.o.trainable.includes("fusion") ? `${sample.audio}\0${variant}` : undefined;
   }
 
   private inputs(b: ChatBatch, generationPrompt: boolean): ModelInputs {
@@ -100,12 +113,13 @@ export class ChatStage implements TrainTask<ChatBatch> {
     return chatInputs(this.module, this.o.tokenizer, messages, b.features, generationPrompt, { summaryOnly: b.sample.summaryOnly, pooled: this.pooledFused(b) });
   }
 
-  private pooledFused(b: ChatBatch): Tensor | undefined {
-    if (!b.sample.summaryOnly || !b.features || this.o.trainable.includes("fusion")) return undefined;
-    const key = `${b.sample.audio}\0${b.variant}`;
+  private pooledFused(b: ChatBatch): PooledClip | undefined {
+    const key = this.pooledKey(b.sample, b.variant);
+    if (key === undefined) return undefined;
     let pooled = this.pooled.get(key);
     if (!pooled) {
-      pooled = keep(pooledFusedTokens(this.module, b.features));
+      if (!b.features) throw new Error(`${b.sample.audio}: no features and no pooled tokens kept`);
+      pooled = { tokens: keep(pooledFusedTokens(this.module, b.features)), seconds: b.features.seconds };
       this.pooled.set(key, pooled);
     }
     return pooled;
@@ -113,19 +127,30 @@ export class ChatStage implements TrainTask<ChatBatch> {
 
   loss(b: ChatBatch): StepResult {
     try {
-      const inputs = this.inputs(b, false);
-      const { loss: answer, answerTokens } = answerLoss(this.module.llm, inputs);
-      let loss = answer;
-      const extra: Record<string, number> = {};
-      const summary = inputs.summaries[0];
+      const answerWeight = this.o.answerWeight ?? 1;
+      const metrics: Record<string, number> = {};
+      let loss: Tensor | undefined, summary: Tensor | undefined, tokens = 0;
+      if (answerWeight > 0) {
+        const inputs = this.inputs(b, false);
+        const { loss: answer, answerTokens } = answerLoss(this.module.llm, inputs);
+        loss = answerWeight === 1 ? answer : answer.mul(answerWeight);
+        summary = inputs.summaries[0];
+        tokens = inputs.embeds.size(0);
+        metrics[`loss_${b.sample.kind}`] = answer.item();
+        metrics.answer_tokens = answerTokens;
+      } else if (b.features || this.pooledKey(b.sample, b.variant) !== undefined) {
+        summary = clipSummary(this.module, b.features, this.pooledFused(b)?.tokens);
+      }
       if ((this.o.summaryWords ?? 0) > 0 && summary) {
         const targets = summaryWordTargets(this.facts.get(b.sample.audio), this.o.tokenizer, summary.size(0));
         const words = summaryWordsLoss(this.module.llm, summary, targets);
-        loss = answer.add(words.loss.mul(this.o.summaryWords!));
-        extra.loss_summary_words = words.loss.item();
-        extra.summary_words_right = words.right / targets.length;
+        const weighted = words.loss.mul(this.o.summaryWords!);
+        loss = loss ? loss.add(weighted) : weighted;
+        metrics.loss_summary_words = words.loss.item();
+        metrics.summary_words_right = words.right / targets.length;
       }
-      return { loss, metrics: { [`loss_${b.sample.kind}`]: answer.item(), answer_tokens: answerTokens, ...extra }, samples: 1, tokens: inputs.embeds.size(0) };
+      if (!loss) throw new Error(`conversation ${b.sample.id}: nothing to learn from (no answer loss, and no summary tokens for the summary-words loss)`);
+      return { loss, metrics, samples: 1, tokens };
     } finally {
       disposeFeatures(b);
     }
@@ -156,6 +181,7 @@ export class ChatStage implements TrainTask<ChatBatch> {
         asked.all++; asked[split]++;
         if (choice === sample.mcq!.answer) { right.all++; right[split]++; }
       }
+      const words = await this.summaryWordsHeldOut();
       let contextRight = 0, contextAsked = 0;
       for (const sample of heldOut.filter((s) => s.textOnly).slice(0, evalMcqs)) {
         contextAsked++;
@@ -167,10 +193,39 @@ export class ChatStage implements TrainTask<ChatBatch> {
         accuracy_mcq: ratio(right.all, asked.all), accuracy_mcq_temporal: ratio(right.temporal, asked.temporal), accuracy_mcq_global: ratio(right.global, asked.global),
         mcq_unparsed: ratio(unparsed, asked.all), feature_cache_hits: this.cache.hits, feature_cache_misses: this.cache.misses,
         ...(contextAsked ? { accuracy_mcq_context: ratio(contextRight, contextAsked) } : {}),
+        ...words,
       };
     } finally {
       this.module.train();
     }
+  }
+
+  /**
+   * With the summary-words loss: on up to 64 held-out songs (as rendered), the share of summary tokens
+   * whose nearest word is their fact, overall and per fact (summary_words_right_tonic, ...).
+   */
+  private async summaryWordsHeldOut(): Promise<Record<string, number>> {
+    if (!((this.o.summaryWords ?? 0) > 0) || !this.module.config.projector.summaryTokens) return {};
+    const songs = [...new Set(this.o.heldOut.filter((s) => !s.textOnly).map((s) => s.audio))].slice(0, 64);
+    const right = SUMMARY_FACTS.map(() => 0);
+    let n = 0;
+    for (const audio of songs) {
+      const features = await this.cache.get(audio, 0);
+      try {
+        const hits = noGrad(() => tidy(() => {
+          const summary = clipSummary(this.module, features);
+          return summaryWordsLoss(this.module.llm, summary, summaryWordTargets(this.facts.get(audio), this.o.tokenizer, summary.size(0))).hits;
+        }));
+        hits.forEach((h, i) => { if (h) right[i]!++; });
+        n++;
+      } finally {
+        features.temporal.dispose();
+        features.global.dispose();
+      }
+    }
+    const facts = SUMMARY_FACTS.slice(0, Math.min(SUMMARY_FACTS.length, this.module.config.projector.summaryTokens));
+    const share = (r: number) => Math.round((r / n) * 10000) / 10000;
+    return n ? Object.fromEntries([["summary_words_right", share(right.slice(0, facts.length).reduce((a, b) => a + b, 0) / facts.length)], ...facts.map((f, i) => [`summary_words_right_${f.name}`, share(right[i]!)])]) : {};
   }
 
   /** The option a held-out MCQ's greedy answer names (undefined when it names none). */
