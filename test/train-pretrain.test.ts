@@ -16,7 +16,7 @@ import { MetricsLog } from "../src/train/metrics.js";
 import { IGNORE_TARGET, PackedSequenceSampler, packForEvaluation } from "../src/train/packing.js";
 import { isHeldOut } from "../src/train/songs.js";
 import { PretrainStage, preparePretrainData, type PretrainData } from "../src/train/stages/pretrain.js";
-import { conversationText, datasetDocuments, DOCUMENT_SOURCES, mcqText, songOfAudio } from "../src/train/text-documents.js";
+import { conversationText, datasetDocuments, DOCUMENT_SOURCES, GROUNDED_TIMELINE_QUESTIONS, mcqText, songOfAudio, type TextDocument } from "../src/train/text-documents.js";
 import { type CachedDocument, TokenCache } from "../src/train/token-cache.js";
 import { resolveConfig } from "../src/model/config.js";
 
@@ -239,4 +239,27 @@ test("pretrain configs: defaults, the tokenizer choice, and fields checked again
   assert.throws(() => loadTrainConfig(write({ seqLen: 100000 }), "pretrain"), /"seqLen" must be a positive integer no larger than llm.maxPositions/);
   assert.throws(() => loadTrainConfig(write({ extraText: "yes" }), "pretrain"), /"extraText" must be true or false/);
   assert.throws(() => loadTrainConfig(write({}), "experts"), /this config is for stage "pretrain"/);
+});
+
+test("grounded documents: a song's report, then its questions answered from it (asked for only)", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-grounded-"));
+  const lines = (rows: object[]) => rows.map((r) => JSON.stringify(r) + "\n").join("");
+  const report = "This is a jazz song in D minor at 120 BPM.\n\nSection by section:\n0:00.0-0:10.0 Intro.\n0:10.0-0:40.0 Verse 1.";
+  fs.writeFileSync(path.join(dir, "sft.jsonl"), lines([{ id: "a-report", audio: "audio/a.wav", kind: "report", messages: [{ role: "user", content: "<audio>\nDescribe this song section by section, with times." }, { role: "assistant", content: report }] }]));
+  const timed = Array.from({ length: 6 }, (_, i) => ({ id: `a-t${i}`, audio: "audio/a.wav", question: `When does section ${i} begin?`, choices: ["0:10.0", "0:20.0", "0:30.0", "0:40.0"], answer: "0:10.0", split: "temporal", category: "section-timing" }));
+  fs.writeFileSync(path.join(dir, "mcq.jsonl"), lines([
+    { id: "a-g0", audio: "audio/a.wav", question: "The piece belongs to which style?", choices: ["jazz", "rock", "funk", "pop"], answer: "jazz", split: "global", category: "genre" },
+    ...timed,
+    { id: "b-g0", audio: "audio/b.wav", question: "Which style?", choices: ["jazz", "rock", "funk", "pop"], answer: "rock", split: "global", category: "genre" },
+  ]));
+  assert.ok(!datasetDocuments(dir, 1).some((d) => d.source === "grounded"), "not without asking");
+  const grounded = datasetDocuments(dir, 1, { grounded: true }).filter((d) => d.source === "grounded");
+  assert.deepEqual(grounded.map((d) => d.id), ["a/grounded-global", "a/grounded-timeline"], "song b has no report: nothing to read its answer from");
+  const [global, timeline] = grounded as [TextDocument, TextDocument];
+  assert.equal(global.song, "a");
+  assert.ok(global.text.startsWith("This is a jazz song in D minor at 120 BPM.\n\nQuestion: The piece belongs to which style?"), global.text);
+  assert.ok(!global.text.includes("Section by section"), "whole-song facts only before whole-song questions");
+  assert.match(global.text, /<answer>\([A-D]\) jazz<\/answer>$/);
+  assert.ok(timeline.text.startsWith(report + "\n\nQuestion: When does section 0 begin?"));
+  assert.equal(timeline.text.split("Question:").length - 1, GROUNDED_TIMELINE_QUESTIONS);
 });

@@ -12,15 +12,13 @@ import { AUDIO_PLACEHOLDER } from "../data/text/dialogue.js";
 import { formatPrompt, optionLetter, type PromptStyle } from "../eval/prompt.js";
 import { optionOrder, questionRng } from "../eval/shuffle.js";
 import type { ChatMessage, ChatPart } from "../model/tokenizer/chat.js";
+import { TIME_FREE_CATEGORIES } from "../data/text/mcq.js";
 import { isHeldOut } from "./songs.js";
+
+export { TIME_FREE_CATEGORIES };
 import { songOfAudio } from "./text-documents.js";
 
 export const SAMPLE_KINDS = ["caption", "report", "dialogue", "mcq", "mcq-session", "mcq-summary", "mcq-context"] as const;
-/**
- * MCQ categories whose answer is a fact of the whole song, true at every moment of it: answerable from the
- * summary tokens alone ("mcq-summary"). A chord "at 0:31.3" is not, however global its split.
- */
-export const TIME_FREE_CATEGORIES: ReadonlySet<string> = new Set(["key", "mode", "tempo-class", "tempo-value", "genre", "metre", "mood", "lead", "instrumentation"]);
 /** Questions in one mcq-session conversation at most (a song with more gets several sessions). */
 export const SESSION_QUESTIONS = 12;
 export type SampleKind = (typeof SAMPLE_KINDS)[number];

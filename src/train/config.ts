@@ -46,6 +46,8 @@ export interface PretrainRunConfig {
   evalDocs: number;
   /** Add the README prose of the permissively licensed npm packages installed (src/train/extra-text.ts). */
   extraText: boolean;
+  /** Add grounded documents: each song's report followed by questions answered from it. */
+  groundedQa: boolean;
   loop: LoopConfig;
 }
 
@@ -242,6 +244,7 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
       batchSize: num(raw, "batchSize", 8, posInt, "a positive integer"),
       evalDocs: num(raw, "evalDocs", 400, (v) => Number.isInteger(v) && v >= 0, "a non-negative integer"),
       extraText: extraText as boolean,
+      groundedQa: bool(raw, "groundedQa", false),
       loop,
     };
   }

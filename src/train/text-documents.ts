@@ -13,8 +13,9 @@ import path from "node:path";
 import { AUDIO_PLACEHOLDER } from "../data/text/dialogue.js";
 import { formatPrompt, optionLetter, type PromptStyle } from "../eval/prompt.js";
 import { questionRng } from "../eval/shuffle.js";
+import { TIME_FREE_CATEGORIES } from "../data/text/mcq.js";
 
-export const DOCUMENT_SOURCES = ["caption", "report", "dialogue", "mcq-muchomusic", "mcq-gamma", "extra"] as const;
+export const DOCUMENT_SOURCES = ["caption", "report", "dialogue", "mcq-muchomusic", "mcq-gamma", "extra", "grounded"] as const;
 export type DocumentSource = (typeof DOCUMENT_SOURCES)[number];
 
 export interface TextDocument {
@@ -96,7 +97,7 @@ export const DATASET_TEXT_FILES = ["captions.jsonl", "sft.jsonl", "mcq.jsonl"] a
  * Every document of a dataset directory, in file order: captions, then conversations, then MCQs (each in both
  * prompt styles). `seed` decides the option orders.
  */
-export function datasetDocuments(dir: string, seed: number): TextDocument[] {
+export function datasetDocuments(dir: string, seed: number, o: { grounded?: boolean } = {}): TextDocument[] {
   const files = DATASET_TEXT_FILES.map((f) => path.join(dir, f));
   if (!files.some((f) => fs.existsSync(f))) {
     throw new Error(`${dir}: no text files (${DATASET_TEXT_FILES.join(", ")}); \`gamma data synth\` writes them when the dataset is complete`);
@@ -117,15 +118,46 @@ export function datasetDocuments(dir: string, seed: number): TextDocument[] {
       });
     }
   }
+  const questions: (McqRecord & { song: string; category: string })[] = [];
   if (fs.existsSync(mcqFile)) {
     for (const r of readJsonl(mcqFile)) {
       const q: McqRecord = { id: field(r, "id", mcqFile), question: field(r, "question", mcqFile), choices: r.choices as string[], answer: field(r, "answer", mcqFile) };
       if (!Array.isArray(q.choices)) throw new Error(`${mcqFile}: question ${q.id} has no "choices" list`);
       const song = songOfAudio(field(r, "audio", mcqFile));
+      questions.push({ ...q, song, category: String(r.category ?? "") });
       for (const style of ["muchomusic", "gamma"] as const) {
         docs.push({ id: `${q.id}/${style}`, source: style === "muchomusic" ? "mcq-muchomusic" : "mcq-gamma", song, text: mcqText(q, style, seed) });
       }
     }
   }
+  if (o.grounded) docs.push(...groundedDocuments(docs, questions, seed));
   return docs;
+}
+
+/** Time-bound questions after a whole report, at most: the report is most of the document's length already. */
+export const GROUNDED_TIMELINE_QUESTIONS = 4;
+
+/**
+ * Questions answered from the text before them: for each song with a report, its first paragraph (the
+ * whole-song facts) followed by the song's time-free questions, and the whole report followed by a few of its
+ * other questions, each answered in our prompt style. The ungrounded MCQ documents teach that an answer cannot
+ * be known from the question alone; these teach looking it up, the skill every audio question needs and
+ * the decoder lacked (docs/training.md, session 6).
+ */
+function groundedDocuments(docs: readonly TextDocument[], questions: readonly (McqRecord & { song: string; category: string })[], seed: number): TextDocument[] {
+  const reports = new Map<string, string>();
+  for (const d of docs) if (d.source === "report" && d.song !== undefined) reports.set(d.song, d.text.replace(/^User:[^\n]*\nAssistant: /, ""));
+  const bySong = new Map<string, (McqRecord & { category: string })[]>();
+  for (const q of questions) bySong.set(q.song, [...(bySong.get(q.song) ?? []), q]);
+  const out: TextDocument[] = [];
+  for (const [song, qs] of bySong) {
+    const report = reports.get(song);
+    if (!report) continue;
+    const timeFree = qs.filter((q) => TIME_FREE_CATEGORIES.has(q.category)), timed = qs.filter((q) => !TIME_FREE_CATEGORIES.has(q.category));
+    const doc = (id: string, context: string, asked: readonly McqRecord[]) =>
+      out.push({ id: `${song}/${id}`, source: "grounded", song, text: [context.trim(), ...asked.map((q) => mcqText(q, "gamma", seed))].join("\n\n") });
+    if (timeFree.length > 0) doc("grounded-global", report.split("\n\n")[0]!, timeFree);
+    if (timed.length > 0) doc("grounded-timeline", report, timed.slice(0, GROUNDED_TIMELINE_QUESTIONS));
+  }
+  return out;
 }

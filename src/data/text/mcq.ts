@@ -7,6 +7,12 @@ import { namedSections, type NamedSection } from "./facts.js";
 import { GLOBAL_CATEGORIES } from "./mcq-global.js";
 import { TEMPORAL_CATEGORIES } from "./mcq-temporal.js";
 
+/**
+ * MCQ categories whose answer is a fact of the whole song, true at every moment of it: answerable from the
+ * summary tokens alone ("mcq-summary" conversations, grounded pretraining documents). A chord "at 0:31.3" is not, however global its split.
+ */
+export const TIME_FREE_CATEGORIES: ReadonlySet<string> = new Set(["key", "mode", "tempo-class", "tempo-value", "genre", "metre", "mood", "lead", "instrumentation"]);
+
 export interface Mcq {
   id: string;
   question: string;
