@@ -102,12 +102,23 @@ export function assembleJsonl(out: string, ids: string[], o: AssembleOptions = {
   return { captions: captions.length, sft: sft.length, mcq: mcq.length };
 }
 
+/** The manifest of a dataset directory (DIR/dataset.json), or undefined where there is none. */
+export function readManifest(dir: string): DatasetManifest | undefined {
+  const file = path.join(dir, "dataset.json");
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as DatasetManifest;
+  } catch (e) {
+    throw new Error(`${file}: not valid JSON (${(e as Error).message})`, { cause: e });
+  }
+}
+
 /** A manifest already in DIR must describe the same dataset, so --resume never mixes two recipes. */
 export function checkOrWriteManifest(out: string, manifest: DatasetManifest): void {
   const file = path.join(out, "dataset.json");
   fs.mkdirSync(out, { recursive: true });
-  if (fs.existsSync(file)) {
-    const old = JSON.parse(fs.readFileSync(file, "utf8")) as DatasetManifest;
+  const old = readManifest(out);
+  if (old) {
     // The audio depends on the songs, soundfonts and augmentation; text settings may change (text is remade).
     const audioRecipe = (m: DatasetManifest) => JSON.stringify({ s: m.specs, f: m.config.soundfonts, a: m.config.augment, t: m.config.textOnly ?? false });
     if (audioRecipe(old) !== audioRecipe(manifest)) throw new Error(`${out} already holds a different dataset (its dataset.json differs in songs, soundfonts, augmentation or --text-only); use another --out or delete it`);

@@ -35,9 +35,7 @@ export function encodeCachedClip(model: GammaModel, f: ExpertFeatures): AudioEnc
  * the fusion is frozen.
  */
 function summaryOnlyClip(model: GammaModel, f: ExpertFeatures | undefined, pooled?: PooledClip): AudioEncoding {
-  if (!f && !pooled) throw new Error("a conversation with audio needs the song's expert features");
-  const summary = model.projector.summaryFromPooled(pooled?.tokens ?? pooledFusedTokens(model, f!))?.squeeze(0);
-  if (!summary) throw new Error("a summary-only conversation needs a model with summary tokens (\"summaryTokens\" in the training config)");
+  const summary = clipSummary(model, f, pooled?.tokens ?? (f && pooledFusedTokens(model, f)));
   return { embeds: summary.narrow(0, 0, 0), seconds: pooled?.seconds ?? f!.seconds, tokenSeconds: model.audioTokenSeconds, gates: [], summary };
 }
 
@@ -54,7 +52,7 @@ export interface PooledClip {
 export function clipSummary(model: GammaModel, f: ExpertFeatures | undefined, pooled?: Tensor): Tensor {
   if (!f && !pooled) throw new Error("a clip's summary needs its expert features or its pooled tokens");
   const summary = model.projector.summaryFromPooled(pooled ?? Projector.pool(model.fusion.forward(f!.temporal, f!.global).tokens));
-  if (!summary) throw new Error("the summary-words loss needs a model with summary tokens (\"summaryTokens\" in the training config)");
+  if (!summary) throw new Error("a clip's summary needs a model with summary tokens (\"summaryTokens\" in the training config)");
   return summary.squeeze(0);
 }
 

@@ -13,10 +13,9 @@ import { formatPrompt, optionLetter, type PromptStyle } from "../eval/prompt.js"
 import { optionOrder, questionRng } from "../eval/shuffle.js";
 import type { ChatMessage, ChatPart } from "../model/tokenizer/chat.js";
 import { TIME_FREE_CATEGORIES } from "../data/text/mcq.js";
+import { readManifest } from "../data/dataset.js";
 import { isHeldOut } from "./songs.js";
-
-export { TIME_FREE_CATEGORIES };
-import { songOfAudio } from "./text-documents.js";
+import { reportContext, reportOf, songOfAudio } from "./text-documents.js";
 
 export const SAMPLE_KINDS = ["caption", "report", "dialogue", "mcq", "mcq-session", "mcq-summary", "mcq-context"] as const;
 /** Questions in one mcq-session conversation at most (a song with more gets several sessions). */
@@ -135,19 +134,12 @@ export function mcqSessions(mcqs: readonly ChatSample[]): ChatSample[] {
  */
 export function contextSample(q: ChatSample, report: string): ChatSample {
   const [user, assistant] = q.messages as [ChatMessage, ChatMessage];
-  const facts = TIME_FREE_CATEGORIES.has(q.mcq!.category) ? report.split("\n\n")[0]!.trim() : report.trim();
+  const facts = reportContext(report, q.mcq!.category);
   const question = (user.content as readonly ChatPart[]).flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n");
   return {
     ...q, id: `${q.id}-context`, kind: "mcq-context", textOnly: true,
     messages: [{ role: "user", content: `What I know about the song: ${facts}\n\n${question}` }, assistant],
   };
-}
-
-/** Whether a dataset directory was built without audio (its dataset.json says so). */
-function isTextOnlyDataset(dir: string): boolean {
-  const file = path.join(dir, "dataset.json");
-  if (!fs.existsSync(file)) return false;
-  return (JSON.parse(fs.readFileSync(file, "utf8")) as { config?: { textOnly?: boolean } }).config?.textOnly === true;
 }
 
 /** Every conversation of the given kinds in the dataset directories, split by song. */
@@ -165,7 +157,8 @@ export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKin
     }
     const reports = new Map<string, string>(); // audio -> the report's text
     for (const r of readJsonl(path.join(dir, "sft.jsonl"))) {
-      if (r.kind === "report") reports.set(abs(String(r.audio)), String((r.messages as { content: string }[]).at(-1)!.content));
+      const report = reportOf(r);
+      if (report !== undefined) reports.set(abs(String(r.audio)), report);
       const kind: SampleKind = r.kind === "report" ? "report" : "dialogue";
       if (!kinds.includes(kind)) continue;
       const audio = abs(String(r.audio));
@@ -184,7 +177,7 @@ export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKin
     }
     // A text-only dataset (`gamma data synth --text-only`) has no audio to hear: only its written-context
     // conversations can train.
-    if (isTextOnlyDataset(dir)) all.splice(from, all.length - from, ...all.slice(from).filter((s) => s.textOnly));
+    if (readManifest(dir)?.config.textOnly) all.splice(from, all.length - from, ...all.slice(from).filter((s) => s.textOnly));
   }
   const song = (s: ChatSample) => songOfAudio(s.audio);
   return { train: all.filter((s) => !isHeldOut(song(s))), heldOut: all.filter((s) => isHeldOut(song(s))) };

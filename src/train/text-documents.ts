@@ -48,6 +48,20 @@ export function withoutAudio(content: string): string {
   }).join("\n").trim();
 }
 
+/** The report an sft.jsonl record holds (its last assistant message), or undefined for any other kind. */
+export function reportOf(record: { kind?: unknown; messages?: unknown }): string | undefined {
+  if (record.kind !== "report" || !Array.isArray(record.messages)) return undefined;
+  return String((record.messages as { content?: unknown }[]).at(-1)?.content ?? "");
+}
+
+/**
+ * What of a song's report a question is answered from: the first paragraph (the whole-song facts) for a
+ * time-free question, the whole report, with its section-by-section times, for any other.
+ */
+export function reportContext(report: string, category: string): string {
+  return (TIME_FREE_CATEGORIES.has(category) ? report.split("\n\n")[0]! : report).trim();
+}
+
 /** A conversation as plain text: one "User:" or "Assistant:" paragraph per turn. */
 export function conversationText(turns: readonly ConversationTurn[]): string {
   return turns.map((t) => `${t.role === "user" ? "User" : "Assistant"}: ${withoutAudio(t.content)}`).join("\n");
@@ -104,6 +118,7 @@ export function datasetDocuments(dir: string, seed: number, o: { grounded?: bool
   }
   const [captionsFile, sftFile, mcqFile] = files as [string, string, string];
   const docs: TextDocument[] = [];
+  const reports = new Map<string, string>(); // song -> its report
   if (fs.existsSync(captionsFile)) {
     for (const r of readJsonl(captionsFile)) {
       docs.push({ id: field(r, "id", captionsFile), source: "caption", song: songOfAudio(field(r, "audio", captionsFile)), text: field(r, "caption", captionsFile).trim() });
@@ -112,10 +127,9 @@ export function datasetDocuments(dir: string, seed: number, o: { grounded?: bool
   if (fs.existsSync(sftFile)) {
     for (const r of readJsonl(sftFile)) {
       if (!Array.isArray(r.messages)) throw new Error(`${sftFile}: record ${JSON.stringify(r.id)} has no "messages" list`);
-      docs.push({
-        id: field(r, "id", sftFile), source: r.kind === "report" ? "report" : "dialogue", song: songOfAudio(field(r, "audio", sftFile)),
-        text: conversationText(r.messages as ConversationTurn[]),
-      });
+      const song = songOfAudio(field(r, "audio", sftFile)), report = reportOf(r);
+      if (report !== undefined) reports.set(song, report);
+      docs.push({ id: field(r, "id", sftFile), source: report !== undefined ? "report" : "dialogue", song, text: conversationText(r.messages as ConversationTurn[]) });
     }
   }
   const questions: (McqRecord & { song: string; category: string })[] = [];
@@ -130,7 +144,7 @@ export function datasetDocuments(dir: string, seed: number, o: { grounded?: bool
       }
     }
   }
-  if (o.grounded) docs.push(...groundedDocuments(docs, questions, seed));
+  if (o.grounded) docs.push(...groundedDocuments(reports, questions, seed));
   return docs;
 }
 
@@ -144,9 +158,7 @@ export const GROUNDED_TIMELINE_QUESTIONS = 4;
  * be known from the question alone; these teach looking it up, the skill every audio question needs and
  * the decoder lacked (docs/training.md, session 6).
  */
-function groundedDocuments(docs: readonly TextDocument[], questions: readonly (McqRecord & { song: string; category: string })[], seed: number): TextDocument[] {
-  const reports = new Map<string, string>();
-  for (const d of docs) if (d.source === "report" && d.song !== undefined) reports.set(d.song, d.text.replace(/^User:[^\n]*\nAssistant: /, ""));
+function groundedDocuments(reports: ReadonlyMap<string, string>, questions: readonly (McqRecord & { song: string; category: string })[], seed: number): TextDocument[] {
   const bySong = new Map<string, (McqRecord & { category: string })[]>();
   for (const q of questions) bySong.set(q.song, [...(bySong.get(q.song) ?? []), q]);
   const out: TextDocument[] = [];
@@ -154,10 +166,10 @@ function groundedDocuments(docs: readonly TextDocument[], questions: readonly (M
     const report = reports.get(song);
     if (!report) continue;
     const timeFree = qs.filter((q) => TIME_FREE_CATEGORIES.has(q.category)), timed = qs.filter((q) => !TIME_FREE_CATEGORIES.has(q.category));
-    const doc = (id: string, context: string, asked: readonly McqRecord[]) =>
-      out.push({ id: `${song}/${id}`, source: "grounded", song, text: [context.trim(), ...asked.map((q) => mcqText(q, "gamma", seed))].join("\n\n") });
-    if (timeFree.length > 0) doc("grounded-global", report.split("\n\n")[0]!, timeFree);
-    if (timed.length > 0) doc("grounded-timeline", report, timed.slice(0, GROUNDED_TIMELINE_QUESTIONS));
+    const doc = (id: string, asked: readonly (McqRecord & { category: string })[]) =>
+      out.push({ id: `${song}/${id}`, source: "grounded", song, text: [reportContext(report, asked[0]!.category), ...asked.map((q) => mcqText(q, "gamma", seed))].join("\n\n") });
+    if (timeFree.length > 0) doc("grounded-global", timeFree);
+    if (timed.length > 0) doc("grounded-timeline", timed.slice(0, GROUNDED_TIMELINE_QUESTIONS));
   }
   return out;
 }

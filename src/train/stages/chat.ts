@@ -152,7 +152,7 @@ export class ChatStage implements TrainTask<ChatBatch> {
       if (!loss) throw new Error(`conversation ${b.sample.id}: nothing to learn from (no answer loss, and no summary tokens for the summary-words loss)`);
       return { loss, metrics, samples: 1, tokens };
     } finally {
-      disposeFeatures(b);
+      disposeFeatures(b.features);
     }
   }
 
@@ -219,8 +219,7 @@ export class ChatStage implements TrainTask<ChatBatch> {
         hits.forEach((h, i) => { if (h) right[i]!++; });
         n++;
       } finally {
-        features.temporal.dispose();
-        features.global.dispose();
+        disposeFeatures(features);
       }
     }
     const facts = SUMMARY_FACTS.slice(0, Math.min(SUMMARY_FACTS.length, this.module.config.projector.summaryTokens));
@@ -239,7 +238,7 @@ export class ChatStage implements TrainTask<ChatBatch> {
       }));
       return PARSERS[sample.mcq!.style](text, sample.mcq!.options);
     } finally {
-      disposeFeatures(b);
+      disposeFeatures(b.features);
     }
   }
 
@@ -251,7 +250,7 @@ export class ChatStage implements TrainTask<ChatBatch> {
   }
 }
 
-function disposeFeatures(b: ChatBatch): void {
-  b.features?.temporal.dispose();
-  b.features?.global.dispose();
+function disposeFeatures(f: ExpertFeatures | undefined): void {
+  f?.temporal.dispose();
+  f?.global.dispose();
 }
