@@ -14,7 +14,7 @@ import { audioTokensPerSecond, DEFAULT_CONFIG, resolveConfig, TINY_CONFIG, valid
 import { generate } from "../src/model/generate.js";
 import { assembleInputs, IGNORE_INDEX } from "../src/model/inputs.js";
 import { loadModel, saveModel } from "../src/model/io.js";
-import { withOutputNorm, withSummaryTokens } from "../src/model/rebuild.js";
+import { withAudioView, withOutputNorm, withSummaryTokens } from "../src/model/rebuild.js";
 import { encodeChat } from "../src/model/tokenizer/chat.js";
 import { loadTokenizer } from "../src/model/tokenizer/io.js";
 import { assertClose } from "./helpers.js";
@@ -207,6 +207,30 @@ test("withOutputNorm sizes every audio embedding like the words, keeping every o
   const bad = structuredClone(TINY_CONFIG);
   (bad.projector as { outputNorm?: unknown }).outputNorm = "yes";
   assert.throws(() => validateConfig(bad, "c.json"), /c\.json: projector\.outputNorm must be true or false/);
+}));
+
+test("withAudioView: the summary heard as its nearest words, and a summary-only model hears nothing else", () => noGrad(() => {
+  const model = tinyModel(7);
+  const mel = randomMel(14);
+  const [full] = model.encodeAudio([mel]);
+  const words = withAudioView(model, { summaryAsWords: true }); // the rebuilt model takes over the weights
+  assert.equal(words.config.projector.summaryAsWords, true);
+  const [heard] = words.encodeAudio([mel]);
+  assertClose(heard!.embeds.toFloat32Array(), full!.embeds.toFloat32Array(), 0, "the time-marked tokens as before");
+  // Each summary token is replaced by the input embedding of the word nearest to it (cosine).
+  const table = words.llm.model.embed_tokens.weight;
+  const unit = (t: Tensor) => t.div(t.square().sum(-1, true).sqrt());
+  const nearest = [...unit(full!.summary!).matmul(unit(table).transpose(0, 1)).argmax(-1).toFloat32Array()];
+  assertClose(heard!.summary!.toFloat32Array(), words.llm.embed(tensor(nearest, { dtype: "int64" })).toFloat32Array(), 0);
+  const only = withAudioView(words, { summaryOnly: true });
+  const [brief] = only.encodeAudio([mel]);
+  assert.equal(brief!.embeds.size(0), 0, "no time-marked tokens");
+  assertClose(brief!.summary!.toFloat32Array(), heard!.summary!.toFloat32Array(), 0);
+  assert.equal(withAudioView(only, {}), only, "nothing asked: the same model");
+  const bad = structuredClone(TINY_CONFIG);
+  bad.projector.summaryTokens = 0;
+  bad.projector.summaryOnly = true;
+  assert.throws(() => validateConfig(bad, "c.json"), /c\.json: projector\.summaryOnly needs summary tokens/);
 }));
 
 test("save/load round trip is exact (float32) and close (bfloat16); broken directories are named", () => noGrad(() => {

@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { PARSERS } from "../src/eval/parse.js";
+import { TIME_FREE_CATEGORIES } from "../src/data/text/mcq.js";
 import * as F from "../src/engine/functional.js";
 import { tensor } from "../src/engine/tensor.js";
 import { IGNORE_INDEX } from "../src/model/inputs.js";
@@ -192,4 +193,40 @@ test("mcq-context: the question read after the song's report, no audio; a text-o
   assert.equal(inputs.audioTokens, 0);
   assert.ok(answerLoss(model.llm, inputs).answerTokens > 0);
   assert.throws(() => chatInputs(model, tokenizer, full[0]!.messages, undefined, false), /needs the song's expert features/);
+});
+
+test("mcq-written-summary: time-free questions over the song's facts as words in the summary slot, nothing heard", () => {
+  const { train } = readChatSamples([dir], ["mcq", "mcq-written-summary", "mcq-written-summary-session"]);
+  const timeFree = train.filter((s) => s.kind === "mcq" && TIME_FREE_CATEGORIES.has(s.mcq!.category));
+  const singles = train.filter((s) => s.kind === "mcq-written-summary"), sessions = train.filter((s) => s.kind === "mcq-written-summary-session");
+  assert.equal(singles.length, timeFree.length);
+  assert.ok(singles.every((s) => s.writtenSummary && s.summaryOnly && s.mcq && TIME_FREE_CATEGORIES.has(s.mcq.category)));
+  assert.ok(sessions.length > 0 && sessions.every((s) => s.writtenSummary && s.summaryOnly && !s.mcq));
+  assert.equal(sessions.flatMap((s) => s.messages.filter((m) => m.role === "assistant")).length, timeFree.length, "every time-free question once");
+
+  const model = tinyModel();
+  const tokenizer = loadTokenizer(tinyTokenizerFile());
+  const k = model.config.projector.summaryTokens!;
+  const words = [5, 9, 11, 13, 17, 19].slice(0, k);
+  const inputs = chatInputs(model, tokenizer, singles[0]!.messages, undefined, false, { summaryOnly: true, writtenSummary: words });
+  assert.equal(inputs.audioTokens, k, "the summary slot only");
+  assertClose(inputs.summaries[0]!.toFloat32Array(), model.llm.embed(tensor(words, { dtype: "int64" })).toFloat32Array(), 0, "the words' own embeddings");
+  assert.ok(answerLoss(model.llm, inputs).answerTokens > 0);
+});
+
+test("mcq-context-session: a song's facts written once, then its time-free questions turn by turn", () => {
+  const { train } = readChatSamples([dir], ["mcq-context", "mcq-context-session"]);
+  const singles = train.filter((s) => s.kind === "mcq-context" && TIME_FREE_CATEGORIES.has(s.mcq!.category));
+  const sessions = train.filter((s) => s.kind === "mcq-context-session");
+  assert.ok(sessions.length > 0 && sessions.every((s) => s.textOnly && s.mcq === undefined));
+  const answers = sessions.flatMap((s) => s.messages.filter((m) => m.role === "assistant").map((m) => m.content));
+  assert.deepEqual([...answers].sort(), singles.map((s) => s.messages[1]!.content).sort(), "every time-free question once, with its answer");
+  for (const session of sessions) {
+    const users = session.messages.filter((m) => m.role === "user").map((m) => m.content as string);
+    assert.ok(users.every((u) => typeof u === "string"), "no audio part");
+    const single = singles.find((s) => songOfAudio(s.audio) === songOfAudio(session.audio))!;
+    const facts = (single.messages[0]!.content as string).split("\n\n")[0]!;
+    assert.ok(users[0]!.startsWith(facts + "\n\n"), "the facts before the first question");
+    assert.ok(users.slice(1).every((u) => !u.includes("What I know about the song")), "and not again");
+  }
 });

@@ -11,7 +11,7 @@ import { ChatStage } from "../train/stages/chat.js";
 import { GrpoStage } from "../train/stages/grpo.js";
 import { readRlFile, splitBySong } from "../train/rl-items.js";
 import { loadModel } from "../model/io.js";
-import { withExperts, withOutputNorm, withSummaryTokens } from "../model/rebuild.js";
+import { withAudioView, withExperts, withOutputNorm, withSummaryTokens } from "../model/rebuild.js";
 import { readSongs } from "../train/songs.js";
 import { ExpertsStage } from "../train/stages/experts.js";
 import { PretrainStage, preparePretrainData } from "../train/stages/pretrain.js";
@@ -118,6 +118,7 @@ Example:
       let model = config.experts ? withExperts(loaded.model, config.experts) : loaded.model;
       if (config.summaryTokens !== undefined) model = withSummaryTokens(model, config.summaryTokens);
       if (config.outputNorm) model = withOutputNorm(model);
+      model = withAudioView(model, { summaryAsWords: config.summaryAsWords, summaryOnly: config.summaryOnly });
       const { train: samples, heldOut } = readChatSamples(config.datasets, config.kinds, { answerOrder: config.answerOrder });
       if (samples.length === 0) throw new Error(`${opts.config}: no ${config.kinds.join("/")} samples in ${config.datasets.join(", ")}`);
       console.error(`${stage}: ${samples.length} training conversations (${config.kinds.join(", ")}), ${heldOut.length} held out; training ${config.trainable.join(", ")}; run ${config.run}`);

@@ -49,6 +49,17 @@ export interface ProjectorConfig {
    * none (models made before it).
    */
   outputNorm?: boolean;
+  /**
+   * Each summary token reaches the LLM as the word nearest to it (cosine, over the LLM's input embeddings):
+   * the decoder then reads the facts the summary layers were taught to name (summary words, docs/training.md)
+   * exactly as it learnt to read them written. Absent = the summary tokens as they are.
+   */
+  summaryAsWords?: boolean;
+  /**
+   * The LLM hears a clip as its summary tokens alone, without the time-marked ones: a model trained for
+   * whole-song questions only (it cannot place anything in time). Absent = both.
+   */
+  summaryOnly?: boolean;
 }
 
 /** A Qwen2/Llama-style decoder (RMSNorm, rotary positions, SwiGLU, grouped-query attention). */
@@ -160,6 +171,11 @@ export function validateConfig(value: unknown, source = "config"): GammaConfig {
   const summary = c.projector!.summaryTokens ?? 0;
   if (!Number.isInteger(summary) || summary < 0 || summary > 64) fail(`projector.summaryTokens must be an integer from 0 to 64 (got ${JSON.stringify(c.projector!.summaryTokens)})`);
   if (c.projector!.outputNorm !== undefined && typeof c.projector!.outputNorm !== "boolean") fail("projector.outputNorm must be true or false");
+  for (const flag of ["summaryAsWords", "summaryOnly"] as const) {
+    const v = c.projector![flag];
+    if (v !== undefined && typeof v !== "boolean") fail(`projector.${flag} must be true or false`);
+    if (v && summary === 0) fail(`projector.${flag} needs summary tokens (projector.summaryTokens > 0)`);
+  }
   positiveInts(c.llm, "llm", ["vocabSize", "hiddenSize", "intermediateSize", "numLayers", "numHeads", "numKvHeads", "maxPositions"]);
   const l = c.llm!;
   if (l.hiddenSize % l.numHeads !== 0) fail(`llm.hiddenSize (${l.hiddenSize}) must be divisible by numHeads (${l.numHeads})`);

@@ -3,7 +3,7 @@
 // them into a chat's token embeddings; llm.ts and generate.ts do the rest.
 import { isGradEnabled } from "../engine/autograd.js";
 import { Module, type InitOptions } from "../engine/module.js";
-import { cat, type Tensor } from "../engine/tensor.js";
+import { cat, type Tensor, zeros } from "../engine/tensor.js";
 import { tidy } from "../engine/scope.js";
 import { planWindows } from "../audio/window.js";
 import { AudioExpert } from "./audio-expert.js";
@@ -106,11 +106,24 @@ export class GammaModel extends Module {
     const fused = this.fusion.forward(temporal, global);
     const summary = this.projector.summarize(fused.tokens);
     return {
-      embeds: this.projector.forward(fused.tokens, this.temporal_expert.tokenSeconds).squeeze(0),
+      embeds: this.config.projector.summaryOnly
+        ? zeros([0, this.config.llm.hiddenSize], { dtype: fused.tokens.dtype, device: fused.tokens.device })
+        : this.projector.forward(fused.tokens, this.temporal_expert.tokenSeconds).squeeze(0),
       seconds,
       tokenSeconds: this.audioTokenSeconds,
       gates: fused.gates.map((g) => g.squeeze(0)),
-      ...(summary ? { summary: summary.squeeze(0) } : {}),
+      ...(summary ? { summary: this.summaryInput(summary.squeeze(0)) } : {}),
     };
+  }
+
+  /**
+   * Summary tokens [K, hidden] as the LLM receives them: as they are, or with projector.summaryAsWords each
+   * replaced by the input embedding of its nearest word (cosine; no gradient flows through the choice).
+   */
+  summaryInput(summary: Tensor): Tensor {
+    if (!this.config.projector.summaryAsWords) return summary;
+    const unit = (t: Tensor) => t.div(t.square().sum(-1, true).sqrt().add(1e-8));
+    const words = unit(summary.detach()).matmul(unit(this.llm.model.embed_tokens.weight.detach()).transpose(0, 1)).argmax(-1);
+    return this.llm.embed(words);
   }
 }

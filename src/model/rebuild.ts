@@ -4,7 +4,7 @@
 import { loadSafetensors } from "../engine/safetensors.js";
 import { noGrad } from "../engine/autograd.js";
 import type { Tensor } from "../engine/tensor.js";
-import { type GammaConfig, validateConfig } from "./config.js";
+import { type GammaConfig, type ProjectorConfig, validateConfig } from "./config.js";
 import { GammaModel } from "./gamma.js";
 
 /** Whether a state-dict name belongs to one of the two audio experts. */
@@ -90,4 +90,16 @@ export function withSummaryTokens(model: GammaModel, count: number): GammaModel 
   if ((model.config.projector.summaryTokens ?? 0) === count) return model;
   console.error(`model: ${model.config.projector.summaryTokens ?? 0} -> ${count} summary tokens (the summary layers start fresh)`);
   return rebuildModel(model, { ...model.config, projector: { ...model.config.projector, summaryTokens: count } }, (k) => !k.startsWith("projector.summary_"));
+}
+
+/**
+ * The model with these projector switches (ProjectorConfig.summaryAsWords, summaryOnly): how the LLM hears a
+ * clip, no weights change. Switches left undefined stay as the model has them.
+ */
+export function withAudioView(model: GammaModel, view: Pick<ProjectorConfig, "summaryAsWords" | "summaryOnly">): GammaModel {
+  const projector = { ...model.config.projector };
+  for (const key of ["summaryAsWords", "summaryOnly"] as const) if (view[key] !== undefined) projector[key] = view[key];
+  if (JSON.stringify(projector) === JSON.stringify(model.config.projector)) return model;
+  console.error(`model: the LLM hears ${projector.summaryOnly ? "the summary tokens only" : "the time-marked and summary tokens"}${projector.summaryAsWords ? ", the summary as its nearest words" : ""}`);
+  return rebuildModel(model, { ...model.config, projector });
 }

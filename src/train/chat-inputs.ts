@@ -39,6 +39,12 @@ function summaryOnlyClip(model: GammaModel, f: ExpertFeatures | undefined, poole
   return { embeds: summary.narrow(0, 0, 0), seconds: pooled?.seconds ?? f!.seconds, tokenSeconds: model.audioTokenSeconds, gates: [], summary };
 }
 
+/** A clip whose summary slot holds these words (token ids) and nothing else: ChatSample.writtenSummary. */
+function writtenSummaryClip(model: GammaModel, words: number[]): AudioEncoding {
+  const summary = model.llm.embed(tensor(words, { dtype: "int64", device: model.llm.model.embed_tokens.weight.device }));
+  return { embeds: summary.narrow(0, 0, 0), seconds: 0, tokenSeconds: model.audioTokenSeconds, gates: [], summary };
+}
+
 /** A clip's pooled fused tokens (Projector.pool, [1, 2 inDim]) and its length: all a summary-only view needs. */
 export interface PooledClip {
   tokens: Tensor;
@@ -65,15 +71,16 @@ export function pooledFusedTokens(model: GammaModel, f: ExpertFeatures): Tensor 
  * The input embeddings of a conversation whose every audio part is the one song of `features`. With
  * `generationPrompt`, the messages end with the user's turn and the inputs end with the assistant header, for
  * the model to write the answer. With `summaryOnly`, the audio is its summary tokens alone (the model must have
- * them), from `pooled` when given (see summaryOnlyClip; then no features are needed). A conversation without
- * audio needs no features.
+ * them), from `pooled` when given (see summaryOnlyClip; then no features are needed). With `writtenSummary`
+ * (token ids), the summary slot holds those words' input embeddings and nothing is heard. A conversation
+ * without audio needs no features.
  */
-export function chatInputs(model: GammaModel, tokenizer: Tokenizer, messages: readonly ChatMessage[], features: ExpertFeatures | undefined, generationPrompt: boolean, o: { summaryOnly?: boolean; pooled?: PooledClip } = {}): ModelInputs {
+export function chatInputs(model: GammaModel, tokenizer: Tokenizer, messages: readonly ChatMessage[], features: ExpertFeatures | undefined, generationPrompt: boolean, o: { summaryOnly?: boolean; pooled?: PooledClip; writtenSummary?: number[] } = {}): ModelInputs {
   const chat = encodeChat(tokenizer, messages, { addGenerationPrompt: generationPrompt });
   const clips: AudioEncoding[] = [];
   if (chat.audioSlots.length > 0) {
-    if (!features && !(o.summaryOnly && o.pooled)) throw new Error("a conversation with audio needs the song's expert features");
-    const clip = o.summaryOnly ? summaryOnlyClip(model, features, o.pooled) : encodeCachedClip(model, features!);
+    if (!features && !(o.summaryOnly && o.pooled) && !o.writtenSummary) throw new Error("a conversation with audio needs the song's expert features");
+    const clip = o.writtenSummary ? writtenSummaryClip(model, o.writtenSummary) : o.summaryOnly ? summaryOnlyClip(model, features, o.pooled) : encodeCachedClip(model, features!);
     clips.push(...chat.audioSlots.map(() => clip));
   }
   return assembleInputs(model, (t) => tokenizer.encode(t, { parseSpecial: false }), chat, clips);

@@ -15,9 +15,9 @@ import type { ChatMessage, ChatPart } from "../model/tokenizer/chat.js";
 import { TIME_FREE_CATEGORIES } from "../data/text/mcq.js";
 import { readManifest } from "../data/dataset.js";
 import { isHeldOut } from "./songs.js";
-import { reportContext, reportOf, songOfAudio } from "./text-documents.js";
+import { reportContext, reportOf, songOfAudio, wholeSongFacts } from "./text-documents.js";
 
-export const SAMPLE_KINDS = ["caption", "report", "dialogue", "mcq", "mcq-session", "mcq-summary", "mcq-context"] as const;
+export const SAMPLE_KINDS = ["caption", "report", "dialogue", "mcq", "mcq-session", "mcq-summary", "mcq-context", "mcq-context-session", "mcq-written-summary", "mcq-written-summary-session"] as const;
 /** Questions in one mcq-session conversation at most (a song with more gets several sessions). */
 export const SESSION_QUESTIONS = 12;
 export type SampleKind = (typeof SAMPLE_KINDS)[number];
@@ -41,6 +41,12 @@ export interface ChatSample {
    * option that says it, from cheap text before it must also learn to hear the fact.
    */
   textOnly?: boolean;
+  /**
+   * The audio's summary tokens are the song's true facts written as words (the input embeddings of
+   * summaryWordTargets) instead of heard ("mcq-written-summary"): no audio is read. The decoder learns to
+   * answer from the summary slot exactly as a model with projector.summaryAsWords fills it when it hears right.
+   */
+  writtenSummary?: boolean;
 }
 
 const CAPTION_PROMPTS = [
@@ -135,11 +141,41 @@ export function mcqSessions(mcqs: readonly ChatSample[]): ChatSample[] {
 export function contextSample(q: ChatSample, report: string): ChatSample {
   const [user, assistant] = q.messages as [ChatMessage, ChatMessage];
   const facts = reportContext(report, q.mcq!.category);
-  const question = (user.content as readonly ChatPart[]).flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n");
   return {
     ...q, id: `${q.id}-context`, kind: "mcq-context", textOnly: true,
-    messages: [{ role: "user", content: `What I know about the song: ${facts}\n\n${question}` }, assistant],
+    messages: [{ role: "user", content: `What I know about the song: ${facts}\n\n${textOf(user.content)}` }, assistant],
   };
+}
+
+/** A message's text parts, without its audio. */
+function textOf(content: string | readonly ChatPart[]): string {
+  return typeof content === "string" ? content : content.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n");
+}
+
+/**
+ * A song's time-free written-context questions as conversations of up to SESSION_QUESTIONS turns: the facts are
+ * written once, before the first question, and every answer is found in them. The same skill as mcq-context
+ * at about a third of the tokens per answer (the facts and the system prompt are not repeated).
+ */
+export function contextSessions(questions: readonly ChatSample[], reports: ReadonlyMap<string, string>): ChatSample[] {
+  const timeFree = questions.filter((q) => TIME_FREE_CATEGORIES.has(q.mcq!.category) && reports.has(q.audio));
+  return mcqSessions(timeFree).map((session) => {
+    const [first, ...rest] = session.messages as [ChatMessage, ...ChatMessage[]];
+    const facts = wholeSongFacts(reports.get(session.audio)!);
+    const later = rest.map((m): ChatMessage => (m.role === "user" ? { role: "user", content: textOf(m.content) } : m));
+    return { ...session, id: `${session.id}-context`, kind: "mcq-context-session" as const, textOnly: true, messages: [{ role: "user", content: `What I know about the song: ${facts}\n\n${textOf(first.content)}` }, ...later] };
+  });
+}
+
+/** A time-free MCQ answered from the summary slot holding the song's facts as words (ChatSample.writtenSummary). */
+function writtenSummarySample(q: ChatSample): ChatSample {
+  return { ...q, id: `${q.id}-written`, kind: "mcq-written-summary", summaryOnly: true, writtenSummary: true };
+}
+
+/** A song's time-free questions over its written summary, up to SESSION_QUESTIONS a conversation (see mcqSessions). */
+export function writtenSummarySessions(questions: readonly ChatSample[]): ChatSample[] {
+  return mcqSessions(questions.filter((q) => TIME_FREE_CATEGORIES.has(q.mcq!.category)))
+    .map((session) => ({ ...session, id: `${session.id}-written`, kind: "mcq-written-summary-session" as const, summaryOnly: true, writtenSummary: true }));
 }
 
 /** Every conversation of the given kinds in the dataset directories, split by song. */
@@ -174,10 +210,13 @@ export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKin
         all.push(...mcqs.filter((q) => TIME_FREE_CATEGORIES.has(q.mcq!.category)).map((q) => ({ ...q, id: `${q.id}-summary`, kind: "mcq-summary" as const, summaryOnly: true })));
       if (kinds.includes("mcq-context"))
         all.push(...mcqs.flatMap((q) => { const report = reports.get(q.audio); return report ? [contextSample(q, report)] : []; }));
+      if (kinds.includes("mcq-context-session")) all.push(...contextSessions(mcqs, reports));
+      if (kinds.includes("mcq-written-summary")) all.push(...mcqs.filter((q) => TIME_FREE_CATEGORIES.has(q.mcq!.category)).map(writtenSummarySample));
+      if (kinds.includes("mcq-written-summary-session")) all.push(...writtenSummarySessions(mcqs));
     }
-    // A text-only dataset (`gamma data synth --text-only`) has no audio to hear: only its written-context
-    // conversations can train.
-    if (readManifest(dir)?.config.textOnly) all.splice(from, all.length - from, ...all.slice(from).filter((s) => s.textOnly));
+    // A text-only dataset (`gamma data synth --text-only`) has no audio to hear: only its written-context and
+    // written-summary conversations can train.
+    if (readManifest(dir)?.config.textOnly) all.splice(from, all.length - from, ...all.slice(from).filter((s) => s.textOnly || s.writtenSummary));
   }
   const song = (s: ChatSample) => songOfAudio(s.audio);
   return { train: all.filter((s) => !isHeldOut(song(s))), heldOut: all.filter((s) => isHeldOut(song(s))) };

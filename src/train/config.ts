@@ -63,6 +63,9 @@ export interface ChatRunConfig {
   summaryTokens?: number;
   /** Add the projector's output norm (ProjectorConfig.outputNorm) when the init model lacks it. */
   outputNorm: boolean;
+  /** ProjectorConfig.summaryAsWords and summaryOnly for the trained model; absent = as the init model has. */
+  summaryAsWords?: boolean;
+  summaryOnly?: boolean;
   /** Weight of the summary-words loss (src/train/summary-words.ts); 0 = none. */
   summaryWords: number;
   /** Weight of the answers' loss; 0 fits the summary layers to the summary words alone (needs summaryWords > 0). */
@@ -274,6 +277,8 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
       experts: typeof raw.experts === "string" ? resolvePath(raw.experts, base) : undefined,
       summaryTokens: summaryTokens as number | undefined,
       outputNorm: bool(raw, "outputNorm", false),
+      summaryAsWords: raw.summaryAsWords === undefined ? undefined : bool(raw, "summaryAsWords", false),
+      summaryOnly: raw.summaryOnly === undefined ? undefined : bool(raw, "summaryOnly", false),
       summaryWords: num(raw, "summaryWords", 0, (v) => v >= 0, "a non-negative number (the summary-words loss weight)"),
       answerWeight: num(raw, "answerWeight", 1, (v) => v >= 0, "a non-negative number (the answers' loss weight)"),
       answerOrder: oneOf("answerOrder", ANSWER_ORDERS, "letter-first"),

@@ -11,22 +11,43 @@ import * as F from "../engine/functional.js";
 import { type Tensor, tensor } from "../engine/tensor.js";
 import type { DecoderLM } from "../model/llm.js";
 import type { Tokenizer } from "../model/tokenizer/tokenizer.js";
+import { modeName } from "../data/text/theory.js";
 import { songOfAudio } from "./text-documents.js";
 
-/** The fact each summary token reads as, in order; summary tokens beyond these get no target. */
-export const SUMMARY_FACTS: readonly { name: string; word: (a: SongAnnotation) => string }[] = [
-  { name: "tonic", word: (a) => a.global.key.tonic },
-  { name: "mode", word: (a) => a.global.key.mode },
-  { name: "style", word: (a) => a.global.style },
-  { name: "tempo", word: (a) => a.global.tempoClass },
+/**
+ * The whole-song facts the summary tokens read as, in order, each as the phrase a report writes ("F#", "Dorian",
+ * "jazz swing", "very slow", "melancholic"). Questions about these are answered from the summary alone.
+ */
+export const SUMMARY_FACTS: readonly { name: string; phrase: (a: SongAnnotation) => string }[] = [
+  { name: "tonic", phrase: (a) => a.global.key.tonic },
+  { name: "mode", phrase: (a) => modeName(a.global.key.mode) },
+  { name: "style", phrase: (a) => a.global.style },
+  { name: "tempo", phrase: (a) => a.global.tempoClass },
+  { name: "mood", phrase: (a) => a.global.mood[0] ?? "" },
 ];
 
 /**
- * The token each summary token should read as: the first token of the fact word as it appears mid-sentence
- * (" D", " minor", " jazz" of "jazz swing"), for the first min(count, SUMMARY_FACTS.length) summary tokens.
+ * Summary tokens per fact. One token per fact would merge facts the questions tell apart: the first token of
+ * " F#" is " F", of " very slow" is " very" (measured with the text-v1 tokenizer). So each fact is written as
+ * its phrase's first and last tokens (" F", "#"; " very", " slow"; " jazz", " swing"), a one-token phrase as
+ * that token and SUMMARY_FILLER: two phrases that differ at either end stay apart.
  */
+export const TOKENS_PER_FACT = 2;
+export const SUMMARY_FILLER = ",";
+
+/** The token each of the first `count` summary tokens should read as (TOKENS_PER_FACT per fact, in order). */
 export function summaryWordTargets(annotation: SongAnnotation, tokenizer: Tokenizer, count: number): number[] {
-  return SUMMARY_FACTS.slice(0, count).map((fact) => tokenizer.encode(` ${fact.word(annotation)}`, { parseSpecial: false })[0]!);
+  const [filler] = tokenizer.encode(SUMMARY_FILLER, { parseSpecial: false });
+  const ids = SUMMARY_FACTS.flatMap((fact) => {
+    const tokens = tokenizer.encode(` ${fact.phrase(annotation)}`, { parseSpecial: false });
+    return [tokens[0]!, tokens.length > 1 ? tokens.at(-1)! : filler!];
+  });
+  return ids.slice(0, count);
+}
+
+/** The facts whose every token has a summary token, for a model with `count` of them. */
+export function factsOfSummary(count: number): typeof SUMMARY_FACTS {
+  return SUMMARY_FACTS.slice(0, Math.floor(count / TOKENS_PER_FACT));
 }
 
 /** The annotation of a dataset song from its audio path (DIR/audio/ID.wav -> DIR/songs/ID.json), cached. */

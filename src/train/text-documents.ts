@@ -59,7 +59,12 @@ export function reportOf(record: { kind?: unknown; messages?: unknown }): string
  * time-free question, the whole report, with its section-by-section times, for any other.
  */
 export function reportContext(report: string, category: string): string {
-  return (TIME_FREE_CATEGORIES.has(category) ? report.split("\n\n")[0]! : report).trim();
+  return TIME_FREE_CATEGORIES.has(category) ? wholeSongFacts(report) : report.trim();
+}
+
+/** A report's first paragraph: the whole-song facts (style, key, tempo, metre, instruments, mood). */
+export function wholeSongFacts(report: string): string {
+  return report.split("\n\n")[0]!.trim();
 }
 
 /** A conversation as plain text: one "User:" or "Assistant:" paragraph per turn. */

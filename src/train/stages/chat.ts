@@ -22,7 +22,7 @@ import { type ExpertFeatures, FeatureCache } from "../feature-cache.js";
 import type { StepResult, TrainTask } from "../loop.js";
 import { type MixtureState, MixtureSampler } from "../mixture.js";
 import { type SamplerState, SongSampler } from "../songs.js";
-import { SongFacts, SUMMARY_FACTS, summaryWordsLoss, summaryWordTargets } from "../summary-words.js";
+import { factsOfSummary, SongFacts, summaryWordsLoss, summaryWordTargets, TOKENS_PER_FACT } from "../summary-words.js";
 
 export { MODEL_PARTS, type ModelPart } from "../chat-inputs.js";
 
@@ -75,6 +75,8 @@ export class ChatStage implements TrainTask<ChatBatch> {
     freezeAllBut(o.model, o.trainable, "chat stages");
     if (o.train.some((s) => s.summaryOnly) && !(o.model.config.projector.summaryTokens ?? 0))
       throw new Error(`"mcq-summary" conversations hear the summary tokens only, and this model has none: add "summaryTokens": 4 to the training config`);
+    if (o.model.config.projector.summaryAsWords && (o.answerWeight ?? 1) > 0 && o.train.some((s) => s.summaryOnly && !s.writtenSummary))
+      throw new Error(`this model hears its summary as words (projector.summaryAsWords), which no answer can train through: fit the summary layers with "answerWeight": 0, and teach the decoder with "mcq-written-summary" conversations`);
     this.module = o.model;
     this.sampler = this.makeSampler();
     this.cache = new FeatureCache(o.featureDir, o.model, o.augment);
@@ -99,18 +101,19 @@ export class ChatStage implements TrainTask<ChatBatch> {
     const variant = new Rng(this.o.seed * 7919 + step * 131 + micro).int(0, this.o.variants - 1);
     // A summary-only conversation over a song whose pooled tokens are kept needs nothing from the disk.
     const key = this.pooledKey(sample!, variant);
-    const needless = sample!.textOnly || (key !== undefined && this.pooled.has(key));
+    const needless = sample!.textOnly || sample!.writtenSummary || (key !== undefined && this.pooled.has(key));
     return { sample: sample!, features: needless ? undefined : await this.cache.get(sample!.audio, variant), variant };
   }
 
   /** Where a song's pooled fused tokens are kept; undefined when they are not kept (not summary-only, or the fusion trains). */
   private pooledKey(sample: ChatSample, variant: number): string | undefined {
-    return sample.summaryOnly && !this.o.trainable.includes("fusion") ? `${sample.audio}\0${variant}` : undefined;
+    return sample.summaryOnly && !sample.writtenSummary && !this.o.trainable.includes("fusion") ? `${sample.audio}\0${variant}` : undefined;
   }
 
   private inputs(b: ChatBatch, generationPrompt: boolean): ModelInputs {
     const messages = generationPrompt ? b.sample.messages.slice(0, -1) : b.sample.messages;
-    return chatInputs(this.module, this.o.tokenizer, messages, b.features, generationPrompt, { summaryOnly: b.sample.summaryOnly, pooled: this.pooledFused(b) });
+    const writtenSummary = b.sample.writtenSummary ? summaryWordTargets(this.facts.get(b.sample.audio), this.o.tokenizer, this.module.config.projector.summaryTokens ?? 0) : undefined;
+    return chatInputs(this.module, this.o.tokenizer, messages, b.features, generationPrompt, { summaryOnly: b.sample.summaryOnly, pooled: this.pooledFused(b), writtenSummary });
   }
 
   private pooledFused(b: ChatBatch): PooledClip | undefined {
@@ -134,7 +137,7 @@ export class ChatStage implements TrainTask<ChatBatch> {
         const inputs = this.inputs(b, false);
         const { loss: answer, answerTokens } = answerLoss(this.module.llm, inputs);
         loss = answerWeight === 1 ? answer : answer.mul(answerWeight);
-        summary = inputs.summaries[0];
+        summary = b.sample.writtenSummary ? undefined : inputs.summaries[0]; // written words are right already
         tokens = inputs.embeds.size(0);
         metrics[`loss_${b.sample.kind}`] = answer.item();
         metrics.answer_tokens = answerTokens;
@@ -183,9 +186,14 @@ export class ChatStage implements TrainTask<ChatBatch> {
       }
       const words = await this.summaryWordsHeldOut();
       let contextRight = 0, contextAsked = 0;
-      for (const sample of heldOut.filter((s) => s.textOnly).slice(0, evalMcqs)) {
+      for (const sample of heldOut.filter((s) => s.mcq && s.textOnly).slice(0, evalMcqs)) {
         contextAsked++;
         if ((await this.choose(sample)) === sample.mcq!.answer) contextRight++;
+      }
+      let writtenRight = 0, writtenAsked = 0;
+      for (const sample of heldOut.filter((s) => s.mcq && s.writtenSummary).slice(0, evalMcqs)) {
+        writtenAsked++;
+        if ((await this.choose(sample)) === sample.mcq!.answer) writtenRight++;
       }
       const ratio = (a: number, n: number) => (n ? Math.round((a / n) * 10000) / 10000 : NaN);
       return {
@@ -193,6 +201,7 @@ export class ChatStage implements TrainTask<ChatBatch> {
         accuracy_mcq: ratio(right.all, asked.all), accuracy_mcq_temporal: ratio(right.temporal, asked.temporal), accuracy_mcq_global: ratio(right.global, asked.global),
         mcq_unparsed: ratio(unparsed, asked.all), feature_cache_hits: this.cache.hits, feature_cache_misses: this.cache.misses,
         ...(contextAsked ? { accuracy_mcq_context: ratio(contextRight, contextAsked) } : {}),
+        ...(writtenAsked ? { accuracy_mcq_written_summary: ratio(writtenRight, writtenAsked) } : {}),
         ...words,
       };
     } finally {
@@ -202,13 +211,15 @@ export class ChatStage implements TrainTask<ChatBatch> {
 
   /**
    * With the summary-words loss: on up to 64 held-out songs (as rendered), the share of summary tokens
-   * whose nearest word is their fact, overall and per fact (summary_words_right_tonic, ...).
+   * whose nearest word is their target (summary_words_right) and, per fact, the share of songs with all of
+   * that fact's tokens right (summary_words_right_tonic, ...).
    */
   private async summaryWordsHeldOut(): Promise<Record<string, number>> {
     if (!((this.o.summaryWords ?? 0) > 0) || !this.module.config.projector.summaryTokens) return {};
     const songs = [...new Set(this.o.heldOut.filter((s) => !s.textOnly).map((s) => s.audio))].slice(0, 64);
-    const right = SUMMARY_FACTS.map(() => 0);
-    let n = 0;
+    const facts = factsOfSummary(this.module.config.projector.summaryTokens ?? 0);
+    const right = facts.map(() => 0);
+    let tokensRight = 0, tokens = 0, n = 0;
     for (const audio of songs) {
       const features = await this.cache.get(audio, 0);
       try {
@@ -216,21 +227,22 @@ export class ChatStage implements TrainTask<ChatBatch> {
           const summary = clipSummary(this.module, features);
           return summaryWordsLoss(this.module.llm, summary, summaryWordTargets(this.facts.get(audio), this.o.tokenizer, summary.size(0))).hits;
         }));
-        hits.forEach((h, i) => { if (h) right[i]!++; });
+        facts.forEach((_, f) => { if (hits.slice(f * TOKENS_PER_FACT, (f + 1) * TOKENS_PER_FACT).every(Boolean)) right[f]!++; });
+        tokensRight += hits.filter(Boolean).length;
+        tokens += hits.length;
         n++;
       } finally {
         disposeFeatures(features);
       }
     }
-    const facts = SUMMARY_FACTS.slice(0, Math.min(SUMMARY_FACTS.length, this.module.config.projector.summaryTokens));
-    const share = (r: number) => Math.round((r / n) * 10000) / 10000;
-    return n ? Object.fromEntries([["summary_words_right", share(right.slice(0, facts.length).reduce((a, b) => a + b, 0) / facts.length)], ...facts.map((f, i) => [`summary_words_right_${f.name}`, share(right[i]!)])]) : {};
+    const share = (r: number, of: number) => Math.round((r / of) * 10000) / 10000;
+    return n ? Object.fromEntries([["summary_words_right", share(tokensRight, tokens)], ...facts.map((f, i) => [`summary_words_right_${f.name}`, share(right[i]!, n)])]) : {};
   }
 
   /** The option a held-out MCQ's greedy answer names (undefined when it names none). */
   private async choose(sample: ChatSample): Promise<number | undefined> {
     const { tokenizer } = this.o;
-    const b = { sample, features: sample.textOnly ? undefined : await this.cache.get(sample.audio, 0), variant: 0 };
+    const b = { sample, features: sample.textOnly || sample.writtenSummary ? undefined : await this.cache.get(sample.audio, 0), variant: 0 };
     try {
       const text = noGrad(() => tidy(() => {
         const prompt = this.inputs(b, true);
