@@ -7,6 +7,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { PARSERS } from "../src/eval/parse.js";
 import { TIME_FREE_CATEGORIES } from "../src/data/text/mcq.js";
+import { SUMMARY_CATEGORIES } from "../src/train/summary-words.js";
 import * as F from "../src/engine/functional.js";
 import { tensor } from "../src/engine/tensor.js";
 import { IGNORE_INDEX } from "../src/model/inputs.js";
@@ -38,6 +39,13 @@ fs.writeFileSync(path.join(dir, "mcq.jsonl"), lines(songs.flatMap((s) => Array.f
 const textOnlyDir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-chat-text-"));
 for (const f of ["captions.jsonl", "sft.jsonl", "mcq.jsonl"]) fs.copyFileSync(path.join(dir, f), path.join(textOnlyDir, f));
 fs.writeFileSync(path.join(textOnlyDir, "dataset.json"), JSON.stringify({ config: { textOnly: true } }));
+
+// Questions about the summary's facts (key, genre, mood) and one it does not hold (metre).
+const recallDir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-chat-recall-"));
+const asks = [["Which key?", "A minor", "key"], ["Which genre?", "waltz", "genre"], ["What is the metre?", "3/4", "metre"], ["How does it feel?", "calm", "mood"]];
+fs.writeFileSync(path.join(recallDir, "mcq.jsonl"), lines(songs.flatMap((song) => asks.map(([question, answer, category], q) => ({
+  id: `${song}-q${q}`, audio: `audio/${song}.wav`, question, choices: [answer, "x", "y", "z"], answer, split: "global", category,
+})))));
 
 test("conversations: audio goes where <audio> was, later turns are text, songs split as in stage 0", () => {
   const { train, heldOut } = readChatSamples([dir], ["caption", "dialogue", "mcq"]);
@@ -195,12 +203,12 @@ test("mcq-context: the question read after the song's report, no audio; a text-o
   assert.throws(() => chatInputs(model, tokenizer, full[0]!.messages, undefined, false), /needs the song's expert features/);
 });
 
-test("mcq-written-summary: time-free questions over the song's facts as words in the summary slot, nothing heard", () => {
-  const { train } = readChatSamples([dir], ["mcq", "mcq-written-summary", "mcq-written-summary-session"]);
-  const timeFree = train.filter((s) => s.kind === "mcq" && TIME_FREE_CATEGORIES.has(s.mcq!.category));
+test("mcq-written-summary: questions about the summary's facts, answered from them as words in the summary slot", () => {
+  const { train } = readChatSamples([recallDir], ["mcq", "mcq-written-summary", "mcq-written-summary-session"]);
+  const timeFree = train.filter((s) => s.kind === "mcq" && SUMMARY_CATEGORIES.has(s.mcq!.category));
   const singles = train.filter((s) => s.kind === "mcq-written-summary"), sessions = train.filter((s) => s.kind === "mcq-written-summary-session");
   assert.equal(singles.length, timeFree.length);
-  assert.ok(singles.every((s) => s.writtenSummary && s.summaryOnly && s.mcq && TIME_FREE_CATEGORIES.has(s.mcq.category)));
+  assert.ok(timeFree.length > 0 && singles.every((s) => s.writtenSummary && s.summaryOnly && s.mcq && SUMMARY_CATEGORIES.has(s.mcq.category)));
   assert.ok(sessions.length > 0 && sessions.every((s) => s.writtenSummary && s.summaryOnly && !s.mcq));
   assert.equal(sessions.flatMap((s) => s.messages.filter((m) => m.role === "assistant")).length, timeFree.length, "every time-free question once");
 
@@ -212,6 +220,22 @@ test("mcq-written-summary: time-free questions over the song's facts as words in
   assert.equal(inputs.audioTokens, k, "the summary slot only");
   assertClose(inputs.summaries[0]!.toFloat32Array(), model.llm.embed(tensor(words, { dtype: "int64" })).toFloat32Array(), 0, "the words' own embeddings");
   assert.ok(answerLoss(model.llm, inputs).answerTokens > 0);
+});
+
+test("recall sessions: the summary's facts asked without options, answered with the fact alone", () => {
+  const { train } = readChatSamples([recallDir], ["mcq", "recall-written-summary-session"]);
+  const asked = train.filter((s) => s.kind === "mcq" && SUMMARY_CATEGORIES.has(s.mcq!.category));
+  const sessions = train.filter((s) => s.kind === "recall-written-summary-session");
+  assert.ok(asked.length > 0 && sessions.length > 0 && sessions.every((s) => s.writtenSummary && s.summaryOnly));
+  const pairs = sessions.flatMap((s) => s.messages.flatMap((m, i) => (m.role === "assistant" ? [[s.messages[i - 1]!, m] as const] : [])));
+  assert.equal(pairs.length, asked.length, "every question about a summary fact once");
+  assert.equal(pairs.length, 3 * train.filter((s) => s.kind === "mcq" && s.mcq!.category === "metre").length, "and none about the metre, which it does not hold");
+  for (const [user, assistant] of pairs) {
+    const question = typeof user.content === "string" ? user.content : user.content.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("");
+    assert.ok(!question.includes("Options"), "no options");
+    const mcq = asked.find((q) => (q.messages[0]!.content as ChatPart[]).some((p) => p.type === "text" && p.text.includes(question)) && q.mcq!.options[q.mcq!.answer] === assistant.content);
+    assert.ok(mcq, `"${question}" is answered with its MCQ's right option, "${assistant.content as string}"`);
+  }
 });
 
 test("mcq-context-session: a song's facts written once, then its time-free questions turn by turn", () => {

@@ -16,8 +16,9 @@ import { TIME_FREE_CATEGORIES } from "../data/text/mcq.js";
 import { readManifest } from "../data/dataset.js";
 import { isHeldOut } from "./songs.js";
 import { reportContext, reportOf, songOfAudio, wholeSongFacts } from "./text-documents.js";
+import { SUMMARY_CATEGORIES } from "./summary-words.js";
 
-export const SAMPLE_KINDS = ["caption", "report", "dialogue", "mcq", "mcq-session", "mcq-summary", "mcq-context", "mcq-context-session", "mcq-written-summary", "mcq-written-summary-session"] as const;
+export const SAMPLE_KINDS = ["caption", "report", "dialogue", "mcq", "mcq-session", "mcq-summary", "mcq-context", "mcq-context-session", "mcq-written-summary", "mcq-written-summary-session", "recall-written-summary-session"] as const;
 /** Questions in one mcq-session conversation at most (a song with more gets several sessions). */
 export const SESSION_QUESTIONS = 12;
 export type SampleKind = (typeof SAMPLE_KINDS)[number];
@@ -167,15 +168,30 @@ export function contextSessions(questions: readonly ChatSample[], reports: Reado
   });
 }
 
-/** A time-free MCQ answered from the summary slot holding the song's facts as words (ChatSample.writtenSummary). */
+/** An MCQ about one of the summary's facts answered from the summary slot holding them as words (ChatSample.writtenSummary). */
 function writtenSummarySample(q: ChatSample): ChatSample {
   return { ...q, id: `${q.id}-written`, kind: "mcq-written-summary", summaryOnly: true, writtenSummary: true };
 }
 
-/** A song's time-free questions over its written summary, up to SESSION_QUESTIONS a conversation (see mcqSessions). */
+/** A song's questions about its summary's facts over its written summary, up to SESSION_QUESTIONS a conversation (see mcqSessions). */
 export function writtenSummarySessions(questions: readonly ChatSample[]): ChatSample[] {
-  return mcqSessions(questions.filter((q) => TIME_FREE_CATEGORIES.has(q.mcq!.category)))
+  return mcqSessions(questions.filter((q) => SUMMARY_CATEGORIES.has(q.mcq!.category)))
     .map((session) => ({ ...session, id: `${session.id}-written`, kind: "mcq-written-summary-session" as const, summaryOnly: true, writtenSummary: true }));
+}
+
+/**
+ * A song's questions about its summary's facts (SUMMARY_CATEGORIES) asked without options and answered with the
+ * fact alone ("Which key does the music sit in?" "F major"), up to SESSION_QUESTIONS a conversation over the
+ * written summary. Finding a fact in what came before is a skill a small decoder learns from many examples
+ * (an induction head, test/llm-copy.test.ts); these give one per dozen tokens, where an MCQ with its options
+ * and instructions gives one per hundred.
+ */
+export function recallSessions(records: readonly { id: string; audio: string; question: string; answer: string; category: string }[]): ChatSample[] {
+  const singles = records.filter((r) => SUMMARY_CATEGORIES.has(r.category)).map((r): ChatSample => ({
+    id: r.id, kind: "recall-written-summary-session", audio: r.audio,
+    messages: [{ role: "user", content: [{ type: "audio", clip: r.audio }, { type: "text", text: r.question }] }, { role: "assistant", content: r.answer }],
+  }));
+  return mcqSessions(singles).map((session) => ({ ...session, id: `${session.id}-recall`, kind: "recall-written-summary-session" as const, summaryOnly: true, writtenSummary: true }));
 }
 
 /** Every conversation of the given kinds in the dataset directories, split by song. */
@@ -201,7 +217,7 @@ export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKin
       const messages = (r.messages as { role: "user" | "assistant"; content: string }[]).map((m): ChatMessage => (m.role === "user" ? { role: "user", content: withAudio(m.content, audio) } : m));
       all.push({ id: String(r.id), kind, audio, messages });
     }
-    if (kinds.some((k) => k.startsWith("mcq"))) {
+    if (kinds.some((k) => k.startsWith("mcq") || k.startsWith("recall"))) {
       const mcqs = readJsonl(path.join(dir, "mcq.jsonl")).map((r) =>
         mcqSample(String(r.id), abs(String(r.audio)), String(r.question), r.choices as string[], String(r.answer), String(r.split), String(r.category), o.answerOrder));
       if (kinds.includes("mcq")) all.push(...mcqs);
@@ -211,8 +227,10 @@ export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKin
       if (kinds.includes("mcq-context"))
         all.push(...mcqs.flatMap((q) => { const report = reports.get(q.audio); return report ? [contextSample(q, report)] : []; }));
       if (kinds.includes("mcq-context-session")) all.push(...contextSessions(mcqs, reports));
-      if (kinds.includes("mcq-written-summary")) all.push(...mcqs.filter((q) => TIME_FREE_CATEGORIES.has(q.mcq!.category)).map(writtenSummarySample));
+      if (kinds.includes("mcq-written-summary")) all.push(...mcqs.filter((q) => SUMMARY_CATEGORIES.has(q.mcq!.category)).map(writtenSummarySample));
       if (kinds.includes("mcq-written-summary-session")) all.push(...writtenSummarySessions(mcqs));
+      if (kinds.includes("recall-written-summary-session"))
+        all.push(...recallSessions(readJsonl(path.join(dir, "mcq.jsonl")).map((r) => ({ id: String(r.id), audio: abs(String(r.audio)), question: String(r.question), answer: String(r.answer), category: String(r.category) }))));
     }
     // A text-only dataset (`gamma data synth --text-only`) has no audio to hear: only its written-context and
     // written-summary conversations can train.

@@ -26,6 +26,9 @@ export const SUMMARY_FACTS: readonly { name: string; phrase: (a: SongAnnotation)
   { name: "mood", phrase: (a) => a.global.mood[0] ?? "" },
 ];
 
+/** The MCQ categories whose answer is one of SUMMARY_FACTS (the key is the tonic and the mode). */
+export const SUMMARY_CATEGORIES: ReadonlySet<string> = new Set(["key", "mode", "genre", "tempo-class", "mood"]);
+
 /**
  * Summary tokens per fact. One token per fact would merge facts the questions tell apart: the first token of
  * " F#" is " F", of " very slow" is " very" (measured with the text-v1 tokenizer). So each fact is written as
