@@ -263,3 +263,23 @@ test("grounded documents: a song's report, then its questions answered from it (
   assert.ok(timeline.text.startsWith(report + "\n\nQuestion: When does section 0 begin?"));
   assert.equal(timeline.text.split("Question:").length - 1, GROUNDED_TIMELINE_QUESTIONS);
 });
+
+test("recall documents: a song's facts, then its time-free questions without options, each answered with the fact", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-recall-"));
+  const lines = (rows: object[]) => rows.map((r) => JSON.stringify(r) + "\n").join("");
+  const report = "This is a jazz song in D minor at 120 BPM.\n\nSection by section:\n0:00.0-0:10.0 Intro.";
+  fs.writeFileSync(path.join(dir, "sft.jsonl"), lines([{ id: "a-report", audio: "audio/a.wav", kind: "report", messages: [{ role: "user", content: "<audio>\nDescribe this song." }, { role: "assistant", content: report }] }]));
+  fs.writeFileSync(path.join(dir, "mcq.jsonl"), lines([
+    { id: "a-g0", audio: "audio/a.wav", question: "Which style?", choices: ["jazz", "rock", "funk", "pop"], answer: "jazz", split: "global", category: "genre" },
+    { id: "a-g1", audio: "audio/a.wav", question: "Which key?", choices: ["D minor", "F major", "A minor", "D major"], answer: "D minor", split: "global", category: "key" },
+    { id: "a-t0", audio: "audio/a.wav", question: "When does the intro end?", choices: ["0:10.0", "0:20.0", "0:30.0", "0:40.0"], answer: "0:10.0", split: "temporal", category: "section-timing" },
+    { id: "b-g0", audio: "audio/b.wav", question: "Which style?", choices: ["jazz", "rock", "funk", "pop"], answer: "rock", split: "global", category: "genre" },
+  ]));
+  assert.ok(!datasetDocuments(dir, 1).some((d) => d.source === "recall"), "not without asking");
+  const recall = datasetDocuments(dir, 1, { recall: true }).filter((d) => d.source === "recall");
+  assert.deepEqual(recall.map((d) => d.id), ["a/recall"], "song b has no report");
+  const [facts, ...asked] = recall[0]!.text.split("\n");
+  assert.equal(facts, "This is a jazz song in D minor at 120 BPM.", "the whole-song facts only");
+  const pairs = Array.from({ length: asked.length / 2 }, (_, i) => `${asked[2 * i]!} | ${asked[2 * i + 1]!}`).sort();
+  assert.deepEqual(pairs, ["Q: Which key? | A: D minor", "Q: Which style? | A: jazz"], "time-free questions only, no options");
+});

@@ -73,6 +73,7 @@ Example:
         runDir: config.run, datasets: config.datasets, tokenizer: config.tokenizer, seed: config.loop.seed, model: config.model,
         extraText: config.extraText ? { nodeModules: path.join(repoRoot(), "node_modules") } : undefined,
         groundedQa: config.groundedQa,
+        recallQa: config.recallQa,
       });
       const stage = new PretrainStage({ config: config.model, data, seqLen: config.seqLen, batchSize: config.batchSize, seed: config.loop.seed, evalDocs: config.evalDocs });
       const result = await runLoop(stage, config.loop, config.run, "pretrain", { stopAfter: opts.stopAfter });

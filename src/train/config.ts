@@ -48,6 +48,8 @@ export interface PretrainRunConfig {
   extraText: boolean;
   /** Add grounded documents: each song's report followed by questions answered from it. */
   groundedQa: boolean;
+  /** Add recall documents: each song's facts, then its time-free questions answered with the fact alone. */
+  recallQa: boolean;
   loop: LoopConfig;
 }
 
@@ -248,6 +250,7 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
       evalDocs: num(raw, "evalDocs", 400, (v) => Number.isInteger(v) && v >= 0, "a non-negative integer"),
       extraText: extraText as boolean,
       groundedQa: bool(raw, "groundedQa", false),
+      recallQa: bool(raw, "recallQa", false),
       loop,
     };
   }

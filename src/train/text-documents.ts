@@ -15,7 +15,7 @@ import { formatPrompt, optionLetter, type PromptStyle } from "../eval/prompt.js"
 import { questionRng } from "../eval/shuffle.js";
 import { TIME_FREE_CATEGORIES } from "../data/text/mcq.js";
 
-export const DOCUMENT_SOURCES = ["caption", "report", "dialogue", "mcq-muchomusic", "mcq-gamma", "extra", "grounded"] as const;
+export const DOCUMENT_SOURCES = ["caption", "report", "dialogue", "mcq-muchomusic", "mcq-gamma", "extra", "grounded", "recall"] as const;
 export type DocumentSource = (typeof DOCUMENT_SOURCES)[number];
 
 export interface TextDocument {
@@ -116,7 +116,7 @@ export const DATASET_TEXT_FILES = ["captions.jsonl", "sft.jsonl", "mcq.jsonl"] a
  * Every document of a dataset directory, in file order: captions, then conversations, then MCQs (each in both
  * prompt styles). `seed` decides the option orders.
  */
-export function datasetDocuments(dir: string, seed: number, o: { grounded?: boolean } = {}): TextDocument[] {
+export function datasetDocuments(dir: string, seed: number, o: { grounded?: boolean; recall?: boolean } = {}): TextDocument[] {
   const files = DATASET_TEXT_FILES.map((f) => path.join(dir, f));
   if (!files.some((f) => fs.existsSync(f))) {
     throw new Error(`${dir}: no text files (${DATASET_TEXT_FILES.join(", ")}); \`gamma data synth\` writes them when the dataset is complete`);
@@ -150,7 +150,28 @@ export function datasetDocuments(dir: string, seed: number, o: { grounded?: bool
     }
   }
   if (o.grounded) docs.push(...groundedDocuments(reports, questions, seed));
+  if (o.recall) docs.push(...recallDocuments(reports, questions, seed));
   return docs;
+}
+
+/**
+ * Dense retrieval practice: for each song with a report, its whole-song facts (the report's first paragraph),
+ * then every time-free question about it without options, each answered with the fact alone, in a seeded order
+ * ("Q: Which key does the music sit in?\nA: F# major"). A decoder answers from its context only once it has
+ * learnt to find an earlier fact by what is asked (an induction head); an MCQ document gives one such answer
+ * per hundred tokens, these one per fifteen.
+ */
+function recallDocuments(reports: ReadonlyMap<string, string>, questions: readonly (McqRecord & { song: string; category: string })[], seed: number): TextDocument[] {
+  const bySong = new Map<string, (McqRecord & { category: string })[]>();
+  for (const q of questions) if (TIME_FREE_CATEGORIES.has(q.category)) bySong.set(q.song, [...(bySong.get(q.song) ?? []), q]);
+  const out: TextDocument[] = [];
+  for (const [song, qs] of bySong) {
+    const report = reports.get(song);
+    if (!report) continue;
+    const asked = questionRng(seed, `${song}/recall`).shuffle(qs).map((q) => `Q: ${q.question}\nA: ${q.answer}`);
+    out.push({ id: `${song}/recall`, source: "recall", song, text: [wholeSongFacts(report), ...asked].join("\n") });
+  }
+  return out;
 }
 
 /** Time-bound questions after a whole report, at most: the report is most of the document's length already. */

@@ -47,6 +47,8 @@ export interface PretrainDataOptions {
   extraText?: { nodeModules: string };
   /** Add grounded documents: each song's report followed by questions answered from it (text-documents.ts). */
   groundedQa?: boolean;
+  /** Add recall documents: each song's facts, then its time-free questions answered with the fact alone (text-documents.ts). */
+  recallQa?: boolean;
   /** The model the tokenizer must fit (vocabulary size, chat tokens). */
   model: GammaConfig;
 }
@@ -63,8 +65,8 @@ export const TOKENIZER_FILE = "tokenizer.json";
 export const DATA_DIR = "data";
 
 /** Every document of the datasets (and the extra text when asked), in a fixed order. */
-export function pretrainDocuments(o: Pick<PretrainDataOptions, "datasets" | "seed" | "extraText" | "groundedQa">): TextDocument[] {
-  const docs = o.datasets.flatMap((dir) => datasetDocuments(dir, o.seed, { grounded: o.groundedQa }));
+export function pretrainDocuments(o: Pick<PretrainDataOptions, "datasets" | "seed" | "extraText" | "groundedQa" | "recallQa">): TextDocument[] {
+  const docs = o.datasets.flatMap((dir) => datasetDocuments(dir, o.seed, { grounded: o.groundedQa, recall: o.recallQa }));
   if (o.extraText) docs.push(...npmReadmeDocuments(o.extraText.nodeModules));
   return docs.filter((d) => d.text !== "");
 }
@@ -81,7 +83,7 @@ export function isHeldOutDocument(doc: TextDocument): boolean {
 export function preparePretrainData(o: PretrainDataOptions): PretrainData {
   const tokenizerFile = path.join(o.runDir, TOKENIZER_FILE), dataDir = path.join(o.runDir, DATA_DIR);
   const recipe = {
-    datasets: o.datasets, seed: o.seed, extraText: o.extraText !== undefined, ...(o.groundedQa ? { groundedQa: true } : {}),
+    datasets: o.datasets, seed: o.seed, extraText: o.extraText !== undefined, ...(o.groundedQa ? { groundedQa: true } : {}), ...(o.recallQa ? { recallQa: true } : {}),
     tokenizer: "file" in o.tokenizer ? { sha256: sha256(fs.readFileSync(o.tokenizer.file)) } : o.tokenizer,
   };
   const index = readTokenCacheIndex(dataDir);
