@@ -282,4 +282,10 @@ test("recall documents: a song's facts, then its time-free questions without opt
   assert.equal(facts, "This is a jazz song in D minor at 120 BPM.", "the whole-song facts only");
   const pairs = Array.from({ length: asked.length / 2 }, (_, i) => `${asked[2 * i]!} | ${asked[2 * i + 1]!}`).sort();
   assert.deepEqual(pairs, ["Q: Which key? | A: D minor", "Q: Which style? | A: jazz"], "time-free questions only, no options");
+
+  // With the songs' summaries: a second document per song, the summary's words then the questions they answer.
+  const summary = { of: (song: string) => (song === "b" ? undefined : "D minor, jazz, fast, calm"), categories: new Set(["genre"]) };
+  const both = datasetDocuments(dir, 1, { recall: true, summary }).filter((d) => d.source === "recall");
+  assert.deepEqual(both.map((d) => d.id), ["a/recall", "a/recall-summary"]);
+  assert.equal(both[1]!.text, "Heard: D minor, jazz, fast, calm.\nQ: Which style?\nA: jazz", "only what the summary answers");
 });

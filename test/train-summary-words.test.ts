@@ -6,7 +6,7 @@ import { enableGrad } from "../src/engine/autograd.js";
 import { Generator } from "../src/engine/random.js";
 import { randn, tensor, zeros } from "../src/engine/tensor.js";
 import { loadTokenizer } from "../src/model/tokenizer/io.js";
-import { factsOfSummary, SUMMARY_FILLER, summaryWordsLoss, summaryWordTargets, TOKENS_PER_FACT } from "../src/train/summary-words.js";
+import { factsOfSummary, SUMMARY_FILLER, summaryLine, summaryWordsLoss, summaryWordTargets, TOKENS_PER_FACT } from "../src/train/summary-words.js";
 import { tinyModel, tinyTokenizerFile } from "./model-helpers.js";
 
 const song = (tonic: string, mode: string, tempoClass: string) =>
@@ -25,6 +25,7 @@ test("summary words: two tokens per fact (first and last), so F# is not F and ve
   assert.ok(differ(song("D", "major", "very slow"), song("D", "major", "very fast")), "very slow is not very fast");
   assert.equal(summaryWordTargets(song("D", "minor", "fast"), tokenizer, 3).length, 3, "only as many as summary tokens");
   assert.deepEqual(factsOfSummary(5).map((f) => f.name), ["tonic", "mode"], "a fact counts when all its tokens have a summary token");
+  assert.equal(summaryLine(song("F#", "dorian", "very slow")), "F# Dorian, bossa nova, very slow, calm", "the same facts as text");
 });
 
 test("summary words: the loss is lowest at the words and ln(vocab) at zero", () => {

@@ -48,6 +48,15 @@ export function summaryWordTargets(annotation: SongAnnotation, tokenizer: Tokeni
   return ids.slice(0, count);
 }
 
+/**
+ * The summary's facts as a line of text ("F# major, jazz swing, very slow, calm"): the words a model with
+ * projector.summaryAsWords hears, as pretraining text can write them before the tokenizer exists.
+ */
+export function summaryLine(annotation: SongAnnotation): string {
+  const [tonic, mode, ...rest] = SUMMARY_FACTS.map((fact) => fact.phrase(annotation));
+  return [`${tonic!} ${mode!}`, ...rest].join(", ");
+}
+
 /** The facts whose every token has a summary token, for a model with `count` of them. */
 export function factsOfSummary(count: number): typeof SUMMARY_FACTS {
   return SUMMARY_FACTS.slice(0, Math.floor(count / TOKENS_PER_FACT));

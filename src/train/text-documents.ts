@@ -116,7 +116,7 @@ export const DATASET_TEXT_FILES = ["captions.jsonl", "sft.jsonl", "mcq.jsonl"] a
  * Every document of a dataset directory, in file order: captions, then conversations, then MCQs (each in both
  * prompt styles). `seed` decides the option orders.
  */
-export function datasetDocuments(dir: string, seed: number, o: { grounded?: boolean; recall?: boolean } = {}): TextDocument[] {
+export function datasetDocuments(dir: string, seed: number, o: { grounded?: boolean; recall?: boolean; summary?: RecallSummary } = {}): TextDocument[] {
   const files = DATASET_TEXT_FILES.map((f) => path.join(dir, f));
   if (!files.some((f) => fs.existsSync(f))) {
     throw new Error(`${dir}: no text files (${DATASET_TEXT_FILES.join(", ")}); \`gamma data synth\` writes them when the dataset is complete`);
@@ -150,26 +150,36 @@ export function datasetDocuments(dir: string, seed: number, o: { grounded?: bool
     }
   }
   if (o.grounded) docs.push(...groundedDocuments(reports, questions, seed));
-  if (o.recall) docs.push(...recallDocuments(reports, questions, seed));
+  if (o.recall) docs.push(...recallDocuments(reports, questions, seed, o.summary));
   return docs;
+}
+
+/** A song's summary facts as a line of text (summary-words.ts summaryLine), and the categories they answer. */
+export interface RecallSummary {
+  of: (song: string) => string | undefined;
+  categories: ReadonlySet<string>;
 }
 
 /**
  * Dense retrieval practice: for each song with a report, its whole-song facts (the report's first paragraph),
  * then every time-free question about it without options, each answered with the fact alone, in a seeded order
  * ("Q: Which key does the music sit in?\nA: F# major"). A decoder answers from its context only once it has
- * learnt to find an earlier fact by what is asked (an induction head); an MCQ document gives one such answer
- * per hundred tokens, these one per fifteen.
+ * learnt to find an earlier fact by what is asked; an MCQ document gives one such answer per hundred tokens,
+ * these one per fifteen. With `summary`, a second document per song gives the facts as the summary's words
+ * ("Heard: F# major, jazz swing, very slow, calm.") and asks the questions they answer: what a model whose
+ * summary reaches the decoder as words (projector.summaryAsWords) reads before a question.
  */
-function recallDocuments(reports: ReadonlyMap<string, string>, questions: readonly (McqRecord & { song: string; category: string })[], seed: number): TextDocument[] {
+function recallDocuments(reports: ReadonlyMap<string, string>, questions: readonly (McqRecord & { song: string; category: string })[], seed: number, summary?: RecallSummary): TextDocument[] {
   const bySong = new Map<string, (McqRecord & { category: string })[]>();
   for (const q of questions) if (TIME_FREE_CATEGORIES.has(q.category)) bySong.set(q.song, [...(bySong.get(q.song) ?? []), q]);
   const out: TextDocument[] = [];
+  const qa = (qs: readonly McqRecord[], key: string) => questionRng(seed, key).shuffle(qs).map((q) => `Q: ${q.question}\nA: ${q.answer}`);
   for (const [song, qs] of bySong) {
     const report = reports.get(song);
-    if (!report) continue;
-    const asked = questionRng(seed, `${song}/recall`).shuffle(qs).map((q) => `Q: ${q.question}\nA: ${q.answer}`);
-    out.push({ id: `${song}/recall`, source: "recall", song, text: [wholeSongFacts(report), ...asked].join("\n") });
+    if (report) out.push({ id: `${song}/recall`, source: "recall", song, text: [wholeSongFacts(report), ...qa(qs, `${song}/recall`)].join("\n") });
+    const heard = summary?.of(song), answered = qs.filter((q) => summary?.categories.has(q.category));
+    if (heard !== undefined && answered.length > 0)
+      out.push({ id: `${song}/recall-summary`, source: "recall", song, text: [`Heard: ${heard}.`, ...qa(answered, `${song}/recall-summary`)].join("\n") });
   }
   return out;
 }

@@ -11,6 +11,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { writeFileAtomic } from "../../audio/wav-write.js";
+import { songPaths } from "../../data/build-song.js";
+import type { SongAnnotation } from "../../data/schema.js";
 import { noGrad } from "../../engine/autograd.js";
 import * as F from "../../engine/functional.js";
 import { Module } from "../../engine/module.js";
@@ -31,7 +33,8 @@ import { npmReadmeDocuments } from "../extra-text.js";
 import type { StepResult, TrainTask } from "../loop.js";
 import { IGNORE_TARGET, PackedSequenceSampler, type PackedEvaluation, packForEvaluation, type PackingState } from "../packing.js";
 import { isHeldOut } from "../songs.js";
-import { datasetDocuments, DOCUMENT_SOURCES, type TextDocument } from "../text-documents.js";
+import { SUMMARY_CATEGORIES, summaryLine } from "../summary-words.js";
+import { datasetDocuments, DOCUMENT_SOURCES, type RecallSummary, type TextDocument } from "../text-documents.js";
 import { buildTokenCache, loadTokenCache, readTokenCacheIndex, sha256, type TokenCache } from "../token-cache.js";
 
 /** Train a byte-level BPE tokenizer of this size on the training documents, or use a tokenizer.json. */
@@ -66,9 +69,20 @@ export const DATA_DIR = "data";
 
 /** Every document of the datasets (and the extra text when asked), in a fixed order. */
 export function pretrainDocuments(o: Pick<PretrainDataOptions, "datasets" | "seed" | "extraText" | "groundedQa" | "recallQa">): TextDocument[] {
-  const docs = o.datasets.flatMap((dir) => datasetDocuments(dir, o.seed, { grounded: o.groundedQa, recall: o.recallQa }));
+  const docs = o.datasets.flatMap((dir) => datasetDocuments(dir, o.seed, { grounded: o.groundedQa, recall: o.recallQa, summary: o.recallQa ? songSummaries(dir) : undefined }));
   if (o.extraText) docs.push(...npmReadmeDocuments(o.extraText.nodeModules));
   return docs.filter((d) => d.text !== "");
+}
+
+/** Each song's summary facts as a line of text, from its annotation (DIR/songs/ID.json) when the dataset has it. */
+function songSummaries(dir: string): RecallSummary {
+  return {
+    of: (song) => {
+      const file = songPaths(dir, song).annotation;
+      return fs.existsSync(file) ? summaryLine(JSON.parse(fs.readFileSync(file, "utf8")) as SongAnnotation) : undefined;
+    },
+    categories: SUMMARY_CATEGORIES,
+  };
 }
 
 /** Held out: the documents about a held-out song (text about no song always trains). */
