@@ -37,7 +37,11 @@ const keep = (s) => s.mcq && cats.includes(s.mcq.category) && styles.includes(s.
 const audioLast = (s) => { const [u, ...rest] = s.messages; return { ...s, messages: [{ role: "user", content: [...u.content.filter((p) => p.type !== "audio"), ...u.content.filter((p) => p.type === "audio")] }, ...rest] }; };
 const shape = process.env.LABELLED ? labelled : process.env.AUDIO_LAST ? audioLast : (s) => s;
 const recall = kind.startsWith("recall");
-const tr = recall ? train : train.filter(keep).map(shape), ho = recall ? heldOut.slice(0, 48) : heldOut.filter(keep).slice(0, 48).map(shape);
+// LABEL_ANSWERS=1: recall answers start with the fact's name ("key: F# major"), so the token that must find the
+// value names its kind itself.
+const labelOf = (question) => /mode|scale/i.test(question) ? "mode" : /key/i.test(question) ? "key" : /tempo|pace|speed|fast|slow/i.test(question) ? "tempo" : /mood|feel|character|emotion/i.test(question) ? "mood" : "genre";
+const labelled2 = (s) => process.env.LABEL_ANSWERS ? { ...s, messages: s.messages.map((m, i) => m.role === "assistant" ? { ...m, content: `${labelOf(s.messages[i - 1].content.at(-1).text)}: ${m.content}` } : m) } : s;
+const tr = recall ? train.map(labelled2) : train.filter(keep).map(shape), ho = recall ? heldOut.slice(0, 48).map(labelled2) : heldOut.filter(keep).slice(0, 48).map(shape);
 console.error(`train ${tr.length}, held out ${ho.length}: ${JSON.stringify(tr[0].messages)}`);
 const inputs = (s, gen) => chatInputs(model, tokenizer, gen ? s.messages.slice(0, 1) : s.messages, undefined, gen, { summaryOnly: s.summaryOnly, writtenSummary: s.writtenSummary ? summaryWordTargets(facts.get(s.audio), tokenizer, 10) : undefined });
 freezeAllBut(model, ["llm"], "diag");

@@ -3,7 +3,7 @@
 import { configureThreads } from "../../dist/src/engine/runtime.js";
 import { loadModel, saveModel } from "../../dist/src/model/io.js";
 import { AdamW, clipGradNorm } from "../../dist/src/engine/optim.js";
-import { enableGrad, noGrad } from "../../dist/src/engine/autograd.js";
+import { enableGrad } from "../../dist/src/engine/autograd.js";
 import { tidy } from "../../dist/src/engine/scope.js";
 import { tensor } from "../../dist/src/engine/tensor.js";
 import * as F from "../../dist/src/engine/functional.js";
@@ -16,7 +16,7 @@ const llm = model.llm, vocab = tokenizer.vocabSize - 40;
 for (const [n, p] of model.namedParameters()) p.requiresGrad_(n.startsWith("llm."));
 const params = [...llm.parameters()].filter((p) => p.requiresGrad);
 const opt = new AdamW(params, { lr: Number(lrArg), weightDecay: 0 });
-const rng = new Rng(2), batch = 16, len = 64;
+const rng = new Rng(2), batch = 16;
 for (let step = 1; step <= Number(stepsArg); step++) {
   const r = tidy(() => enableGrad(() => {
     const inputs = [], targets = [];
