@@ -238,6 +238,10 @@ test("pretrain configs: defaults, the tokenizer choice, and fields checked again
   assert.throws(() => loadTrainConfig(write({ tokenizer: { train: true, vocabSize: 9000 } }), "pretrain"), /"vocabSize" must be an integer from 262 to the model's llm.vocabSize \(512\)/);
   assert.throws(() => loadTrainConfig(write({ seqLen: 100000 }), "pretrain"), /"seqLen" must be a positive integer no larger than llm.maxPositions/);
   assert.throws(() => loadTrainConfig(write({ extraText: "yes" }), "pretrain"), /"extraText" must be true or false/);
+  assert.equal(c.recallQa, 0, "no recall documents unless asked");
+  assert.equal(loadTrainConfig(write({ recallQa: true }), "pretrain").recallQa, 1);
+  assert.equal(loadTrainConfig(write({ recallQa: 4 }), "pretrain").recallQa, 4);
+  assert.throws(() => loadTrainConfig(write({ recallQa: 1.5 }), "pretrain"), /"recallQa" must be true, false or the recall documents per song/);
   assert.throws(() => loadTrainConfig(write({}), "experts"), /this config is for stage "pretrain"/);
 });
 
@@ -276,7 +280,7 @@ test("recall documents: a song's facts, then its time-free questions without opt
     { id: "b-g0", audio: "audio/b.wav", question: "Which style?", choices: ["jazz", "rock", "funk", "pop"], answer: "rock", split: "global", category: "genre" },
   ]));
   assert.ok(!datasetDocuments(dir, 1).some((d) => d.source === "recall"), "not without asking");
-  const recall = datasetDocuments(dir, 1, { recall: true }).filter((d) => d.source === "recall");
+  const recall = datasetDocuments(dir, 1, { recall: 1 }).filter((d) => d.source === "recall");
   assert.deepEqual(recall.map((d) => d.id), ["a/recall"], "song b has no report");
   const [facts, ...asked] = recall[0]!.text.split("\n");
   assert.equal(facts, "This is a jazz song in D minor at 120 BPM.", "the whole-song facts only");
@@ -285,7 +289,10 @@ test("recall documents: a song's facts, then its time-free questions without opt
 
   // With the songs' summaries: a second document per song, the summary's words then the questions they answer.
   const summary = { of: (song: string) => (song === "b" ? undefined : "D minor, jazz, fast, calm"), categories: new Set(["genre"]) };
-  const both = datasetDocuments(dir, 1, { recall: true, summary }).filter((d) => d.source === "recall");
+  const both = datasetDocuments(dir, 1, { recall: 1, summary }).filter((d) => d.source === "recall");
   assert.deepEqual(both.map((d) => d.id), ["a/recall", "a/recall-summary"]);
   assert.equal(both[1]!.text, "Heard: D minor, jazz, fast, calm.\nQ: Which style?\nA: jazz", "only what the summary answers");
+  const three = datasetDocuments(dir, 1, { recall: 3 }).filter((d) => d.source === "recall");
+  assert.deepEqual(three.map((d) => d.id), ["a/recall", "a/recall-1", "a/recall-2"], "copies");
+  assert.ok(new Set(three.map((d) => d.text)).size > 1, "asking in other orders");
 });

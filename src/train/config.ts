@@ -48,8 +48,8 @@ export interface PretrainRunConfig {
   extraText: boolean;
   /** Add grounded documents: each song's report followed by questions answered from it. */
   groundedQa: boolean;
-  /** Add recall documents: each song's facts, then its time-free questions answered with the fact alone. */
-  recallQa: boolean;
+  /** Recall documents per song and kind (0 = none): each song's facts, then its time-free questions answered with the fact alone. */
+  recallQa: number;
   loop: LoopConfig;
 }
 
@@ -250,7 +250,9 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
       evalDocs: num(raw, "evalDocs", 400, (v) => Number.isInteger(v) && v >= 0, "a non-negative integer"),
       extraText: extraText as boolean,
       groundedQa: bool(raw, "groundedQa", false),
-      recallQa: bool(raw, "recallQa", false),
+      recallQa: raw.recallQa === true ? 1 : raw.recallQa === undefined || raw.recallQa === false ? 0
+        : typeof raw.recallQa === "number" && Number.isInteger(raw.recallQa) && raw.recallQa >= 0 && raw.recallQa <= 16 ? raw.recallQa
+        : fail(`"recallQa" must be true, false or the recall documents per song (an integer from 0 to 16)`),
       loop,
     };
   }

@@ -116,7 +116,7 @@ export const DATASET_TEXT_FILES = ["captions.jsonl", "sft.jsonl", "mcq.jsonl"] a
  * Every document of a dataset directory, in file order: captions, then conversations, then MCQs (each in both
  * prompt styles). `seed` decides the option orders.
  */
-export function datasetDocuments(dir: string, seed: number, o: { grounded?: boolean; recall?: boolean; summary?: RecallSummary } = {}): TextDocument[] {
+export function datasetDocuments(dir: string, seed: number, o: { grounded?: boolean; recall?: number; summary?: RecallSummary } = {}): TextDocument[] {
   const files = DATASET_TEXT_FILES.map((f) => path.join(dir, f));
   if (!files.some((f) => fs.existsSync(f))) {
     throw new Error(`${dir}: no text files (${DATASET_TEXT_FILES.join(", ")}); \`gamma data synth\` writes them when the dataset is complete`);
@@ -150,7 +150,7 @@ export function datasetDocuments(dir: string, seed: number, o: { grounded?: bool
     }
   }
   if (o.grounded) docs.push(...groundedDocuments(reports, questions, seed));
-  if (o.recall) docs.push(...recallDocuments(reports, questions, seed, o.summary));
+  if (o.recall) docs.push(...recallDocuments(reports, questions, seed, o.recall, o.summary));
   return docs;
 }
 
@@ -167,19 +167,22 @@ export interface RecallSummary {
  * learnt to find an earlier fact by what is asked; an MCQ document gives one such answer per hundred tokens,
  * these one per fifteen. With `summary`, a second document per song gives the facts as the summary's words
  * ("Heard: F# major, jazz swing, very slow, calm.") and asks the questions they answer: what a model whose
- * summary reaches the decoder as words (projector.summaryAsWords) reads before a question.
+ * summary reaches the decoder as words (projector.summaryAsWords) reads before a question. `copies` of each,
+ * the questions in another order in each.
  */
-function recallDocuments(reports: ReadonlyMap<string, string>, questions: readonly (McqRecord & { song: string; category: string })[], seed: number, summary?: RecallSummary): TextDocument[] {
+function recallDocuments(reports: ReadonlyMap<string, string>, questions: readonly (McqRecord & { song: string; category: string })[], seed: number, copies: number, summary?: RecallSummary): TextDocument[] {
   const bySong = new Map<string, (McqRecord & { category: string })[]>();
   for (const q of questions) if (TIME_FREE_CATEGORIES.has(q.category)) bySong.set(q.song, [...(bySong.get(q.song) ?? []), q]);
   const out: TextDocument[] = [];
   const qa = (qs: readonly McqRecord[], key: string) => questionRng(seed, key).shuffle(qs).map((q) => `Q: ${q.question}\nA: ${q.answer}`);
   for (const [song, qs] of bySong) {
-    const report = reports.get(song);
-    if (report) out.push({ id: `${song}/recall`, source: "recall", song, text: [wholeSongFacts(report), ...qa(qs, `${song}/recall`)].join("\n") });
-    const heard = summary?.of(song), answered = qs.filter((q) => summary?.categories.has(q.category));
-    if (heard !== undefined && answered.length > 0)
-      out.push({ id: `${song}/recall-summary`, source: "recall", song, text: [`Heard: ${heard}.`, ...qa(answered, `${song}/recall-summary`)].join("\n") });
+    const report = reports.get(song), heard = summary?.of(song), answered = qs.filter((q) => summary?.categories.has(q.category));
+    for (let copy = 0; copy < copies; copy++) {
+      const id = (kind: string) => `${song}/${kind}${copy > 0 ? `-${copy}` : ""}`;
+      if (report) out.push({ id: id("recall"), source: "recall", song, text: [wholeSongFacts(report), ...qa(qs, id("recall"))].join("\n") });
+      if (heard !== undefined && answered.length > 0)
+        out.push({ id: id("recall-summary"), source: "recall", song, text: [`Heard: ${heard}.`, ...qa(answered, id("recall-summary"))].join("\n") });
+    }
   }
   return out;
 }

@@ -50,8 +50,12 @@ export interface PretrainDataOptions {
   extraText?: { nodeModules: string };
   /** Add grounded documents: each song's report followed by questions answered from it (text-documents.ts). */
   groundedQa?: boolean;
-  /** Add recall documents: each song's facts, then its time-free questions answered with the fact alone (text-documents.ts). */
-  recallQa?: boolean;
+  /**
+   * Recall documents per song and kind (text-documents.ts; 0 or absent = none): each song's facts, then its
+   * time-free questions answered with the fact alone, each copy asking them in another order. More than one
+   * gives retrieval a larger share of the tokens than one document a song would.
+   */
+  recallQa?: number;
   /** The model the tokenizer must fit (vocabulary size, chat tokens). */
   model: GammaConfig;
 }
@@ -97,7 +101,7 @@ export function isHeldOutDocument(doc: TextDocument): boolean {
 export function preparePretrainData(o: PretrainDataOptions): PretrainData {
   const tokenizerFile = path.join(o.runDir, TOKENIZER_FILE), dataDir = path.join(o.runDir, DATA_DIR);
   const recipe = {
-    datasets: o.datasets, seed: o.seed, extraText: o.extraText !== undefined, ...(o.groundedQa ? { groundedQa: true } : {}), ...(o.recallQa ? { recallQa: true } : {}),
+    datasets: o.datasets, seed: o.seed, extraText: o.extraText !== undefined, ...(o.groundedQa ? { groundedQa: true } : {}), ...(o.recallQa ? { recallQa: o.recallQa } : {}),
     tokenizer: "file" in o.tokenizer ? { sha256: sha256(fs.readFileSync(o.tokenizer.file)) } : o.tokenizer,
   };
   const index = readTokenCacheIndex(dataDir);
