@@ -122,8 +122,6 @@ export class GammaModel extends Module {
    */
   summaryInput(summary: Tensor): Tensor {
     if (!this.config.projector.summaryAsWords) return summary;
-    const unit = (t: Tensor) => t.div(t.square().sum(-1, true).sqrt().add(1e-8));
-    const words = unit(summary.detach()).matmul(unit(this.llm.model.embed_tokens.weight.detach()).transpose(0, 1)).argmax(-1);
-    return this.llm.embed(words);
+    return this.llm.embed(this.llm.wordCosines(summary.detach()).argmax(-1));
   }
 }

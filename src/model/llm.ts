@@ -188,6 +188,15 @@ export class DecoderLM extends Module {
     return this.model.norm.forward(x);
   }
 
+  /**
+   * Cosine similarity of embeddings [N, hidden] to every input embedding of the vocabulary, [N, vocab]. The word
+   * table is held fixed (no gradient reaches it); gradients flow to `x`. Where a summary token "reads as" a word.
+   */
+  wordCosines(x: Tensor): Tensor {
+    const unit = (t: Tensor) => t.div(t.square().sum(-1, true).sqrt().add(1e-8));
+    return unit(x).matmul(unit(this.model.embed_tokens.weight.detach()).transpose(0, 1));
+  }
+
   /** Hidden states [.., hidden] -> logits [.., vocab]. */
   logits(hidden: Tensor): Tensor {
     return this.lm_head ? this.lm_head.forward(hidden) : F.linear(hidden, this.model.embed_tokens.weight);

@@ -35,14 +35,17 @@ export function encodeCachedClip(model: GammaModel, f: ExpertFeatures): AudioEnc
  * the fusion is frozen.
  */
 function summaryOnlyClip(model: GammaModel, f: ExpertFeatures | undefined, pooled?: PooledClip): AudioEncoding {
-  const summary = clipSummary(model, f, pooled?.tokens ?? (f && pooledFusedTokens(model, f)));
-  return { embeds: summary.narrow(0, 0, 0), seconds: pooled?.seconds ?? f!.seconds, tokenSeconds: model.audioTokenSeconds, gates: [], summary };
+  return summaryClip(model, clipSummary(model, f, pooled?.tokens ?? (f && pooledFusedTokens(model, f))), pooled?.seconds ?? f!.seconds);
 }
 
 /** A clip whose summary slot holds these words (token ids) and nothing else: ChatSample.writtenSummary. */
 function writtenSummaryClip(model: GammaModel, words: number[]): AudioEncoding {
-  const summary = model.llm.embed(tensor(words, { dtype: "int64", device: model.llm.model.embed_tokens.weight.device }));
-  return { embeds: summary.narrow(0, 0, 0), seconds: 0, tokenSeconds: model.audioTokenSeconds, gates: [], summary };
+  return summaryClip(model, model.llm.embed(tensor(words, { dtype: "int64", device: model.llm.model.embed_tokens.weight.device })), 0);
+}
+
+/** A clip heard as these summary embeddings [K, hidden] alone, no time-marked tokens. */
+function summaryClip(model: GammaModel, summary: Tensor, seconds: number): AudioEncoding {
+  return { embeds: summary.narrow(0, 0, 0), seconds, tokenSeconds: model.audioTokenSeconds, gates: [], summary };
 }
 
 /** A clip's pooled fused tokens (Projector.pool, [1, 2 inDim]) and its length: all a summary-only view needs. */

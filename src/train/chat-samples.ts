@@ -218,8 +218,8 @@ export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKin
       all.push({ id: String(r.id), kind, audio, messages });
     }
     if (kinds.some((k) => k.startsWith("mcq") || k.startsWith("recall"))) {
-      const mcqs = readJsonl(path.join(dir, "mcq.jsonl")).map((r) =>
-        mcqSample(String(r.id), abs(String(r.audio)), String(r.question), r.choices as string[], String(r.answer), String(r.split), String(r.category), o.answerOrder));
+      const records = readJsonl(path.join(dir, "mcq.jsonl")).map((r) => ({ id: String(r.id), audio: abs(String(r.audio)), question: String(r.question), choices: r.choices as string[], answer: String(r.answer), split: String(r.split), category: String(r.category) }));
+      const mcqs = records.map((r) => mcqSample(r.id, r.audio, r.question, r.choices, r.answer, r.split, r.category, o.answerOrder));
       if (kinds.includes("mcq")) all.push(...mcqs);
       if (kinds.includes("mcq-session")) all.push(...mcqSessions(mcqs));
       if (kinds.includes("mcq-summary"))
@@ -229,8 +229,7 @@ export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKin
       if (kinds.includes("mcq-context-session")) all.push(...contextSessions(mcqs, reports));
       if (kinds.includes("mcq-written-summary")) all.push(...mcqs.filter((q) => SUMMARY_CATEGORIES.has(q.mcq!.category)).map(writtenSummarySample));
       if (kinds.includes("mcq-written-summary-session")) all.push(...writtenSummarySessions(mcqs));
-      if (kinds.includes("recall-written-summary-session"))
-        all.push(...recallSessions(readJsonl(path.join(dir, "mcq.jsonl")).map((r) => ({ id: String(r.id), audio: abs(String(r.audio)), question: String(r.question), answer: String(r.answer), category: String(r.category) }))));
+      if (kinds.includes("recall-written-summary-session")) all.push(...recallSessions(records));
     }
     // A text-only dataset (`gamma data synth --text-only`) has no audio to hear: only its written-context and
     // written-summary conversations can train.

@@ -92,9 +92,7 @@ export const SUMMARY_WORDS_SCALE = 20;
  */
 export function summaryWordsLoss(llm: DecoderLM, summary: Tensor, targets: number[]): { loss: Tensor; right: number; hits: boolean[] } {
   const n = targets.length;
-  const table = noGrad(() => llm.model.embed_tokens.weight.detach());
-  const unit = (t: Tensor) => t.div(t.square().sum(-1, true).sqrt().add(1e-8));
-  const scores = unit(summary.narrow(0, 0, n)).matmul(unit(table).transpose(0, 1)); // [n, vocab]
+  const scores = llm.wordCosines(summary.narrow(0, 0, n)); // [n, vocab]
   const loss = F.crossEntropy(scores.mul(SUMMARY_WORDS_SCALE), tensor(targets, { dtype: "int64" }));
   const hits = noGrad(() => {
     const best = scores.argmax(-1).toFloat32Array();

@@ -185,23 +185,22 @@ export class ChatStage implements TrainTask<ChatBatch> {
         if (choice === sample.mcq!.answer) { right.all++; right[split]++; }
       }
       const words = await this.summaryWordsHeldOut();
-      let contextRight = 0, contextAsked = 0;
-      for (const sample of heldOut.filter((s) => s.mcq && s.textOnly).slice(0, evalMcqs)) {
-        contextAsked++;
-        if ((await this.choose(sample)) === sample.mcq!.answer) contextRight++;
-      }
-      let writtenRight = 0, writtenAsked = 0;
-      for (const sample of heldOut.filter((s) => s.mcq && s.writtenSummary).slice(0, evalMcqs)) {
-        writtenAsked++;
-        if ((await this.choose(sample)) === sample.mcq!.answer) writtenRight++;
-      }
       const ratio = (a: number, n: number) => (n ? Math.round((a / n) * 10000) / 10000 : NaN);
+      // Held-out MCQs of one kind answered right, as {name: share}; nothing when the run has none of them.
+      const accuracy = async (name: string, samples: ChatSample[]): Promise<Record<string, number>> => {
+        const asked = samples.filter((s) => s.mcq).slice(0, evalMcqs);
+        let got = 0;
+        for (const sample of asked) if ((await this.choose(sample)) === sample.mcq!.answer) got++;
+        return asked.length ? { [name]: ratio(got, asked.length) } : {};
+      };
+      const context = await accuracy("accuracy_mcq_context", heldOut.filter((s) => s.textOnly));
+      const written = await accuracy("accuracy_mcq_written_summary", heldOut.filter((s) => s.writtenSummary));
       return {
         loss: counted ? loss / counted : NaN,
         accuracy_mcq: ratio(right.all, asked.all), accuracy_mcq_temporal: ratio(right.temporal, asked.temporal), accuracy_mcq_global: ratio(right.global, asked.global),
         mcq_unparsed: ratio(unparsed, asked.all), feature_cache_hits: this.cache.hits, feature_cache_misses: this.cache.misses,
-        ...(contextAsked ? { accuracy_mcq_context: ratio(contextRight, contextAsked) } : {}),
-        ...(writtenAsked ? { accuracy_mcq_written_summary: ratio(writtenRight, writtenAsked) } : {}),
+        ...context,
+        ...written,
         ...words,
       };
     } finally {
