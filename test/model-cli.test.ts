@@ -1,4 +1,4 @@
-// `gamma model init|inspect`, `gamma ask` and `gamma chat` as a user runs them: real processes on a real
+// `gamma model init|inspect|export|compose`, `gamma ask` and `gamma chat` as a user runs them: real processes on a real
 // WAV file with a tiny randomly initialised model (the answers are noise; the plumbing, timings, token counts
 // and errors are what is checked here).
 import assert from "node:assert/strict";
@@ -10,6 +10,7 @@ import { test } from "node:test";
 import { writeWav } from "../src/audio/wav-write.js";
 import { repoRoot } from "../src/cli/paths.js";
 import { TINY_CONFIG } from "../src/model/config.js";
+import { loadSafetensors } from "../src/engine/safetensors.js";
 import { tinyTokenizerFile } from "./model-helpers.js";
 
 const gamma = path.join(repoRoot(), "bin/gamma.js");
@@ -53,6 +54,28 @@ test("gamma model export writes bfloat16 weights of half the size, with provenan
   assert.ok(inspect.weights.bytes < original * 0.55, `${inspect.weights.bytes} vs ${original}`);
   assert.equal(run(["model", "export", modelDir, "--out", out, "--dtype", "float16"]).code, 1);
   assert.match(run(["model", "export", path.join(work, "nowhere"), "--out", out]).stderr, /nowhere: no such model directory/);
+});
+
+test("gamma model compose joins one model's experts and fusion to another's projector, LLM and tokenizer", () => {
+  const other = path.join(work, "other"), joined = path.join(work, "joined");
+  assert.equal(run(["model", "init", "--config", "gamma-tiny", "--tokenizer", tinyTokenizerFile(), "--seed", "7", "--out", other]).code, 0);
+  const r = run(["model", "compose", "--audio", modelDir, "--language", other, "--out", joined]);
+  assert.equal(r.code, 0, r.stderr);
+  const weights = (dir: string) => loadSafetensors(path.join(dir, "model.safetensors")).tensors;
+  const [audio, language, composed] = [weights(modelDir), weights(other), weights(joined)];
+  assert.equal(composed.size, audio.size);
+  for (const [name, t] of composed) {
+    const source = /^(temporal_expert|global_expert|fusion)\./.test(name) ? audio : language;
+    assert.deepEqual([...t.toFloat32Array()], [...source.get(name)!.toFloat32Array()], name);
+  }
+  assert.equal(fs.readFileSync(path.join(joined, "tokenizer.json"), "utf8"), fs.readFileSync(path.join(other, "tokenizer.json"), "utf8"));
+  // A fusion of another width cannot feed this projector.
+  const wide = path.join(work, "wide.json"), wideDir = path.join(work, "wide");
+  fs.writeFileSync(wide, JSON.stringify({ ...TINY_CONFIG, fusion: { ...TINY_CONFIG.fusion, dModel: 32 } }));
+  assert.equal(run(["model", "init", "--config", wide, "--tokenizer", tinyTokenizerFile(), "--out", wideDir]).code, 0);
+  const bad = run(["model", "compose", "--audio", wideDir, "--language", other, "--out", path.join(work, "bad")]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /fusion is 32 wide and the language side's projector reads 64/);
 });
 
 test("gamma ask --json answers with timings and the audio-token count", () => {

@@ -14,7 +14,7 @@ import { IGNORE_INDEX } from "../src/model/inputs.js";
 import { Projector } from "../src/model/projector.js";
 import type { ChatMessage, ChatPart } from "../src/model/tokenizer/chat.js";
 import { loadTokenizer } from "../src/model/tokenizer/io.js";
-import { answerLoss, chatInputs } from "../src/train/chat-inputs.js";
+import { answerLoss, chatInputs, exactAnswers } from "../src/train/chat-inputs.js";
 import { readChatSamples } from "../src/train/chat-samples.js";
 import { songOfAudio } from "../src/train/text-documents.js";
 import { assertClose } from "./helpers.js";
@@ -140,6 +140,25 @@ test("the chat loss reads logits at the answer tokens only and equals the cross-
   assertClose([loss.item()], [reference.item()], 1e-5);
   loss.backward();
   assert.ok(model.projector.linear_1.weight.grad!.abs().sum().item() > 0, "the answer's gradient reaches the audio path");
+});
+
+test("exactAnswers counts an answer right only when every token of its turn is the likeliest", () => {
+  const model = tinyModel();
+  const tokenizer = loadTokenizer(tinyTokenizerFile());
+  const messages: ChatMessage[] = [{ role: "user", content: "Key?" }, { role: "assistant", content: "A minor." }, { role: "user", content: "Tempo?" }, { role: "assistant", content: "96 BPM." }];
+  const inputs = chatInputs(model, tokenizer, messages, undefined, false);
+  const predicted = model.llm.logits(model.llm.forward({ embeds: inputs.embeds.unsqueeze(0) })).squeeze(0).argmax(-1).toFloat32Array();
+  const turns: number[][] = [];
+  inputs.targets.forEach((t, i) => { if (t >= 0) { if (i === 0 || inputs.targets[i - 1]! < 0) turns.push([]); turns.at(-1)!.push(i); } });
+  assert.equal(turns.length, 2);
+  // The first turn as the model would say it; the second with one token it would not say.
+  const targets = [...inputs.targets];
+  for (const i of turns[0]!) targets[i] = predicted[i]!;
+  for (const i of turns[1]!) targets[i] = predicted[i]!;
+  targets[turns[1]!.at(-1)!] = (predicted[turns[1]!.at(-1)!]! + 1) % tokenizer.vocabSize;
+  assert.deepEqual(exactAnswers(model.llm, { ...inputs, targets }), { right: 1, answers: 2 });
+  for (const i of turns[1]!) targets[i] = predicted[i]!;
+  assert.deepEqual(exactAnswers(model.llm, { ...inputs, targets }), { right: 2, answers: 2 });
 });
 
 test("mcq-summary: time-free questions alone, heard through the summary tokens only", () => {

@@ -1,5 +1,6 @@
-// `gamma model init|inspect|export`: create a model directory with random weights, see what one holds, and
-// write a copy for shipping (bfloat16 weights, provenance in the weights' metadata).
+// `gamma model init|inspect|export|compose|probe`: create a model directory with random weights, see what one
+// holds, write a copy for shipping (bfloat16 weights, provenance in the weights' metadata), join two models'
+// audio and language sides, and probe what the audio side knows.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -9,6 +10,7 @@ import { Generator } from "../engine/random.js";
 import { audioTokensPerSecond, PRESETS, resolveConfig } from "../model/config.js";
 import type { GammaModel } from "../model/gamma.js";
 import { initModel, loadModel, saveModel, TOKENIZER_FILE, WEIGHTS_FILE } from "../model/io.js";
+import { composeModel } from "../model/rebuild.js";
 import { GAMMA_SPECIAL_TOKENS } from "../model/tokenizer/special-tokens.js";
 import { minimumVocabSize, trainBpe } from "../model/tokenizer/train.js";
 import { writeTokenizerJson } from "../model/tokenizer/io.js";
@@ -128,6 +130,31 @@ Example:
       const bytes = fs.statSync(path.join(opts.out, WEIGHTS_FILE)).size;
       console.error(`wrote ${opts.out}: ${loaded.config.name}, ${opts.dtype}, ${(bytes / 1e6).toFixed(1)} MB of weights`);
       console.log(JSON.stringify({ out: opts.out, dtype: opts.dtype, weights_bytes: bytes }));
+    });
+
+  model
+    .command("compose")
+    .description("join one model directory's audio side (experts and fusion) to another's language side (projector, LLM, tokenizer)")
+    .requiredOption("--audio <dir>", "the model directory whose experts and fusion to take")
+    .requiredOption("--language <dir>", "the model directory whose projector, LLM and tokenizer to take")
+    .requiredOption("--out <dir>", "the model directory to write")
+    .addHelpText("after", `
+The config is the language side's, with the audio side's expert and fusion sections. The fusion's width must be
+what the projector reads. Use it when the decoder was trained on text after the audio path was (the summary
+layers of the projector can then be fitted to the joined model: configs/summary-fit.json).
+
+Example:
+  $ gamma model compose --audio ~/.cache/gamma-music/runs/sft-v4/model --language ~/.cache/gamma-music/runs/read-v1/model --out /tmp/joined`)
+    .action((opts: { audio: string; language: string; out: string }) => {
+      const audio = loadModel(opts.audio), language = loadModel(opts.language);
+      const composed = composeModel(audio.model, language.model);
+      const staging = `${opts.out.replace(/\/+$/, "")}.tmp-${process.pid}`;
+      fs.rmSync(staging, { recursive: true, force: true });
+      saveModel(staging, composed, path.join(opts.language, TOKENIZER_FILE), { metadata: { audio_side: path.resolve(opts.audio), language_side: path.resolve(opts.language) } });
+      fs.rmSync(opts.out, { recursive: true, force: true });
+      fs.renameSync(staging, opts.out);
+      console.error(`wrote ${opts.out}: experts and fusion of ${opts.audio}, projector and LLM of ${opts.language}`);
+      console.log(JSON.stringify({ out: opts.out, audio: opts.audio, language: opts.language, parameters: composed.numParameters() }));
     });
 
   model

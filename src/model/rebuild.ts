@@ -1,5 +1,6 @@
 // Changing a model between training stages: loading stage 0's experts into it (with their config when they
-// were trained with another one), and giving it summary tokens it was made without. Both rebuild the model
+// were trained with another one), giving it summary tokens it was made without, and joining one model's audio
+// side to another's decoder. Both rebuild the model
 // with the new config and keep every tensor that still fits; new parts start from their initialisation.
 import { loadSafetensors } from "../engine/safetensors.js";
 import { noGrad } from "../engine/autograd.js";
@@ -102,4 +103,27 @@ export function withAudioView(model: GammaModel, view: Pick<ProjectorConfig, "su
   if (JSON.stringify(projector) === JSON.stringify(model.config.projector)) return model;
   console.error(`model: the LLM hears ${projector.summaryOnly ? "the summary tokens only" : "the time-marked and summary tokens"}${projector.summaryAsWords ? ", the summary as its nearest words" : ""}`);
   return rebuildModel(model, { ...model.config, projector });
+}
+
+/** Whether a state-dict name belongs to the audio side: the experts and the fusion. */
+function isAudioSideTensor(name: string): boolean {
+  return isExpertTensor(name) || name.startsWith("fusion.");
+}
+
+/**
+ * A model whose audio side (the two experts and the fusion, with their configs) comes from `audio` and whose
+ * language side (the projector and the LLM, with their configs) from `language`: how an audio path trained
+ * with one decoder meets a decoder trained since. The projector reads the fusion's tokens, so the two must
+ * agree on the fusion's width. Neither input is changed.
+ */
+export function composeModel(audio: GammaModel, language: GammaModel): GammaModel {
+  if (audio.config.fusion.dModel !== language.config.fusion.dModel)
+    throw new Error(`the audio side's fusion is ${audio.config.fusion.dModel} wide and the language side's projector reads ${language.config.fusion.dModel}: they cannot be joined`);
+  const config = { ...language.config, temporalExpert: audio.config.temporalExpert, globalExpert: audio.config.globalExpert, fusion: audio.config.fusion };
+  const composed = new GammaModel(config);
+  composed.loadStateDict(new Map([
+    ...[...audio.stateDict()].filter(([k]) => isAudioSideTensor(k)),
+    ...[...language.stateDict()].filter(([k]) => !isAudioSideTensor(k)),
+  ]), { strict: true });
+  return composed;
 }

@@ -100,3 +100,23 @@ export function answerLoss(llm: DecoderLM, inputs: ModelInputs): { loss: Tensor;
   const logits = llm.logits(hidden.indexSelect(0, tensor(answered, { dtype: "int64" })));
   return { loss: F.crossEntropy(logits, tensor(answered.map((i) => inputs.targets[i]!), { dtype: "int64" })), answerTokens: answered.length };
 }
+
+/**
+ * Teacher-forced, how many of the inputs' answers (each run of consecutive answer targets: one assistant turn)
+ * the LLM gets wholly right, every token its likeliest next token, and how many answers there are.
+ */
+export function exactAnswers(llm: DecoderLM, inputs: ModelInputs): { right: number; answers: number } {
+  const predicted = llm.logits(llm.forward({ embeds: inputs.embeds.unsqueeze(0) })).squeeze(0).argmax(-1).toFloat32Array();
+  let right = 0, answers = 0, inAnswer = false, allRight = true;
+  inputs.targets.forEach((t, i) => {
+    if (t >= 0) {
+      if (!inAnswer) { inAnswer = true; allRight = true; answers++; }
+      if (predicted[i] !== t) allRight = false;
+    } else if (inAnswer) {
+      inAnswer = false;
+      if (allRight) right++;
+    }
+  });
+  if (inAnswer && allRight) right++;
+  return { right, answers };
+}

@@ -16,7 +16,7 @@ import { saveModel, TOKENIZER_FILE } from "../../model/io.js";
 import { answerStopIds } from "../../model/tokenizer/special-tokens.js";
 import type { Tokenizer } from "../../model/tokenizer/tokenizer.js";
 import { Rng } from "../../music/rng.js";
-import { answerLoss, chatInputs, clipSummary, freezeAllBut, type ModelPart, type PooledClip, pooledFusedTokens } from "../chat-inputs.js";
+import { answerLoss, chatInputs, exactAnswers, clipSummary, freezeAllBut, type ModelPart, type PooledClip, pooledFusedTokens } from "../chat-inputs.js";
 import type { ChatSample, SampleKind } from "../chat-samples.js";
 import { type ExpertFeatures, FeatureCache } from "../feature-cache.js";
 import type { StepResult, TrainTask } from "../loop.js";
@@ -110,9 +110,10 @@ export class ChatStage implements TrainTask<ChatBatch> {
     return sample.summaryOnly && !sample.writtenSummary && !this.o.trainable.includes("fusion") ? `${sample.audio}\0${variant}` : undefined;
   }
 
-  private inputs(b: ChatBatch, generationPrompt: boolean): ModelInputs {
+  /** `factsOf`: whose facts a written summary states (default the conversation's song; the recall control's differ). */
+  private inputs(b: ChatBatch, generationPrompt: boolean, factsOf = b.sample.audio): ModelInputs {
     const messages = generationPrompt ? b.sample.messages.slice(0, -1) : b.sample.messages;
-    const writtenSummary = b.sample.writtenSummary ? summaryWordTargets(this.facts.get(b.sample.audio), this.o.tokenizer, this.module.config.projector.summaryTokens ?? 0) : undefined;
+    const writtenSummary = b.sample.writtenSummary ? summaryWordTargets(this.facts.get(factsOf), this.o.tokenizer, this.module.config.projector.summaryTokens ?? 0) : undefined;
     return chatInputs(this.module, this.o.tokenizer, messages, b.features, generationPrompt, { summaryOnly: b.sample.summaryOnly, pooled: this.pooledFused(b), writtenSummary });
   }
 
@@ -195,12 +196,14 @@ export class ChatStage implements TrainTask<ChatBatch> {
       };
       const context = await accuracy("accuracy_mcq_context", heldOut.filter((s) => s.textOnly));
       const written = await accuracy("accuracy_mcq_written_summary", heldOut.filter((s) => s.writtenSummary));
+      const recall = this.recallHeldOut();
       return {
         loss: counted ? loss / counted : NaN,
         accuracy_mcq: ratio(right.all, asked.all), accuracy_mcq_temporal: ratio(right.temporal, asked.temporal), accuracy_mcq_global: ratio(right.global, asked.global),
         mcq_unparsed: ratio(unparsed, asked.all), feature_cache_hits: this.cache.hits, feature_cache_misses: this.cache.misses,
         ...context,
         ...written,
+        ...recall,
         ...words,
       };
     } finally {
@@ -236,6 +239,27 @@ export class ChatStage implements TrainTask<ChatBatch> {
     }
     const share = (r: number, of: number) => Math.round((r / of) * 10000) / 10000;
     return n ? Object.fromEntries([["summary_words_right", share(tokensRight, tokens)], ...facts.map((f, i) => [`summary_words_right_${f.name}`, share(right[i]!, n)])]) : {};
+  }
+
+  /**
+   * Held-out recall sessions (up to evalMcqs), teacher-forced: the share of answers whose every token is the
+   * likeliest (accuracy_recall), after the song's own written summary and, as the control, after the next
+   * held-out song's (accuracy_recall_control). A decoder that answers from priors scores the same on both;
+   * the gap is what it reads.
+   */
+  private recallHeldOut(): Record<string, number> {
+    const sessions = this.o.heldOut.filter((s) => s.kind === "recall-written-summary-session").slice(0, this.o.evalMcqs);
+    if (sessions.length < 2) return {};
+    let own = 0, control = 0, answers = 0;
+    sessions.forEach((sample, i) => {
+      const b = { sample, variant: 0 };
+      const mine = noGrad(() => tidy(() => exactAnswers(this.module.llm, this.inputs(b, false))));
+      own += mine.right;
+      answers += mine.answers;
+      control += noGrad(() => tidy(() => exactAnswers(this.module.llm, this.inputs(b, false, sessions[(i + 1) % sessions.length]!.audio)))).right;
+    });
+    const share = (r: number) => Math.round((r / answers) * 10000) / 10000;
+    return answers ? { accuracy_recall: share(own), accuracy_recall_control: share(control) } : {};
   }
 
   /** The option a held-out MCQ's greedy answer names (undefined when it names none). */
