@@ -14,7 +14,7 @@ import { audioInputs } from "../src/eval/controls.js";
 import { detectFormat } from "../src/eval/formats/detect.js";
 import { loadBenchmark } from "../src/eval/formats/index.js";
 import { pythonStrings, trackFileNames } from "../src/eval/formats/muchomusic.js";
-import { parseGamma, parseMuchomusic } from "../src/eval/parse.js";
+import { parseGamma, parseMuchomusic, parseRanked } from "../src/eval/parse.js";
 import { formatPrompt } from "../src/eval/prompt.js";
 import { derangement, optionOrder } from "../src/eval/shuffle.js";
 import { wilsonInterval } from "../src/eval/score.js";
@@ -221,6 +221,15 @@ test("our <answer> parsing: the tag first, then MuChoMusic's rule", () => {
     ["<answer></answer>", undefined],
   ];
   for (const [output, expected] of cases) assert.equal(parseGamma(output, options), expected, output);
+});
+
+test("the likelihood protocol: the question alone, answers read by their leading letter", () => {
+  assert.equal(formatPrompt("likelihood", "Which key?", ["C", "G"]), "Which key?");
+  const options = ["C major", "D minor", "E minor"];
+  assert.equal(parseRanked("(B) D minor", options), 1);
+  assert.equal(parseRanked(" (C) E minor", options), 2);
+  assert.equal(parseRanked("(D) F major", options), parseGamma("(D) F major", options), "a letter past the options falls back to our rule");
+  assert.equal(parseRanked("<answer>(A) C major</answer>", options), 0);
 });
 
 test("prompts: MuChoMusic's exactly, and ours asking for <answer>", () => {

@@ -127,4 +127,9 @@ test("gamma bench with a model answers every question, several per recording, wi
     assert.equal(report.n, 3, audio);
     assert.equal(report.invalid, 0, audio);
   }
+  // The likelihood protocol: every answer names an option (the model ranks them), none unparsed.
+  const ranked = run(["bench", "--model", modelDir, "--prompt", "likelihood", bench]);
+  assert.equal(ranked.code, 0, ranked.stderr);
+  const report = JSON.parse(ranked.stdout.trim().split("\n").pop()!) as { n: number; parse_failures: number };
+  assert.deepEqual([report.n, report.parse_failures], [3, 0]);
 });

@@ -15,7 +15,8 @@ import { generate } from "../src/model/generate.js";
 import { assembleInputs, IGNORE_INDEX } from "../src/model/inputs.js";
 import { loadModel, saveModel } from "../src/model/io.js";
 import { withAudioView, withOutputNorm, withSummaryTokens } from "../src/model/rebuild.js";
-import { encodeChat } from "../src/model/tokenizer/chat.js";
+import { type ChatMessage, encodeChat } from "../src/model/tokenizer/chat.js";
+import { Gamma } from "../src/model/pipeline.js";
 import { loadTokenizer } from "../src/model/tokenizer/io.js";
 import { assertClose } from "./helpers.js";
 import { randomMel, tinyModel, tinyTokenizerFile } from "./model-helpers.js";
@@ -253,4 +254,30 @@ test("save/load round trip is exact (float32) and close (bfloat16); broken direc
   assert.throws(() => loadModel(half), /not a model directory \(missing tokenizer\.json\)/);
   fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify({ ...model.config, llm: { ...model.config.llm, numLayers: 3 } }));
   assert.throws(() => loadModel(dir), /model\.safetensors: loadStateDict: missing llm\.model\.layers\.2/);
+}));
+
+test("answerLogLikelihoods: the log-probability of the last assistant turn's tokens, earlier turns given", () => noGrad(() => {
+  const model = tinyModel(4);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-model-ll-"));
+  saveModel(dir, model, tinyTokenizerFile());
+  const gamma = Gamma.load(dir);
+  const tokenizer = loadTokenizer(tinyTokenizerFile());
+  const clip = gamma.encodeMel(randomMel(11));
+  const history: ChatMessage[] = [
+    { role: "user", content: [{ type: "audio", clip: "a" }, { type: "text", text: "Key?" }] },
+    { role: "assistant", content: "A minor." },
+    { role: "user", content: "Tempo?" },
+  ];
+  const candidates = ["96 BPM.", "fast"];
+  const scores = gamma.answerLogLikelihoods(history, [clip], candidates);
+  candidates.forEach((candidate, c) => {
+    // By hand: every position's log-softmax, summed over the targets after the last user turn.
+    const chat = encodeChat(tokenizer, [...history, { role: "assistant", content: candidate }], { addGenerationPrompt: false });
+    const inputs = assembleInputs(gamma.loaded.model, (t) => tokenizer.encode(t, { parseSpecial: false }), chat, [clip]);
+    const logProbs = gamma.loaded.model.llm.logits(gamma.loaded.model.llm.forward({ embeds: inputs.embeds.unsqueeze(0) })).squeeze(0).logSoftmax(-1).toArray() as number[][];
+    const firstAnswerEnd = inputs.targets.findIndex((t, i) => t >= 0 && inputs.targets[i + 1]! < 0);
+    const lastTurn = inputs.targets.flatMap((t, i) => (t >= 0 && i > firstAnswerEnd ? [logProbs[i]![t]!] : []));
+    assert.ok(lastTurn.length >= 2, "the candidate's tokens and the turn's end");
+    assertClose([scores[c]!], [lastTurn.reduce((a, b) => a + b, 0)], { atol: 1e-4, rtol: 1e-5 });
+  });
 }));

@@ -34,7 +34,7 @@ export function benchCommand(): Command {
     .option("--audio-dir <dir>", "folder that audio paths (and MuChoMusic's track files) are found in (default: the benchmark file's folder)")
     .option("--seed <n>", "seed of the option order (and of the random baseline and the shuffled-audio control)", intOption("--seed", 0), 0)
     .option("--no-shuffle", "present the options in the file's order")
-    .addOption(new Option("--prompt <style>", "muchomusic: MuChoMusic's prompt and answer parsing; gamma: ours, answer in <answer></answer>; think: ours, <think>reasoning</think> then <answer></answer>").choices(PROMPT_STYLES).default("muchomusic"))
+    .addOption(new Option("--prompt <style>", "muchomusic: MuChoMusic's prompt and answer parsing; gamma: ours, answer in <answer></answer>; think: ours, <think>reasoning</think> then <answer></answer>; likelihood: the question alone, the model ranks the options by its likelihood of each as its whole answer").choices(PROMPT_STYLES).default("muchomusic"))
     .addOption(new Option("--audio <mode>", "real, or a control: silent (silence as long as the audio), shuffled (another question's audio)").choices(AUDIO_MODES).default("real"))
     .option("--out <dir>", "write run.json, results.jsonl (as it goes), report.json and report.md here")
     .option("--resume", "continue the run in --out after a kill (same settings)")

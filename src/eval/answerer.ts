@@ -8,6 +8,11 @@ export interface AnswerRequest {
   prompt: string;
   /** Options in the order presented. */
   choices: string[];
+  /**
+   * The "likelihood" protocol: the prompt is the question alone, and a model answerer ranks the choices by its
+   * likelihood of each as its whole answer and names the likeliest as "(X) text". Others answer as usual.
+   */
+  rankChoices?: boolean;
   audio: AudioInput;
 }
 

@@ -44,8 +44,19 @@ export function parseGamma(output: string, options: readonly string[]): ParsedCh
   return held.length === 1 ? held[0] : parseMuchomusic(inner, options);
 }
 
+/**
+ * The "likelihood" protocol's answers name the option as a leading "(X)" (a ranking answerer, or a baseline);
+ * anything else is read as our format.
+ */
+export function parseRanked(output: string, options: readonly string[]): ParsedChoice {
+  const lead = /^\(([A-Z])\)/.exec(output.trim());
+  const i = lead ? lead[1]!.charCodeAt(0) - 65 : -1;
+  return i >= 0 && i < options.length ? i : parseGamma(output, options);
+}
+
 export const PARSERS: Record<PromptStyle, (output: string, options: readonly string[]) => ParsedChoice> = {
   muchomusic: parseMuchomusic,
   gamma: parseGamma,
   think: parseGamma,
+  likelihood: parseRanked,
 };

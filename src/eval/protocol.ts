@@ -24,6 +24,6 @@ export function poseQuestion(item: BenchItem, audio: AudioInput, o: ProtocolOpti
   return {
     item,
     correct: order.indexOf(item.answer),
-    request: { id: item.id, prompt: formatPrompt(o.prompt, item.question, choices), choices, audio },
+    request: { id: item.id, prompt: formatPrompt(o.prompt, item.question, choices), choices, audio, ...(o.prompt === "likelihood" ? { rankChoices: true } : {}) },
   };
 }

@@ -4,6 +4,7 @@
 // encodings are kept (keyed by file, or by the silence's length) instead of hearing the file again.
 import type { Answerer, AnswerRequest, AudioInput } from "../eval/answerer.js";
 import type { AudioEncoding } from "./gamma.js";
+import { optionLetter } from "../eval/prompt.js";
 import { Gamma } from "./pipeline.js";
 
 /** Encodings kept: a batch's worth of distinct recordings and then some. */
@@ -24,10 +25,32 @@ export async function createModelAnswerer(modelDir: string | undefined, options:
     kept.set(key, encoding);
     return encoding;
   }
+  /** The "likelihood" protocol: each request's likeliest choice as its whole answer, named "(X) text". */
+  async function rank(requests: AnswerRequest[]): Promise<string[]> {
+    const answers: string[] = [];
+    for (const r of requests) {
+      const messages = [{ role: "user" as const, content: [{ type: "audio" as const, clip: r.id }, { type: "text" as const, text: r.prompt }] }];
+      const scores = gamma.answerLogLikelihoods(messages, [await hear(r.audio)], r.choices);
+      const best = scores.indexOf(Math.max(...scores));
+      answers.push(`(${optionLetter(best)}) ${r.choices[best]!}`);
+    }
+    evict(new Set());
+    return answers;
+  }
+  /** Evict the oldest encodings beyond the budget, but never one in use. */
+  function evict(inUse: ReadonlySet<AudioEncoding>): void {
+    for (const [key, e] of kept) {
+      if (kept.size <= KEPT_ENCODINGS) break;
+      if (inUse.has(e)) continue;
+      kept.delete(key);
+      release(e);
+    }
+  }
   return {
     name: `gamma:${gamma.name}`,
     batchSize: options.batchSize ?? 4,
     async answer(requests: AnswerRequest[]): Promise<string[]> {
+      if (requests.some((r) => r.rankChoices)) return rank(requests);
       const conversations = [];
       for (const r of requests) {
         conversations.push({ messages: [{ role: "user" as const, content: [{ type: "audio" as const, clip: r.id }, { type: "text" as const, text: r.prompt }] }], clips: [await hear(r.audio)] });
@@ -35,14 +58,7 @@ export async function createModelAnswerer(modelDir: string | undefined, options:
       try {
         return gamma.replyBatch(conversations, { maxNewTokens: MAX_ANSWER_TOKENS }).map((r) => r.texts[0] ?? "");
       } finally {
-        // Evict the oldest beyond the budget, but never one this batch uses.
-        const inUse = new Set(conversations.flatMap((c) => c.clips));
-        for (const [key, e] of kept) {
-          if (kept.size <= KEPT_ENCODINGS) break;
-          if (inUse.has(e)) continue;
-          kept.delete(key);
-          release(e);
-        }
+        evict(new Set(conversations.flatMap((c) => c.clips)));
       }
     },
     close() {

@@ -6,7 +6,8 @@ import path from "node:path";
 import { loadAudio } from "../audio/load.js";
 import { noGrad } from "../engine/autograd.js";
 import { keep, tidy } from "../engine/scope.js";
-import type { Tensor } from "../engine/tensor.js";
+import * as F from "../engine/functional.js";
+import { type Tensor, tensor } from "../engine/tensor.js";
 import { expertInput, silentExpertInput } from "./audio-input.js";
 import { repoRoot } from "../cli/paths.js";
 import type { AudioEncoding } from "./gamma.js";
@@ -83,6 +84,26 @@ export class Gamma {
    */
   reply(messages: ChatMessage[], clips: AudioEncoding[], o: ReplyOptions = {}): { texts: string[]; promptTokens: number; audioTokens: number } {
     return this.replyBatch([{ messages, clips }], o)[0]!;
+  }
+
+  /**
+   * The model's log-likelihood of each candidate as the assistant's whole next message (its tokens and the
+   * end of the turn) after `messages`: how the "likelihood" bench protocol ranks options.
+   */
+  answerLogLikelihoods(messages: ChatMessage[], clips: AudioEncoding[], candidates: readonly string[]): number[] {
+    const { model, tokenizer } = this.loaded;
+    return candidates.map((candidate) => noGrad(() => tidy(() => {
+      const chat = encodeChat(tokenizer, [...messages, { role: "assistant", content: candidate }], { addGenerationPrompt: false });
+      const inputs = assembleInputs(model, (t) => tokenizer.encode(t, { parseSpecial: false }), chat, clips);
+      // Only the last turn's tokens (the last run of targets): earlier assistant turns are given, not scored.
+      let first = inputs.targets.findLastIndex((t) => t >= 0);
+      while (first > 0 && inputs.targets[first - 1]! >= 0) first--;
+      const answered = inputs.targets.flatMap((t, i) => (t >= 0 && i >= first ? [i] : []));
+      const hidden = model.llm.forward({ embeds: inputs.embeds.unsqueeze(0) }).squeeze(0);
+      const device = hidden.device;
+      const logits = model.llm.logits(hidden.indexSelect(0, tensor(answered, { dtype: "int64", device })));
+      return -F.crossEntropy(logits, tensor(answered.map((i) => inputs.targets[i]!), { dtype: "int64", device }), { reduction: "sum" }).item();
+    })));
   }
 
   /** reply() for several conversations at once (one batched generation). */
