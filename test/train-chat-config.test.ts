@@ -28,3 +28,20 @@ test("the shipped summary-fit recipe is a valid sft config that fits the summary
   const c = loadTrainConfig(fileURLToPath(new URL("../../configs/summary-fit.json", import.meta.url)), "sft");
   assert.deepEqual([c.answerWeight, c.summaryWords > 0, c.outputNorm, c.trainable], [0, true, true, ["projector"]]);
 });
+
+test("the shipped model's recipe (configs/gamma-small) is a chain of valid configs, each starting where the one before ended", () => {
+  const dir = fileURLToPath(new URL("../../configs/gamma-small/", import.meta.url));
+  const file = (name: string) => path.join(dir, `${name}.json`);
+  const stage = (name: string) => (JSON.parse(fs.readFileSync(file(name), "utf8")) as { stage: "align" | "sft" }).stage;
+  const chat = (name: string) => loadTrainConfig(file(name), stage(name));
+  const runs = (name: string) => loadTrainConfig(file(name), "pretrain").run;
+  assert.equal(chat("align-v2").init, path.join(runs("pretrain-v1"), "model"));
+  assert.equal(chat("align-v2").experts, path.join(loadTrainConfig(fileURLToPath(new URL("../../configs/experts.json", import.meta.url)), "experts").run, "experts.safetensors"));
+  assert.equal(chat("sft-v3").init, path.join(chat("align-v2").run, "model"));
+  assert.equal(chat("sft-v4").init, path.join(chat("sft-v3").run, "model"));
+  const read = chat("read-v1");
+  assert.equal(read.init, path.join(runs("pretrain-v4"), "model"));
+  assert.deepEqual([read.trainable, read.summaryTokens, read.summaryAsWords, read.summaryOnly], [["llm"], 10, true, true]);
+  const fit = chat("sumfit-v3");
+  assert.deepEqual([fit.answerWeight, fit.trainable, fit.summaryTokens], [0, ["projector"], 10]);
+});

@@ -172,7 +172,9 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
   };
   const modelRef = raw.model ?? "gamma-small";
   if (typeof modelRef !== "string") fail(`"model" must be a preset name or a config.json path`);
-  const model = resolveConfig(fs.existsSync(resolvePath(modelRef as string, base)) ? resolvePath(modelRef as string, base) : (modelRef as string));
+  // A file next to the config wins over a preset of its name; a folder (configs/gamma-small holds a recipe) does not.
+  const modelFile = resolvePath(modelRef as string, base);
+  const model = resolveConfig(fs.existsSync(modelFile) && fs.statSync(modelFile).isFile() ? modelFile : (modelRef as string));
   const run = overrides.run ?? (typeof raw.run === "string" ? resolvePath(raw.run, base) : fail(`"run" (the run directory) is missing; give it in the config or with --run`));
   const augmentRaw = (raw.augment ?? {}) as Record<string, unknown>;
   const augment = { ...TRAIN_AUGMENT };
