@@ -345,7 +345,8 @@ test("--resume continues from a partial results file and gives the same report",
       asked.push(...rs.map((r) => r.id));
       return baselineAnswerer("random", 0).answer(rs);
     } }) });
-    assert.deepEqual(asked, ["q2", "q3", "q4", "q5"]);
+    // Asked by recording: song0's q0 and q3 were done; song1's q1, q4 and song2's q2, q5 remain.
+    assert.deepEqual(asked, ["q1", "q4", "q2", "q5"]);
     const timeless = ({ seconds_per_question: _s, ...rest }: typeof whole) => rest;
     assert.deepEqual(timeless(resumed), timeless(whole));
     const results = (dir: string) => fs.readFileSync(path.join(dir, "results.jsonl"), "utf8").trim().split("\n")
@@ -367,6 +368,23 @@ test("a whole bad file is one clear error", async () => {
     await assert.rejects(runBench(options(path.join(dir, "bad.jsonl"))), /no valid questions \(1 invalid; the first: bad\.jsonl:1: .*gone\.wav: no such file\)/);
     fs.writeFileSync(path.join(dir, "broken.json"), "[{");
     await assert.rejects(runBench(options(path.join(dir, "broken.json"))), /broken\.json: not valid JSON/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("each recording's questions are asked one after another; every question is reported", async () => {
+  const dir = makeTempDir("bench-grouped");
+  try {
+    const file = writeJsonlBench(dir);
+    const answerer = scripted(() => "(A)", 1);
+    const out = path.join(dir, "run");
+    const report = await runBench(options(file, { makeAnswerer: () => Promise.resolve(answerer), out }));
+    const asked = answerer.batches.flat().map((r) => (r.audio.kind === "file" ? path.basename(r.audio.path) : "silent"));
+    // The file scatters them (song0, song1, song2, song0, ...); each song's run is now unbroken.
+    assert.deepEqual(asked, ["song0.wav", "song0.wav", "song1.wav", "song1.wav", "song2.wav", "song2.wav"]);
+    assert.equal(report.n, 6);
+    assert.equal((JSON.parse(fs.readFileSync(path.join(out, "report.json"), "utf8")) as { n: number }).n, 6);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -38,7 +38,7 @@ export interface RunOptions {
 export async function runQuestions(questions: readonly Question[], o: RunOptions): Promise<QuestionResult[]> {
   const earlier = o.earlier ?? new Map<string, QuestionResult>();
   const isDone = (q: Question) => sameOptions(earlier.get(q.item.id)?.choices, q.request.choices);
-  const todo = questions.filter((q) => !isDone(q));
+  const todo = groupedByRecording(questions.filter((q) => !isDone(q)));
   const fresh = new Map<string, QuestionResult>();
   const progress = new Progress(questions.length, "bench", "questions", questions.length - todo.length);
   const batchSize = Math.max(1, o.answerer.batchSize);
@@ -55,6 +55,23 @@ export async function runQuestions(questions: readonly Question[], o: RunOptions
   }
   if (todo.length > 0) progress.finish();
   return questions.map((q) => fresh.get(q.item.id) ?? earlier.get(q.item.id)!);
+}
+
+/**
+ * The questions with each recording's asked one after another (recordings in order of first appearance, each
+ * one's questions in file order). Answerers keep only a few recent encodings, so a file that scatters a song's
+ * questions (SynthBench's time-free set) would otherwise have every song heard again for each of them.
+ */
+function groupedByRecording(questions: readonly Question[]): Question[] {
+  const groups = new Map<string, Question[]>();
+  for (const q of questions) {
+    const audio = q.request.audio;
+    const key = audio.kind === "file" ? `file:${audio.path}` : `silent:${audio.seconds}`;
+    const group = groups.get(key);
+    if (group) group.push(q);
+    else groups.set(key, [q]);
+  }
+  return [...groups.values()].flat();
 }
 
 function scoreOutput(q: Question, output: string, seconds: number, parse: RunOptions["parse"]): QuestionResult {
