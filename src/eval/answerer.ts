@@ -2,6 +2,11 @@
 // model, the text-only baselines and any other system plug in through this interface.
 export type AudioInput = { kind: "file"; path: string } | { kind: "silent"; seconds: number };
 
+/** What identifies a recording as heard: its file, or the silence's length. */
+export function audioKey(audio: AudioInput): string {
+  return audio.kind === "file" ? `file:${audio.path}` : `silent:${audio.seconds}`;
+}
+
 export interface AnswerRequest {
   id: string;
   /** The full user prompt: question and lettered options, as the protocol formats them. */

@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import { performance } from "node:perf_hooks";
 import { Progress } from "../cli/progress.js";
-import type { Answerer } from "./answerer.js";
+import { type Answerer, audioKey } from "./answerer.js";
 import type { ParsedChoice } from "./parse.js";
 import { optionLetter } from "./prompt.js";
 import type { Question } from "./protocol.js";
@@ -65,8 +65,7 @@ export async function runQuestions(questions: readonly Question[], o: RunOptions
 function groupedByRecording(questions: readonly Question[]): Question[] {
   const groups = new Map<string, Question[]>();
   for (const q of questions) {
-    const audio = q.request.audio;
-    const key = audio.kind === "file" ? `file:${audio.path}` : `silent:${audio.seconds}`;
+    const key = audioKey(q.request.audio);
     const group = groups.get(key);
     if (group) group.push(q);
     else groups.set(key, [q]);

@@ -2,7 +2,9 @@
 // for the audio-blind control), the prompt asked in a one-turn chat, and the batch answered greedily in one
 // generation. Benchmarks ask several questions about each recording, usually in a row, so the last few
 // encodings are kept (keyed by file, or by the silence's length) instead of hearing the file again.
-import type { Answerer, AnswerRequest, AudioInput } from "../eval/answerer.js";
+// Requests of the "likelihood" protocol are answered by ranking their options instead (Gamma.answerLogLikelihoods).
+import { type Answerer, type AnswerRequest, type AudioInput, audioKey } from "../eval/answerer.js";
+import type { ChatMessage } from "./tokenizer/chat.js";
 import type { AudioEncoding } from "./gamma.js";
 import { optionLetter } from "../eval/prompt.js";
 import { Gamma } from "./pipeline.js";
@@ -13,12 +15,17 @@ const KEPT_ENCODINGS = 16;
 /** Long enough for "<answer>(B) text</answer>" and a short reason; multiple choice needs no essays. */
 const MAX_ANSWER_TOKENS = 64;
 
+/** A request as a one-turn chat: its recording, then its prompt. */
+function asked(r: AnswerRequest): ChatMessage[] {
+  return [{ role: "user", content: [{ type: "audio", clip: r.id }, { type: "text", text: r.prompt }] }];
+}
+
 export async function createModelAnswerer(modelDir: string | undefined, options: { batchSize?: number } = {}): Promise<Answerer> {
   const gamma = Gamma.load(modelDir);
   const kept = new Map<string, AudioEncoding>();
   const release = (e: AudioEncoding) => { e.embeds.dispose(); e.summary?.dispose(); for (const g of e.gates) g.dispose(); };
   async function hear(audio: AudioInput): Promise<AudioEncoding> {
-    const key = audio.kind === "file" ? `file:${audio.path}` : `silent:${audio.seconds}`;
+    const key = audioKey(audio);
     let encoding = kept.get(key);
     if (encoding) kept.delete(key); // re-inserted below as the most recent
     else encoding = audio.kind === "file" ? (await gamma.hear(audio.path)).encoding : gamma.hearSilence(audio.seconds);
@@ -29,8 +36,7 @@ export async function createModelAnswerer(modelDir: string | undefined, options:
   async function rank(requests: AnswerRequest[]): Promise<string[]> {
     const answers: string[] = [];
     for (const r of requests) {
-      const messages = [{ role: "user" as const, content: [{ type: "audio" as const, clip: r.id }, { type: "text" as const, text: r.prompt }] }];
-      const scores = gamma.answerLogLikelihoods(messages, [await hear(r.audio)], r.choices);
+      const scores = gamma.answerLogLikelihoods(asked(r), [await hear(r.audio)], r.choices);
       const best = scores.indexOf(Math.max(...scores));
       answers.push(`(${optionLetter(best)}) ${r.choices[best]!}`);
     }
@@ -53,7 +59,7 @@ export async function createModelAnswerer(modelDir: string | undefined, options:
       if (requests.some((r) => r.rankChoices)) return rank(requests);
       const conversations = [];
       for (const r of requests) {
-        conversations.push({ messages: [{ role: "user" as const, content: [{ type: "audio" as const, clip: r.id }, { type: "text" as const, text: r.prompt }] }], clips: [await hear(r.audio)] });
+        conversations.push({ messages: asked(r), clips: [await hear(r.audio)] });
       }
       try {
         return gamma.replyBatch(conversations, { maxNewTokens: MAX_ANSWER_TOKENS }).map((r) => r.texts[0] ?? "");

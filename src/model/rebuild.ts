@@ -1,7 +1,7 @@
 // Changing a model between training stages: loading stage 0's experts into it (with their config when they
-// were trained with another one), giving it summary tokens it was made without, and joining one model's audio
-// side to another's decoder. Both rebuild the model
-// with the new config and keep every tensor that still fits; new parts start from their initialisation.
+// were trained with another one) and giving it summary tokens it was made without, both by rebuilding it with
+// the new config and keeping every tensor that still fits (new parts start from their initialisation); and
+// joining one model's audio side to another's decoder.
 import { loadSafetensors } from "../engine/safetensors.js";
 import { noGrad } from "../engine/autograd.js";
 import type { Tensor } from "../engine/tensor.js";

@@ -7,56 +7,38 @@
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { configureThreads } from "../../dist/src/engine/runtime.js";
-import { GammaModel } from "../../dist/src/model/gamma.js";
-import { DEFAULT_CONFIG } from "../../dist/src/model/config.js";
-import { Generator } from "../../dist/src/engine/random.js";
-import { loadSafetensors, saveSafetensors } from "../../dist/src/engine/safetensors.js";
+import { saveSafetensors } from "../../dist/src/engine/safetensors.js";
 import { loadTokenizer } from "../../dist/src/model/tokenizer/io.js";
 import { pretrainDocuments, isHeldOutDocument } from "../../dist/src/train/stages/pretrain.js";
 import { tensor } from "../../dist/src/engine/tensor.js";
-import { enableGrad, noGrad } from "../../dist/src/engine/autograd.js";
+import { enableGrad } from "../../dist/src/engine/autograd.js";
 import { tidy } from "../../dist/src/engine/scope.js";
 import { AdamW, clipGradNorm } from "../../dist/src/engine/optim.js";
 import * as F from "../../dist/src/engine/functional.js";
 import { Rng } from "../../dist/src/music/rng.js";
+import { answerSpans, exactAnswers, loadDecoder, withOtherFacts } from "./recall-docs.mjs";
 configureThreads();
 const [ckpt, run, dataset, lrArg, stepsArg, batchArg, out] = process.argv.slice(2);
-const model = new GammaModel(DEFAULT_CONFIG, { generator: new Generator(0) });
-const sd = loadSafetensors(path.join(ckpt, "model.safetensors"));
-const llm = model.llm;
-llm.loadStateDict(new Map([...sd.tensors.entries()].filter(([k]) => k.startsWith("llm.")).map(([k, v]) => [k.slice(4), v])));
+const llm = loadDecoder(ckpt);
 const tok = loadTokenizer(path.join(run, "tokenizer.json"));
 const enc = (t) => tok.encode(t, { parseSpecial: false });
 const all = pretrainDocuments({ datasets: [dataset], seed: 0, recallQa: 4 }).filter((d) => d.id.includes("/recall-summary"));
 const train = all.filter((d) => !isHeldOutDocument(d)), heldOut = all.filter((d) => isHeldOutDocument(d) && d.id.endsWith("recall-summary")).slice(0, 80);
-const head = (text) => text.slice(0, text.indexOf("\nQ:"));
 
 /** Token ids and, per position, the next token when it is an answer's (else -100). */
 function encodeDoc(text) {
-  const ids = enc(text), targets = ids.map(() => -100), answers = [];
-  for (let at = text.indexOf("\nA:"); at >= 0; at = text.indexOf("\nA:", at + 1)) {
-    const start = enc(text.slice(0, at + 3)).length, end = text.indexOf("\n", at + 3);
-    const stop = end < 0 ? ids.length : enc(text.slice(0, end)).length;
-    for (let i = start; i < stop; i++) targets[i - 1] = ids[i];
-    answers.push([start, stop]);
-  }
-  return { ids, targets, answers };
+  const { ids, answers } = answerSpans(text, enc);
+  const targets = ids.map(() => -100);
+  for (const [start, stop] of answers) for (let i = start; i < stop; i++) targets[i - 1] = ids[i];
+  return { ids, targets };
 }
 
 function heldOutScore() {
   const right = { own: 0, control: 0 }; let n = 0;
   heldOut.forEach((doc, d) => {
-    const other = heldOut[(d + 1) % heldOut.length];
-    for (const [name, text] of [["own", doc.text], ["control", head(other.text) + doc.text.slice(head(doc.text).length)]]) {
-      const { ids, answers } = encodeDoc(text);
-      const pred = noGrad(() => tidy(() => llm.logits(llm.forward({ embeds: llm.embed(tensor(ids, { dtype: "int64" })).unsqueeze(0) })).argmax(-1).toFloat32Array()));
-      for (const [start, stop] of answers) {
-        let ok = stop > start;
-        for (let i = start; i < stop; i++) if (pred[i - 1] !== ids[i]) ok = false;
-        right[name] += ok;
-        if (name === "own") n++;
-      }
-    }
+    const own = exactAnswers(llm, doc.text, enc);
+    right.own += own.right; n += own.answers;
+    right.control += exactAnswers(llm, withOtherFacts(doc, heldOut[(d + 1) % heldOut.length]), enc).right;
   });
   return { own: +(right.own / n).toFixed(3), control: +(right.control / n).toFixed(3), answers: n };
 }
