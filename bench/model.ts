@@ -1,7 +1,9 @@
 // Model benchmark for the default config (random weights: speed does not depend on training): a 3-minute song
 // through the experts' input (log-mel and semitone spectrogram), both experts, the fusion and the projector (times real time), then the LLM: prefill of the
 // song's prompt, greedy decoding with the KV cache (tokens/s), and 8 samples of one prompt in one batch (as a
-// GRPO group). Ends with one JSON line.
+// GRPO group). Then the likelihood protocol (`gamma bench --prompt likelihood`) with the shipped model: a
+// question's 4 options scored after one run of the prompt (Gamma.answerLogLikelihoods) against the 4 whole
+// passes, one per option, it replaced. Ends with one JSON line.
 //   npm run bench:model            (GAMMA_BENCH_QUICK=1 for a 1-minute song)
 import { expertInput } from "../src/model/audio-input.js";
 import { configureThreads, cpuPeak } from "../src/engine/runtime.js";
@@ -12,6 +14,9 @@ import { cat, randint } from "../src/engine/tensor.js";
 import { DEFAULT_CONFIG } from "../src/model/config.js";
 import { GammaModel } from "../src/model/gamma.js";
 import { generate } from "../src/model/generate.js";
+import { assembleInputs } from "../src/model/inputs.js";
+import { Gamma } from "../src/model/pipeline.js";
+import { type ChatMessage, encodeChat } from "../src/model/tokenizer/chat.js";
 
 const quick = process.env.GAMMA_BENCH_QUICK === "1";
 const songSeconds = quick ? 60 : 180;
@@ -58,10 +63,32 @@ const result = noGrad(() => tidy(() => {
   };
 }));
 
+const likelihood = noGrad(() => tidy(() => {
+  const gamma = Gamma.load();
+  const { model: shipped, tokenizer } = gamma.loaded;
+  const clip = gamma.encodeMel(expertInput(audio.subarray(0, 30 * rate), shipped.config.temporalExpert));
+  const question: ChatMessage[] = [{ role: "user", content: [{ type: "audio", clip: "song" }, { type: "text", text: "How many beats per minute does the track run at?" }] }];
+  const options = ["183 BPM", "188 BPM", "193 BPM", "198 BPM"];
+  const rounds = 5;
+  gamma.answerLogLikelihoods(question, [clip], options); // warm-up
+  const [, sharedSeconds] = time(() => { for (let i = 0; i < rounds; i++) gamma.answerLogLikelihoods(question, [clip], options); });
+  // As before: every option's whole conversation through the decoder.
+  const [, wholeSeconds] = time(() => {
+    for (let i = 0; i < rounds; i++) {
+      for (const option of options) tidy(() => {
+        const chat = encodeChat(tokenizer, [...question, { role: "assistant", content: option }], { addGenerationPrompt: false });
+        shipped.llm.logits(shipped.llm.forward({ embeds: assembleInputs(shipped, (t) => tokenizer.encode(t, { parseSpecial: false }), chat, [clip]).embeds.unsqueeze(0) })).sum().item();
+      });
+    }
+  });
+  return { likelihood_question_ms: (1000 * sharedSeconds) / rounds, likelihood_whole_passes_ms: (1000 * wholeSeconds) / rounds, likelihood_speedup: wholeSeconds / sharedSeconds };
+}));
+
 const r2 = (x: number) => Math.round(x * 100) / 100;
-console.error(`3-minute song: log-mel + semitones ${r2(result.input_seconds)} s, experts + fusion + projector ${r2(result.encode_seconds)} s (${r2(result.encode_x_realtime)}x real time), ${result.audio_tokens} audio tokens`);
+console.error(`${songSeconds} s song: log-mel + semitones ${r2(result.input_seconds)} s, experts + fusion + projector ${r2(result.encode_seconds)} s (${r2(result.encode_x_realtime)}x real time), ${result.audio_tokens} audio tokens`);
 console.error(`LLM: prefill ${result.prompt_tokens} tokens in ${r2(result.prefill_seconds)} s; decoding ${r2(result.decode_tokens_per_s)} tokens/s (batch 1), ${r2(result.group8_decode_tokens_per_s)} tokens/s (8 samples of one prompt)`);
+console.error(`likelihood protocol, shipped model, 4 options: ${r2(likelihood.likelihood_question_ms)} ms a question with the prompt run once, ${r2(likelihood.likelihood_whole_passes_ms)} ms with a whole pass per option (${r2(likelihood.likelihood_speedup)}x)`);
 console.log(JSON.stringify({
   bench: "model", config: DEFAULT_CONFIG.name, parameters: model.numParameters(), threads, cpu_peak_gflops: r2(cpuPeak().gflops),
-  ...Object.fromEntries(Object.entries(result).map(([k, v]) => [k, r2(v)])),
+  ...Object.fromEntries(Object.entries({ ...result, ...likelihood }).map(([k, v]) => [k, r2(v)])),
 }));

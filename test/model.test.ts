@@ -256,7 +256,7 @@ test("save/load round trip is exact (float32) and close (bfloat16); broken direc
   assert.throws(() => loadModel(dir), /model\.safetensors: loadStateDict: missing llm\.model\.layers\.2/);
 }));
 
-test("answerLogLikelihoods: the log-probability of the last assistant turn's tokens, earlier turns given", () => noGrad(() => {
+test("answerLogLikelihoods: the log-probability of the last assistant turn's tokens, earlier turns given, the prompt run once for all", () => noGrad(() => {
   const model = tinyModel(4);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-model-ll-"));
   saveModel(dir, model, tinyTokenizerFile());
@@ -268,7 +268,7 @@ test("answerLogLikelihoods: the log-probability of the last assistant turn's tok
     { role: "assistant", content: "A minor." },
     { role: "user", content: "Tempo?" },
   ];
-  const candidates = ["96 BPM.", "fast"];
+  const candidates = ["96 BPM.", "fast", "a rather slow waltz, counted in three", "x"]; // lengths differ: the shorter ones run padded
   const scores = gamma.answerLogLikelihoods(history, [clip], candidates);
   candidates.forEach((candidate, c) => {
     // By hand: every position's log-softmax, summed over the targets after the last user turn.

@@ -7,7 +7,9 @@ import path from "node:path";
 import { test } from "node:test";
 import { PARSERS } from "../src/eval/parse.js";
 import { TIME_FREE_CATEGORIES } from "../src/data/text/mcq.js";
-import { SUMMARY_CATEGORIES } from "../src/train/summary-words.js";
+import { BASE_SUMMARY_TOKENS, summaryCategories } from "../src/train/summary-words.js";
+
+const SUMMARY_CATEGORIES = summaryCategories(BASE_SUMMARY_TOKENS);
 import * as F from "../src/engine/functional.js";
 import { tensor } from "../src/engine/tensor.js";
 import { IGNORE_INDEX } from "../src/model/inputs.js";
@@ -255,6 +257,11 @@ test("recall sessions: the summary's facts asked without options, answered with 
     const mcq = asked.find((q) => (q.messages[0]!.content as ChatPart[]).some((p) => p.type === "text" && p.text.includes(question)) && q.mcq!.options[q.mcq!.answer] === assistant.content);
     assert.ok(mcq, `"${question}" is answered with its MCQ's right option, "${assistant.content as string}"`);
   }
+
+  const metres = train.filter((s) => s.kind === "mcq" && s.mcq!.category === "metre").length;
+  const longer = readChatSamples([recallDir], ["recall-written-summary-session"], { summaryTokens: 12 }).train;
+  const answers = longer.flatMap((s) => s.messages.filter((m) => m.role === "assistant"));
+  assert.equal(answers.length, pairs.length + metres, "a summary of 12 tokens holds the metre too, and is asked it");
 });
 
 test("mcq-context-session: a song's facts written once, then its time-free questions turn by turn", () => {

@@ -120,7 +120,7 @@ Example:
       if (config.summaryTokens !== undefined) model = withSummaryTokens(model, config.summaryTokens);
       if (config.outputNorm) model = withOutputNorm(model);
       model = withAudioView(model, { summaryAsWords: config.summaryAsWords, summaryOnly: config.summaryOnly });
-      const { train: samples, heldOut } = readChatSamples(config.datasets, config.kinds, { answerOrder: config.answerOrder });
+      const { train: samples, heldOut } = readChatSamples(config.datasets, config.kinds, { answerOrder: config.answerOrder, summaryTokens: model.config.projector.summaryTokens });
       if (samples.length === 0) throw new Error(`${opts.config}: no ${config.kinds.join("/")} samples in ${config.datasets.join(", ")}`);
       console.error(`${stage}: ${samples.length} training conversations (${config.kinds.join(", ")}), ${heldOut.length} held out; training ${config.trainable.join(", ")}; run ${config.run}`);
       fs.mkdirSync(config.run, { recursive: true });

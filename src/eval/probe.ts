@@ -1,4 +1,4 @@
-// Linear probes: how much of a song's global facts (key, tempo, style, metre) can be read linearly from the
+// Linear probes: how much of a song's global facts (key, tempo, style, metre, instruments) can be read linearly from the
 // whole-song mean of an expert's tokens. A probe that reads the key well while the chat model answers key
 // questions at chance says the facts reach the LLM's doorstep and the LLM side is what fails (docs/training.md).
 // Softmax regression with an L2 penalty, k-fold cross-validated over songs, fitted with libtorch.
@@ -10,6 +10,7 @@ import { type Tensor, tensor, zeros } from "../engine/tensor.js";
 import type { SongAnnotation } from "../data/schema.js";
 import { Rng } from "../music/rng.js";
 import { pitchClass } from "../music/theory.js";
+import { accompanimentOf } from "../data/text/facts.js";
 
 /** The facts probed, each a function from a song to its class (a readable label). */
 export const PROBE_FACTS: Readonly<Record<string, (a: SongAnnotation) => string>> = {
@@ -19,6 +20,11 @@ export const PROBE_FACTS: Readonly<Record<string, (a: SongAnnotation) => string>
   tempo_class: (a) => a.global.tempoClass,
   style: (a) => a.global.style,
   metre: (a) => `${a.global.metre.numerator}/${a.global.metre.denominator}`,
+  mood: (a) => a.global.mood[0] ?? "",
+  lead: (a) => a.global.leadInstrument,
+  accompaniment: (a) => accompanimentOf(a),
+  // Tens of BPM: the tempo's first two digits, the summary's "bpm" fact without its last.
+  tempo_tens: (a) => String(Math.floor(Math.round(a.global.tempo) / 10)),
 };
 
 /** The tonic as a pitch class (C# and Db are one class: they sound the same). */

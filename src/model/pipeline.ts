@@ -7,12 +7,13 @@ import { loadAudio } from "../audio/load.js";
 import { noGrad } from "../engine/autograd.js";
 import { keep, tidy } from "../engine/scope.js";
 import * as F from "../engine/functional.js";
-import { type Tensor, tensor } from "../engine/tensor.js";
+import { cat, stack, type Tensor, tensor, zeros } from "../engine/tensor.js";
 import { expertInput, silentExpertInput } from "./audio-input.js";
 import { repoRoot } from "../cli/paths.js";
 import type { AudioEncoding } from "./gamma.js";
 import { generate, type GenerateOptions } from "./generate.js";
 import { assembleInputs } from "./inputs.js";
+import { KVCache } from "./llm.js";
 import { loadModel, type LoadedModel } from "./io.js";
 import { type ChatMessage, DEFAULT_SYSTEM_PROMPT, encodeChat } from "./tokenizer/chat.js";
 import { answerStopIds } from "./tokenizer/special-tokens.js";
@@ -92,18 +93,50 @@ export class Gamma {
    */
   answerLogLikelihoods(messages: ChatMessage[], clips: AudioEncoding[], candidates: readonly string[]): number[] {
     const { model, tokenizer } = this.loaded;
-    return candidates.map((candidate) => noGrad(() => tidy(() => {
-      const chat = encodeChat(tokenizer, [...messages, { role: "assistant", content: candidate }], { addGenerationPrompt: false });
-      const inputs = assembleInputs(model, (t) => tokenizer.encode(t, { parseSpecial: false }), chat, clips);
-      // Only the last turn's tokens (the last run of targets): earlier assistant turns are given, not scored.
-      let first = inputs.targets.findLastIndex((t) => t >= 0);
-      while (first > 0 && inputs.targets[first - 1]! >= 0) first--;
-      const answered = inputs.targets.flatMap((t, i) => (t >= 0 && i >= first ? [i] : []));
-      const hidden = model.llm.forward({ embeds: inputs.embeds.unsqueeze(0) }).squeeze(0);
-      const device = hidden.device;
-      const logits = model.llm.logits(hidden.indexSelect(0, tensor(answered, { dtype: "int64", device })));
-      return -F.crossEntropy(logits, tensor(answered.map((i) => inputs.targets[i]!), { dtype: "int64", device }), { reduction: "sum" }).item();
-    })));
+    const llm = model.llm;
+    return noGrad(() => tidy(() => {
+      const turns = candidates.map((candidate) => {
+        const chat = encodeChat(tokenizer, [...messages, { role: "assistant", content: candidate }], { addGenerationPrompt: false });
+        const inputs = assembleInputs(model, (t) => tokenizer.encode(t, { parseSpecial: false }), chat, clips);
+        // Only the last turn's tokens (the last run of targets): earlier assistant turns are given, not scored.
+        // Position i predicts targets[i], so `first` is the prompt's last position and `last` the turn's end.
+        const last = inputs.targets.findLastIndex((t) => t >= 0);
+        let first = last;
+        while (first > 0 && inputs.targets[first - 1]! >= 0) first--;
+        return { inputs, first, last };
+      });
+      // Every candidate continues the same prompt (positions 0..first): the prompt runs once and keeps its keys and
+      // values, then the candidates' own tokens run side by side after it (right-padded: causal attention keeps
+      // the padding out of every real position). Four options cost one prompt instead of four.
+      const prompt = turns[0]!.first + 1;
+      if (turns.some((t) => t.first + 1 !== prompt)) throw new Error("answerLogLikelihoods: the candidates' prompts differ (a chat template that merges the answer into the prompt)");
+      const width = Math.max(...turns.map((t) => t.last - t.first));
+      const device = llm.model.embed_tokens.weight.device;
+      const promptEmbeds = turns[0]!.inputs.embeds.narrow(0, 0, prompt);
+      const cache = KVCache.create(llm.config, 1, prompt + width, { dtype: promptEmbeds.dtype, device });
+      try {
+        const promptLast = llm.forward({ embeds: promptEmbeds.unsqueeze(0), cache }).squeeze(0).narrow(0, prompt - 1, 1);
+        const rows = cache.selectRows(turns.map(() => 0));
+        try {
+          const answers = turns.map(({ inputs, first, last }) => {
+            const own = inputs.embeds.narrow(0, first + 1, last - first);
+            return own.size(0) === width ? own : cat([own, zeros([width - own.size(0), own.size(1)], { dtype: own.dtype, device })], 0);
+          });
+          // Causal attention over a cache aligns to the end: each answer position sees the prompt and what precedes it.
+          const hidden = llm.forward({ embeds: stack(answers), cache: rows }); // [C, width, hidden]
+          return turns.map(({ inputs, first, last }, c) => {
+            // The hidden state that predicts each of the turn's tokens: the prompt's last, then the turn's own.
+            const predicting = cat([promptLast, hidden.select(0, c).narrow(0, 0, last - first)], 0);
+            const logits = llm.logits(predicting);
+            return -F.crossEntropy(logits, tensor(inputs.targets.slice(first, last + 1), { dtype: "int64", device }), { reduction: "sum" }).item();
+          });
+        } finally {
+          rows.dispose();
+        }
+      } finally {
+        cache.dispose();
+      }
+    }));
   }
 
   /** reply() for several conversations at once (one batched generation). */

@@ -16,7 +16,7 @@ import { TIME_FREE_CATEGORIES } from "../data/text/mcq.js";
 import { readManifest } from "../data/dataset.js";
 import { isHeldOut } from "./songs.js";
 import { reportContext, reportOf, songOfAudio, wholeSongFacts } from "./text-documents.js";
-import { SUMMARY_CATEGORIES } from "./summary-words.js";
+import { answerableFromSummary, BASE_SUMMARY_TOKENS, SongFacts } from "./summary-words.js";
 
 export const SAMPLE_KINDS = ["caption", "report", "dialogue", "mcq", "mcq-session", "mcq-summary", "mcq-context", "mcq-context-session", "mcq-written-summary", "mcq-written-summary-session", "recall-written-summary-session"] as const;
 /** Questions in one mcq-session conversation at most (a song with more gets several sessions). */
@@ -175,28 +175,33 @@ function writtenSummarySample(q: ChatSample): ChatSample {
 
 /** A song's questions about its summary's facts over its written summary, up to SESSION_QUESTIONS a conversation (see mcqSessions). */
 export function writtenSummarySessions(questions: readonly ChatSample[]): ChatSample[] {
-  return mcqSessions(questions.filter((q) => SUMMARY_CATEGORIES.has(q.mcq!.category)))
+  return mcqSessions(questions)
     .map((session) => ({ ...session, id: `${session.id}-written`, kind: "mcq-written-summary-session" as const, summaryOnly: true, writtenSummary: true }));
 }
 
 /**
- * A song's questions about its summary's facts (SUMMARY_CATEGORIES) asked without options and answered with the
+ * A song's questions about its summary's facts asked without options and answered with the
  * fact alone ("Which key does the music sit in?" "F major"), up to SESSION_QUESTIONS a conversation over the
  * written summary. Finding a fact in what came before is a skill a small decoder learns from many examples
  * (an induction head, test/llm-copy.test.ts); these give one per dozen tokens, where an MCQ with its options
  * and instructions gives one per hundred.
  */
 export function recallSessions(records: readonly { id: string; audio: string; question: string; answer: string; category: string }[]): ChatSample[] {
-  const singles = records.filter((r) => SUMMARY_CATEGORIES.has(r.category)).map((r): ChatSample => ({
+  const singles = records.map((r): ChatSample => ({
     id: r.id, kind: "recall-written-summary-session", audio: r.audio,
     messages: [{ role: "user", content: [{ type: "audio", clip: r.audio }, { type: "text", text: r.question }] }, { role: "assistant", content: r.answer }],
   }));
   return mcqSessions(singles).map((session) => ({ ...session, id: `${session.id}-recall`, kind: "recall-written-summary-session" as const, summaryOnly: true, writtenSummary: true }));
 }
 
-/** Every conversation of the given kinds in the dataset directories, split by song. */
-export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKind[], o: { answerOrder?: AnswerOrder } = {}): { train: ChatSample[]; heldOut: ChatSample[] } {
+/**
+ * Every conversation of the given kinds in the dataset directories, split by song. The written-summary and recall
+ * kinds ask only what a summary of `summaryTokens` (default BASE_SUMMARY_TOKENS) holds (answerableFromSummary).
+ */
+export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKind[], o: { answerOrder?: AnswerOrder; summaryTokens?: number } = {}): { train: ChatSample[]; heldOut: ChatSample[] } {
   const all: ChatSample[] = [];
+  const facts = new SongFacts();
+  const fromSummary = (q: { audio: string; category: string; answer: string }) => answerableFromSummary(q, o.summaryTokens ?? BASE_SUMMARY_TOKENS, () => facts.get(q.audio));
   for (const dir of datasetDirs) {
     const abs = (rel: string) => path.resolve(dir, rel);
     const from = all.length;
@@ -227,9 +232,13 @@ export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKin
       if (kinds.includes("mcq-context"))
         all.push(...mcqs.flatMap((q) => { const report = reports.get(q.audio); return report ? [contextSample(q, report)] : []; }));
       if (kinds.includes("mcq-context-session")) all.push(...contextSessions(mcqs, reports));
-      if (kinds.includes("mcq-written-summary")) all.push(...mcqs.filter((q) => SUMMARY_CATEGORIES.has(q.mcq!.category)).map(writtenSummarySample));
-      if (kinds.includes("mcq-written-summary-session")) all.push(...writtenSummarySessions(mcqs));
-      if (kinds.includes("recall-written-summary-session")) all.push(...recallSessions(records));
+      if (kinds.some((k) => k.includes("written-summary"))) {
+        const answerable = records.map(fromSummary);
+        const summarisedMcqs = mcqs.filter((_, i) => answerable[i]);
+        if (kinds.includes("mcq-written-summary")) all.push(...summarisedMcqs.map(writtenSummarySample));
+        if (kinds.includes("mcq-written-summary-session")) all.push(...writtenSummarySessions(summarisedMcqs));
+        if (kinds.includes("recall-written-summary-session")) all.push(...recallSessions(records.filter((_, i) => answerable[i])));
+      }
     }
     // A text-only dataset (`gamma data synth --text-only`) has no audio to hear: only its written-context and
     // written-summary conversations can train.

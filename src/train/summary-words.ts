@@ -11,55 +11,115 @@ import * as F from "../engine/functional.js";
 import { type Tensor, tensor } from "../engine/tensor.js";
 import type { DecoderLM } from "../model/llm.js";
 import type { Tokenizer } from "../model/tokenizer/tokenizer.js";
-import { modeName } from "../data/text/theory.js";
+import { accompanimentOf } from "../data/text/facts.js";
+import { metreName, modeName } from "../data/text/theory.js";
 import { songOfAudio } from "./text-documents.js";
+
+/** One whole-song fact a summary holds: the phrase a report writes for it, and how many summary tokens it takes. */
+export interface SummaryFact {
+  name: string;
+  /** Summary tokens the fact takes (see summaryWordTargets). */
+  slots: number;
+  phrase: (a: SongAnnotation) => string;
+}
 
 /**
  * The whole-song facts the summary tokens read as, in order, each as the phrase a report writes ("F#", "Dorian",
- * "jazz swing", "very slow", "melancholic"). Questions about these are answered from the summary alone.
+ * "jazz swing", "very slow", "melancholic", "6/8", "muted trumpet", "183", "acoustic guitar"). A model with K summary
+ * tokens holds the facts whose slots fit in K (factsOfSummary), so the order is the order facts were added in: a
+ * model made with the first five (10 tokens) reads the same words as before the others existed.
  */
-export const SUMMARY_FACTS: readonly { name: string; phrase: (a: SongAnnotation) => string }[] = [
-  { name: "tonic", phrase: (a) => a.global.key.tonic },
-  { name: "mode", phrase: (a) => modeName(a.global.key.mode) },
-  { name: "style", phrase: (a) => a.global.style },
-  { name: "tempo", phrase: (a) => a.global.tempoClass },
-  { name: "mood", phrase: (a) => a.global.mood[0] ?? "" },
+export const SUMMARY_FACTS: readonly SummaryFact[] = [
+  { name: "tonic", slots: 2, phrase: (a) => a.global.key.tonic },
+  { name: "mode", slots: 2, phrase: (a) => modeName(a.global.key.mode) },
+  { name: "style", slots: 2, phrase: (a) => a.global.style },
+  { name: "tempo", slots: 2, phrase: (a) => a.global.tempoClass },
+  { name: "mood", slots: 2, phrase: (a) => a.global.mood[0] ?? "" },
+  { name: "metre", slots: 2, phrase: (a) => metreName(a.global.metre) },
+  { name: "lead", slots: 2, phrase: (a) => a.global.leadInstrument },
+  // Digits are tokens of their own (" 183" is " ", "1", "8", "3"): three slots hold any tempo from 30 to 260.
+  { name: "bpm", slots: 3, phrase: (a) => String(Math.round(a.global.tempo)) },
+  { name: "accompaniment", slots: 2, phrase: accompanimentOf },
 ];
 
-/** The MCQ categories whose answer is one of SUMMARY_FACTS (the key is the tonic and the mode). */
-export const SUMMARY_CATEGORIES: ReadonlySet<string> = new Set(["key", "mode", "genre", "tempo-class", "mood"]);
+/** The facts a question of each time-free category needs (all of them), for the categories a summary can answer. */
+const CATEGORY_FACTS: Readonly<Record<string, readonly string[]>> = {
+  key: ["tonic", "mode"], mode: ["mode"], genre: ["style"], "tempo-class": ["tempo"], mood: ["mood"],
+  metre: ["metre"], lead: ["lead"], "tempo-value": ["bpm"], instrumentation: ["lead", "accompaniment"],
+};
 
 /**
- * Summary tokens per fact. One token per fact would merge facts the questions tell apart: the first token of
- * " F#" is " F", of " very slow" is " very" (measured with the text-v1 tokenizer). So each fact is written as
- * its phrase's first and last tokens (" F", "#"; " very", " slow"; " jazz", " swing"), a one-token phrase as
- * that token and SUMMARY_FILLER: two phrases that differ at either end stay apart.
+ * Summary tokens of the first five facts (tonic, mode, style, tempo class, mood): what the shipped recipe's
+ * decoders read before the later facts existed, and what recall text is written with when no model says more.
  */
-export const TOKENS_PER_FACT = 2;
+export const BASE_SUMMARY_TOKENS = 10;
+
+/** The filler of a fact written in fewer tokens than its slots. */
 export const SUMMARY_FILLER = ",";
 
-/** The token each of the first `count` summary tokens should read as (TOKENS_PER_FACT per fact, in order). */
+/** The facts whose every slot has a summary token, for a model with `count` of them. */
+export function factsOfSummary(count: number): SummaryFact[] {
+  const facts: SummaryFact[] = [];
+  let used = 0;
+  for (const fact of SUMMARY_FACTS) {
+    if (used + fact.slots > count) break;
+    facts.push(fact);
+    used += fact.slots;
+  }
+  return facts;
+}
+
+/** Where each fact's slots start among the summary tokens (in SUMMARY_FACTS order). */
+export function factOffsets(facts: readonly SummaryFact[]): number[] {
+  let at = 0;
+  return facts.map((f) => (at += f.slots) - f.slots);
+}
+
+/** The MCQ categories a summary of `count` tokens can answer: those whose facts it all holds. */
+export function summaryCategories(count: number): ReadonlySet<string> {
+  const held = new Set(factsOfSummary(count).map((f) => f.name));
+  return new Set(Object.entries(CATEGORY_FACTS).filter(([, needs]) => needs.every((n) => held.has(n))).map(([category]) => category));
+}
+
+/**
+ * Whether a question's answer is one of the facts a summary of `count` tokens holds. An instrumentation question
+ * asks for any instrument present (or the one absent): the summary answers it only when the answer is the lead or
+ * the accompaniment (`annotation` is read for those questions alone).
+ */
+export function answerableFromSummary(q: { category: string; answer: string }, count: number, annotation: () => SongAnnotation): boolean {
+  if (!summaryCategories(count).has(q.category)) return false;
+  if (q.category !== "instrumentation") return true;
+  const a = annotation();
+  return q.answer === a.global.leadInstrument || q.answer === accompanimentOf(a);
+}
+
+/**
+ * The token each of the first `count` summary tokens should read as, fact after fact. A fact's phrase is
+ * tokenized as a report writes it (" F#") without whitespace-only tokens (" 183" is " ", "1", "8", "3"). A phrase
+ * of more tokens than its slots keeps its first tokens and its last: two slots tell " F#" (" F", "#") from " F"
+ * and " very slow" (" very", " slow") from " very fast", which one token per fact would merge (measured with
+ * the text-v1 tokenizer). A shorter phrase is padded with SUMMARY_FILLER.
+ */
 export function summaryWordTargets(annotation: SongAnnotation, tokenizer: Tokenizer, count: number): number[] {
   const [filler] = tokenizer.encode(SUMMARY_FILLER, { parseSpecial: false });
   const ids = SUMMARY_FACTS.flatMap((fact) => {
-    const tokens = tokenizer.encode(` ${fact.phrase(annotation)}`, { parseSpecial: false });
-    return [tokens[0]!, tokens.length > 1 ? tokens.at(-1)! : filler!];
+    const tokens = tokenizer.encode(` ${fact.phrase(annotation)}`, { parseSpecial: false }).filter((t) => tokenizer.decode([t]).trim() !== "");
+    if (tokens.length > fact.slots) return [...tokens.slice(0, fact.slots - 1), tokens.at(-1)!];
+    return [...tokens, ...Array<number>(fact.slots - tokens.length).fill(filler!)];
   });
   return ids.slice(0, count);
 }
 
 /**
- * The summary's facts as a line of text ("F# major, jazz swing, very slow, calm"): the words a model with
- * projector.summaryAsWords hears, as pretraining text can write them before the tokenizer exists.
+ * The facts of a summary of `count` tokens as a line of text ("F# major, jazz swing, very slow, calm"): the words
+ * a model with projector.summaryAsWords hears, as pretraining text can write them before the tokenizer exists.
  */
-export function summaryLine(annotation: SongAnnotation): string {
-  const [tonic, mode, ...rest] = SUMMARY_FACTS.map((fact) => fact.phrase(annotation));
-  return [`${tonic!} ${mode!}`, ...rest].join(", ");
-}
-
-/** The facts whose every token has a summary token, for a model with `count` of them. */
-export function factsOfSummary(count: number): typeof SUMMARY_FACTS {
-  return SUMMARY_FACTS.slice(0, Math.floor(count / TOKENS_PER_FACT));
+export function summaryLine(annotation: SongAnnotation, count: number): string {
+  const phrases = new Map(factsOfSummary(count).map((fact) => [fact.name, fact.phrase(annotation)]));
+  const key = phrases.has("mode") ? `${phrases.get("tonic")!} ${phrases.get("mode")!}` : phrases.get("tonic");
+  const bpm = phrases.has("bpm") ? `${phrases.get("bpm")!} BPM` : undefined;
+  const rest = [...phrases].filter(([name]) => !["tonic", "mode", "bpm"].includes(name)).map(([, phrase]) => phrase);
+  return [key, ...rest, bpm].filter((p) => p !== undefined).join(", ");
 }
 
 /** The annotation of a dataset song from its audio path (DIR/audio/ID.wav -> DIR/songs/ID.json), cached. */

@@ -73,7 +73,7 @@ test("experts -> align -> sft -> ask and bench", { timeout: 1_800_000 }, () => {
   const probed = lastJson(probe.stdout) as { songs: number; features_computed: number; probes: Record<string, { temporal: number; global: number; both: number; fused: number; majority: number }> };
   assert.equal(probed.songs, 8);
   assert.ok(probed.features_computed >= 0 && probed.features_computed <= 8);
-  assert.deepEqual(Object.keys(probed.probes), ["tonic", "mode", "key", "tempo_class", "style", "metre"]);
+  assert.deepEqual(Object.keys(probed.probes), ["tonic", "mode", "key", "tempo_class", "style", "metre", "mood", "lead", "accompaniment", "tempo_tens"]);
   for (const p of Object.values(probed.probes)) for (const v of [p.temporal, p.global, p.both, p.fused, p.majority]) assert.ok(v >= 0 && v <= 1);
   assert.match(probe.stderr, /tonic +\d+ /);
 });

@@ -27,6 +27,12 @@ export function labelNoun(label: string): string {
   return LABEL_NOUN[label] ?? label;
 }
 
+/** The first instrument that accompanies (comping, else pad; "" when none does): with the lead, what a listener names first. */
+export function accompanimentOf(a: SongAnnotation): string {
+  const of = (role: string) => a.global.instruments.find((i) => i.role === role)?.name;
+  return of("comping") ?? of("pad") ?? "";
+}
+
 export function namedSections(a: SongAnnotation): NamedSection[] {
   const counts = new Map<string, number>();
   for (const s of a.temporal.sections) counts.set(s.label, (counts.get(s.label) ?? 0) + 1);

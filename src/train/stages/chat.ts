@@ -22,7 +22,7 @@ import { type ExpertFeatures, FeatureCache } from "../feature-cache.js";
 import type { StepResult, TrainTask } from "../loop.js";
 import { type MixtureState, MixtureSampler } from "../mixture.js";
 import { type SamplerState, SongSampler } from "../songs.js";
-import { factsOfSummary, SongFacts, summaryWordsLoss, summaryWordTargets, TOKENS_PER_FACT } from "../summary-words.js";
+import { factOffsets, factsOfSummary, SongFacts, summaryWordsLoss, summaryWordTargets } from "../summary-words.js";
 
 export { MODEL_PARTS, type ModelPart } from "../chat-inputs.js";
 
@@ -220,7 +220,7 @@ export class ChatStage implements TrainTask<ChatBatch> {
     if (!((this.o.summaryWords ?? 0) > 0) || !this.module.config.projector.summaryTokens) return {};
     const songs = [...new Set(this.o.heldOut.filter((s) => !s.textOnly).map((s) => s.audio))].slice(0, 64);
     const facts = factsOfSummary(this.module.config.projector.summaryTokens ?? 0);
-    const right = facts.map(() => 0);
+    const right = facts.map(() => 0), offsets = factOffsets(facts);
     let tokensRight = 0, tokens = 0, n = 0;
     for (const audio of songs) {
       const features = await this.cache.get(audio, 0);
@@ -229,7 +229,7 @@ export class ChatStage implements TrainTask<ChatBatch> {
           const summary = clipSummary(this.module, features);
           return summaryWordsLoss(this.module.llm, summary, summaryWordTargets(this.facts.get(audio), this.o.tokenizer, summary.size(0))).hits;
         }));
-        facts.forEach((_, f) => { if (hits.slice(f * TOKENS_PER_FACT, (f + 1) * TOKENS_PER_FACT).every(Boolean)) right[f]!++; });
+        facts.forEach((fact, f) => { if (hits.slice(offsets[f], offsets[f]! + fact.slots).every(Boolean)) right[f]!++; });
         tokensRight += hits.filter(Boolean).length;
         tokens += hits.length;
         n++;

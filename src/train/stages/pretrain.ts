@@ -33,7 +33,7 @@ import { npmReadmeDocuments } from "../extra-text.js";
 import type { StepResult, TrainTask } from "../loop.js";
 import { IGNORE_TARGET, PackedSequenceSampler, type PackedEvaluation, packForEvaluation, type PackingState } from "../packing.js";
 import { isHeldOut } from "../songs.js";
-import { SUMMARY_CATEGORIES, summaryLine } from "../summary-words.js";
+import { BASE_SUMMARY_TOKENS, summaryCategories, summaryLine } from "../summary-words.js";
 import { datasetDocuments, DOCUMENT_SOURCES, type RecallSummary, type TextDocument } from "../text-documents.js";
 import { buildTokenCache, loadTokenCache, readTokenCacheIndex, sha256, type TokenCache } from "../token-cache.js";
 
@@ -78,14 +78,14 @@ export function pretrainDocuments(o: Pick<PretrainDataOptions, "datasets" | "see
   return docs.filter((d) => d.text !== "");
 }
 
-/** Each song's summary facts as a line of text, from its annotation (DIR/songs/ID.json) when the dataset has it. */
+/** Each song's first five summary facts (pretrain-v4's recall documents) as a line of text, from its annotation (DIR/songs/ID.json) when the dataset has it. */
 function songSummaries(dir: string): RecallSummary {
   return {
     of: (song) => {
       const file = songPaths(dir, song).annotation;
-      return fs.existsSync(file) ? summaryLine(JSON.parse(fs.readFileSync(file, "utf8")) as SongAnnotation) : undefined;
+      return fs.existsSync(file) ? summaryLine(JSON.parse(fs.readFileSync(file, "utf8")) as SongAnnotation, BASE_SUMMARY_TOKENS) : undefined;
     },
-    categories: SUMMARY_CATEGORIES,
+    categories: summaryCategories(BASE_SUMMARY_TOKENS),
   };
 }
 
