@@ -158,9 +158,9 @@ test("exactAnswers counts an answer right only when every token of its turn is t
   for (const i of turns[0]!) targets[i] = predicted[i]!;
   for (const i of turns[1]!) targets[i] = predicted[i]!;
   targets[turns[1]!.at(-1)!] = (predicted[turns[1]!.at(-1)!]! + 1) % tokenizer.vocabSize;
-  assert.deepEqual(exactAnswers(model.llm, { ...inputs, targets }), { right: 1, answers: 2 });
+  assert.deepEqual(exactAnswers(model.llm, { ...inputs, targets }), { right: 1, answers: 2, hits: [true, false] });
   for (const i of turns[1]!) targets[i] = predicted[i]!;
-  assert.deepEqual(exactAnswers(model.llm, { ...inputs, targets }), { right: 2, answers: 2 });
+  assert.deepEqual(exactAnswers(model.llm, { ...inputs, targets }), { right: 2, answers: 2, hits: [true, true] });
 });
 
 test("mcq-summary: time-free questions alone, heard through the summary tokens only", () => {
@@ -262,6 +262,8 @@ test("recall sessions: the summary's facts asked without options, answered with 
   const longer = readChatSamples([recallDir], ["recall-written-summary-session"], { summaryTokens: 12 }).train;
   const answers = longer.flatMap((s) => s.messages.filter((m) => m.role === "assistant"));
   assert.equal(answers.length, pairs.length + metres, "a summary of 12 tokens holds the metre too, and is asked it");
+  for (const session of longer) assert.equal(session.turnCategories?.length, session.messages.filter((m) => m.role === "assistant").length, "each turn's category, for per-category scores");
+  assert.ok(longer.some((s) => s.turnCategories!.includes("metre") && s.turnCategories!.includes("key")));
 });
 
 test("mcq-context-session: a song's facts written once, then its time-free questions turn by turn", () => {

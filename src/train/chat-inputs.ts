@@ -105,18 +105,19 @@ export function answerLoss(llm: DecoderLM, inputs: ModelInputs): { loss: Tensor;
  * Teacher-forced, how many of the inputs' answers (each run of consecutive answer targets: one assistant turn)
  * the LLM gets wholly right, every token its likeliest next token, and how many answers there are.
  */
-export function exactAnswers(llm: DecoderLM, inputs: ModelInputs): { right: number; answers: number } {
+export function exactAnswers(llm: DecoderLM, inputs: ModelInputs): { right: number; answers: number; hits: boolean[] } {
   const predicted = llm.logits(llm.forward({ embeds: inputs.embeds.unsqueeze(0) })).squeeze(0).argmax(-1).toFloat32Array();
-  let right = 0, answers = 0, inAnswer = false, allRight = true;
+  const hits: boolean[] = [];
+  let inAnswer = false, allRight = true;
   inputs.targets.forEach((t, i) => {
     if (t >= 0) {
-      if (!inAnswer) { inAnswer = true; allRight = true; answers++; }
+      if (!inAnswer) { inAnswer = true; allRight = true; }
       if (predicted[i] !== t) allRight = false;
     } else if (inAnswer) {
       inAnswer = false;
-      if (allRight) right++;
+      hits.push(allRight);
     }
   });
-  if (inAnswer && allRight) right++;
-  return { right, answers };
+  if (inAnswer) hits.push(allRight);
+  return { right: hits.filter(Boolean).length, answers: hits.length, hits };
 }

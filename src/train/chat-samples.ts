@@ -48,6 +48,8 @@ export interface ChatSample {
    * answer from the summary slot exactly as a model with projector.summaryAsWords fills it when it hears right.
    */
   writtenSummary?: boolean;
+  /** The question category of each assistant turn, where known (sessions of single questions): per-category scores. */
+  turnCategories?: string[];
 }
 
 const CAPTION_PROMPTS = [
@@ -128,7 +130,9 @@ export function mcqSessions(mcqs: readonly ChatSample[]): ChatSample[] {
         const parts = user.content as readonly ChatPart[];
         return [{ role: "user", content: i === 0 ? parts : parts.filter((p) => p.type === "text") }, assistant];
       });
-      sessions.push({ id: `${turns[0]!.id}+${turns.length - 1}`, kind: "mcq-session", audio, messages });
+      const categories = turns.map((q) => q.turnCategories?.[0] ?? q.mcq?.category);
+      const known = categories.every((c) => c !== undefined) ? { turnCategories: categories as string[] } : {};
+      sessions.push({ id: `${turns[0]!.id}+${turns.length - 1}`, kind: "mcq-session", audio, messages, ...known });
     }
   }
   return sessions;
@@ -188,7 +192,7 @@ export function writtenSummarySessions(questions: readonly ChatSample[]): ChatSa
  */
 export function recallSessions(records: readonly { id: string; audio: string; question: string; answer: string; category: string }[]): ChatSample[] {
   const singles = records.map((r): ChatSample => ({
-    id: r.id, kind: "recall-written-summary-session", audio: r.audio,
+    id: r.id, kind: "recall-written-summary-session", audio: r.audio, turnCategories: [r.category],
     messages: [{ role: "user", content: [{ type: "audio", clip: r.audio }, { type: "text", text: r.question }] }, { role: "assistant", content: r.answer }],
   }));
   return mcqSessions(singles).map((session) => ({ ...session, id: `${session.id}-recall`, kind: "recall-written-summary-session" as const, summaryOnly: true, writtenSummary: true }));

@@ -244,22 +244,30 @@ export class ChatStage implements TrainTask<ChatBatch> {
   /**
    * Held-out recall sessions (up to evalMcqs), teacher-forced: the share of answers whose every token is the
    * likeliest (accuracy_recall), after the song's own written summary and, as the control, after the next
-   * held-out song's (accuracy_recall_control). A decoder that answers from priors scores the same on both;
-   * the gap is what it reads.
+   * held-out song's (accuracy_recall_control), and per question category (accuracy_recall_key, ...). A decoder
+   * that answers from priors scores the same on both; the gap is what it reads.
    */
   private recallHeldOut(): Record<string, number> {
     const sessions = this.o.heldOut.filter((s) => s.kind === "recall-written-summary-session").slice(0, this.o.evalMcqs);
     if (sessions.length < 2) return {};
     let own = 0, control = 0, answers = 0;
+    const byCategory = new Map<string, [number, number]>(); // category -> [right, asked]
     sessions.forEach((sample, i) => {
       const b = { sample, variant: 0 };
       const mine = noGrad(() => tidy(() => exactAnswers(this.module.llm, this.inputs(b, false))));
       own += mine.right;
       answers += mine.answers;
+      mine.hits.forEach((hit, turn) => {
+        const category = sample.turnCategories?.[turn];
+        if (category === undefined) return;
+        const counts = byCategory.get(category) ?? [0, 0];
+        byCategory.set(category, [counts[0] + (hit ? 1 : 0), counts[1] + 1]);
+      });
       control += noGrad(() => tidy(() => exactAnswers(this.module.llm, this.inputs(b, false, sessions[(i + 1) % sessions.length]!.audio)))).right;
     });
-    const share = (r: number) => Math.round((r / answers) * 10000) / 10000;
-    return answers ? { accuracy_recall: share(own), accuracy_recall_control: share(control) } : {};
+    const share = (r: number, of = answers) => Math.round((r / of) * 10000) / 10000;
+    const perCategory = [...byCategory].sort(([a], [b]) => a.localeCompare(b)).map(([category, [right, asked]]) => [`accuracy_recall_${category}`, share(right, asked)]);
+    return answers ? { accuracy_recall: share(own), accuracy_recall_control: share(control), ...Object.fromEntries(perCategory) } : {};
   }
 
   /** The option a held-out MCQ's greedy answer names (undefined when it names none). */
