@@ -13,7 +13,6 @@ const SUMMARY_CATEGORIES = summaryCategories(BASE_SUMMARY_TOKENS);
 import * as F from "../src/engine/functional.js";
 import { tensor } from "../src/engine/tensor.js";
 import { IGNORE_INDEX } from "../src/model/inputs.js";
-import { Projector } from "../src/model/projector.js";
 import type { ChatMessage, ChatPart } from "../src/model/tokenizer/chat.js";
 import { loadTokenizer } from "../src/model/tokenizer/io.js";
 import { answerLoss, chatInputs, exactAnswers } from "../src/train/chat-inputs.js";
@@ -185,7 +184,7 @@ test("mcq-summary: time-free questions alone, heard through the summary tokens o
   assert.equal(whole.embeds.size(0) - brief.embeds.size(0), 60 + markers);
   assert.deepEqual(brief.targets.filter((t) => t !== IGNORE_INDEX), whole.targets.filter((t) => t !== IGNORE_INDEX));
   // Pooled fused tokens kept per song (the frozen-fusion shortcut) give the same inputs.
-  const pooled = Projector.pool(model.fusion.forward(features.temporal, features.global).tokens);
+  const pooled = model.projector.pool(model.fusion.forward(features.temporal, features.global).tokens);
   const kept = chatInputs(model, tokenizer, summary[0]!.messages, features, false, { summaryOnly: true, pooled: { tokens: pooled, seconds: 12 } });
   assertClose(kept.embeds.toFloat32Array(), brief.embeds.toFloat32Array(), 1e-6);
   const alone = chatInputs(model, tokenizer, summary[0]!.messages, undefined, false, { summaryOnly: true, pooled: { tokens: pooled, seconds: 12 } });

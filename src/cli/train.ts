@@ -11,7 +11,7 @@ import { ChatStage } from "../train/stages/chat.js";
 import { GrpoStage } from "../train/stages/grpo.js";
 import { readRlFile, splitBySong } from "../train/rl-items.js";
 import { loadModel } from "../model/io.js";
-import { withAudioView, withExperts, withOutputNorm, withSummaryTokens } from "../model/rebuild.js";
+import { withAudioView, withExperts, withOutputNorm, withSummaryRhythm, withSummaryTokens } from "../model/rebuild.js";
 import { readSongs } from "../train/songs.js";
 import { ExpertsStage } from "../train/stages/experts.js";
 import { PretrainStage, preparePretrainData } from "../train/stages/pretrain.js";
@@ -119,6 +119,7 @@ Example:
       let model = config.experts ? withExperts(loaded.model, config.experts) : loaded.model;
       if (config.summaryTokens !== undefined) model = withSummaryTokens(model, config.summaryTokens);
       if (config.outputNorm) model = withOutputNorm(model);
+      if (config.summaryRhythm) model = withSummaryRhythm(model);
       model = withAudioView(model, { summaryAsWords: config.summaryAsWords, summaryOnly: config.summaryOnly });
       const { train: samples, heldOut } = readChatSamples(config.datasets, config.kinds, { answerOrder: config.answerOrder, summaryTokens: model.config.projector.summaryTokens });
       if (samples.length === 0) throw new Error(`${opts.config}: no ${config.kinds.join("/")} samples in ${config.datasets.join(", ")}`);

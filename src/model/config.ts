@@ -60,6 +60,12 @@ export interface ProjectorConfig {
    * whole-song questions only (it cannot place anything in time). Absent = both.
    */
   summaryOnly?: boolean;
+  /**
+   * The summary also reads the clip's rhythm: the autocorrelation over time of its fused tokens and of their
+   * onsets, at lags up to Projector's RHYTHM_LAGS tokens (4 s with the default experts' 25 tokens a second).
+   * Tempo and metre are periodicities, which no mean or max over time shows. Absent = mean and max only.
+   */
+  summaryRhythm?: boolean;
 }
 
 /** A Qwen2/Llama-style decoder (RMSNorm, rotary positions, SwiGLU, grouped-query attention). */
@@ -171,7 +177,7 @@ export function validateConfig(value: unknown, source = "config"): GammaConfig {
   const summary = c.projector!.summaryTokens ?? 0;
   if (!Number.isInteger(summary) || summary < 0 || summary > 64) fail(`projector.summaryTokens must be an integer from 0 to 64 (got ${JSON.stringify(c.projector!.summaryTokens)})`);
   if (c.projector!.outputNorm !== undefined && typeof c.projector!.outputNorm !== "boolean") fail("projector.outputNorm must be true or false");
-  for (const flag of ["summaryAsWords", "summaryOnly"] as const) {
+  for (const flag of ["summaryAsWords", "summaryOnly", "summaryRhythm"] as const) {
     const v = c.projector![flag];
     if (v !== undefined && typeof v !== "boolean") fail(`projector.${flag} must be true or false`);
     if (v && summary === 0) fail(`projector.${flag} needs summary tokens (projector.summaryTokens > 0)`);

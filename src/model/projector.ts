@@ -3,8 +3,37 @@
 // Optionally it also writes a few summary tokens for the whole clip (see summarize()), and normalises what it
 // writes to the size of the LLM's words (outputNorm).
 import { Linear, Module, RMSNorm, type InitOptions } from "../engine/module.js";
-import { cat, type Tensor } from "../engine/tensor.js";
+import { cat, stack, type Tensor, zeros } from "../engine/tensor.js";
 import { TIME_FEATURES, timeFeatures } from "./time-embedding.js";
+
+/**
+ * Lags (in fused tokens) of the summary's rhythm view (ProjectorConfig.summaryRhythm): 100 tokens of 40 ms are
+ * 4 s, a bar of 4/4 at 60 BPM; the beat of 30-260 BPM falls at lags 6-50.
+ */
+export const RHYTHM_LAGS = 100;
+
+/**
+ * Autocorrelation [B, lags] of sequences x [B, N, C] at lags 1..lags: each channel standardised over time, the
+ * products averaged over time and channels (1 = the sequence repeats at that lag). Lags the clip is too short
+ * for are 0.
+ */
+export function autocorrelation(x: Tensor, lags: number): Tensor {
+  const [b, n] = x.shape as [number, number];
+  const centred = x.sub(x.mean(1, true));
+  const z = centred.div(centred.square().mean(1, true).sqrt().add(1e-5));
+  const at = (lag: number) => (lag < n ? z.narrow(1, 0, n - lag).mul(z.narrow(1, lag, n - lag)).mean([1, 2]) : zeros([b], { dtype: x.dtype, device: x.device }));
+  return stack(Array.from({ length: lags }, (_, i) => at(i + 1)), -1);
+}
+
+/**
+ * A clip's periodicity [B, 2 RHYTHM_LAGS] from its fused tokens [B, N, D]: the autocorrelation of the tokens
+ * and of their onsets (how much the tokens rise from one to the next, summed over channels, like spectral flux).
+ */
+export function rhythm(tokens: Tensor): Tensor {
+  const n = tokens.size(1);
+  const onsets = n > 1 ? tokens.narrow(1, 1, n - 1).sub(tokens.narrow(1, 0, n - 1)).relu().mean(-1, true) : tokens.mean(-1, true);
+  return cat([autocorrelation(tokens, RHYTHM_LAGS), autocorrelation(onsets, RHYTHM_LAGS)], -1);
+}
 
 export class Projector extends Module {
   readonly linear_1: Linear;
@@ -14,15 +43,18 @@ export class Projector extends Module {
   readonly summary_2?: Linear;
   readonly norm?: RMSNorm;
 
-  constructor(readonly inDim: number, readonly outDim: number, readonly stack: number, o: InitOptions & { summaryTokens?: number; outputNorm?: boolean } = {}) {
+  readonly summaryRhythm: boolean;
+
+  constructor(readonly inDim: number, readonly outDim: number, readonly stack: number, o: InitOptions & { summaryTokens?: number; outputNorm?: boolean; summaryRhythm?: boolean } = {}) {
     super();
     this.linear_1 = this.registerModule("linear_1", new Linear(inDim * stack, outDim, o));
     this.linear_2 = this.registerModule("linear_2", new Linear(outDim, outDim, o));
     this.time_proj = this.registerModule("time_proj", new Linear(TIME_FEATURES, outDim, o));
     const summaryTokens = o.summaryTokens ?? 0;
+    this.summaryRhythm = o.summaryRhythm ?? false;
     if (summaryTokens > 0) {
       // Registered only when used, so models made without summary tokens keep their exact state dict.
-      this.summary_1 = this.registerModule("summary_1", new Linear(2 * inDim, outDim, o));
+      this.summary_1 = this.registerModule("summary_1", new Linear(this.pooledWidth, outDim, o));
       this.summary_2 = this.registerModule("summary_2", new Linear(outDim, summaryTokens * outDim, o));
     }
     if (o.outputNorm) this.norm = this.registerModule("norm", new RMSNorm(outDim, 1e-6, o));
@@ -56,15 +88,23 @@ export class Projector extends Module {
    * what stands out anywhere in the clip.
    */
   summarize(tokens: Tensor): Tensor | undefined {
-    return this.summaryFromPooled(Projector.pool(tokens));
+    return this.summaryFromPooled(this.pool(tokens));
   }
 
-  /** What the summary reads of a clip's fused tokens [B, N, inDim]: their mean and max over time, [B, 2 inDim]. */
-  static pool(tokens: Tensor): Tensor {
-    return cat([tokens.mean(1), tokens.amax(1)], -1);
+  /** Width of what the summary reads of a clip (pool()). */
+  get pooledWidth(): number {
+    return 2 * this.inDim + (this.summaryRhythm ? 2 * RHYTHM_LAGS : 0);
   }
 
-  /** The summary tokens [B, summaryTokens, outDim] from pooled fused tokens [B, 2 inDim]; undefined without summary layers. */
+  /**
+   * What the summary reads of a clip's fused tokens [B, N, inDim], [B, pooledWidth]: their mean and max over
+   * time and, with summaryRhythm, their periodicity (rhythm()).
+   */
+  pool(tokens: Tensor): Tensor {
+    return cat([tokens.mean(1), tokens.amax(1), ...(this.summaryRhythm ? [rhythm(tokens)] : [])], -1);
+  }
+
+  /** The summary tokens [B, summaryTokens, outDim] from pooled fused tokens [B, pooledWidth]; undefined without summary layers. */
   summaryFromPooled(pooled: Tensor): Tensor | undefined {
     if (!this.summary_1 || !this.summary_2) return undefined;
     return this.normalised(this.summary_2.forward(this.summary_1.forward(pooled).gelu()).view(pooled.size(0), -1, this.outDim));

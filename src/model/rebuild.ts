@@ -94,6 +94,17 @@ export function withSummaryTokens(model: GammaModel, count: number): GammaModel 
 }
 
 /**
+ * The model whose summary also reads the clip's rhythm (ProjectorConfig.summaryRhythm): the summary layers read
+ * a wider input and start fresh; a model that has it already is returned as it is.
+ */
+export function withSummaryRhythm(model: GammaModel): GammaModel {
+  if (model.config.projector.summaryRhythm) return model;
+  if (!model.config.projector.summaryTokens) throw new Error("summaryRhythm needs summary tokens (\"summaryTokens\" in the config)");
+  console.error("model: the summary reads the clip's rhythm too (the summary layers start fresh)");
+  return rebuildModel(model, { ...model.config, projector: { ...model.config.projector, summaryRhythm: true } }, (k) => !k.startsWith("projector.summary_"));
+}
+
+/**
  * The model with these projector switches (ProjectorConfig.summaryAsWords, summaryOnly): how the LLM hears a
  * clip, no weights change. Switches left undefined stay as the model has them.
  */

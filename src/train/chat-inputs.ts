@@ -7,7 +7,6 @@ import * as F from "../engine/functional.js";
 import { type Tensor, tensor } from "../engine/tensor.js";
 import type { AudioEncoding, GammaModel } from "../model/gamma.js";
 import type { DecoderLM } from "../model/llm.js";
-import { Projector } from "../model/projector.js";
 import { assembleInputs, type ModelInputs } from "../model/inputs.js";
 import { type ChatMessage, encodeChat } from "../model/tokenizer/chat.js";
 import type { Tokenizer } from "../model/tokenizer/tokenizer.js";
@@ -31,7 +30,7 @@ export function encodeCachedClip(model: GammaModel, f: ExpertFeatures): AudioEnc
 /**
  * A clip as its summary tokens only. The fusion runs without gradients here: its backward over a whole song's
  * tokens would cost most of such a short conversation's step, and it learns from the full-view ones. `pooled`
- * (Projector.pool of the fused tokens) skips the fusion altogether, for callers that keep it per song while
+ * (projector.pool() of the fused tokens) skips the fusion altogether, for callers that keep it per song while
  * the fusion is frozen.
  */
 function summaryOnlyClip(model: GammaModel, f: ExpertFeatures | undefined, pooled?: PooledClip): AudioEncoding {
@@ -48,7 +47,7 @@ function summaryClip(model: GammaModel, summary: Tensor, seconds: number): Audio
   return { embeds: summary.narrow(0, 0, 0), seconds, tokenSeconds: model.audioTokenSeconds, gates: [], summary };
 }
 
-/** A clip's pooled fused tokens (Projector.pool, [1, 2 inDim]) and its length: all a summary-only view needs. */
+/** A clip's pooled fused tokens (projector.pool(), [1, pooledWidth]) and its length: all a summary-only view needs. */
 export interface PooledClip {
   tokens: Tensor;
   seconds: number;
@@ -60,14 +59,14 @@ export interface PooledClip {
  */
 export function clipSummary(model: GammaModel, f: ExpertFeatures | undefined, pooled?: Tensor): Tensor {
   if (!f && !pooled) throw new Error("a clip's summary needs its expert features or its pooled tokens");
-  const summary = model.projector.summaryFromPooled(pooled ?? Projector.pool(model.fusion.forward(f!.temporal, f!.global).tokens));
+  const summary = model.projector.summaryFromPooled(pooled ?? model.projector.pool(model.fusion.forward(f!.temporal, f!.global).tokens));
   if (!summary) throw new Error("a clip's summary needs a model with summary tokens (\"summaryTokens\" in the training config)");
   return summary.squeeze(0);
 }
 
-/** What the summary layers read of a song (Projector.pool of its fused tokens), computed without gradients. */
+/** What the summary layers read of a song (projector.pool() of its fused tokens), computed without gradients. */
 export function pooledFusedTokens(model: GammaModel, f: ExpertFeatures): Tensor {
-  return noGrad(() => Projector.pool(model.fusion.forward(f.temporal, f.global).tokens));
+  return noGrad(() => model.projector.pool(model.fusion.forward(f.temporal, f.global).tokens));
 }
 
 /**

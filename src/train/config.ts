@@ -65,6 +65,8 @@ export interface ChatRunConfig {
   summaryTokens?: number;
   /** Add the projector's output norm (ProjectorConfig.outputNorm) when the init model lacks it. */
   outputNorm: boolean;
+  /** Give the summary the clip's rhythm (ProjectorConfig.summaryRhythm) when the init model lacks it: fresh summary layers. */
+  summaryRhythm: boolean;
   /** ProjectorConfig.summaryAsWords and summaryOnly for the trained model; absent = as the init model has. */
   summaryAsWords?: boolean;
   summaryOnly?: boolean;
@@ -284,6 +286,7 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
       experts: typeof raw.experts === "string" ? resolvePath(raw.experts, base) : undefined,
       summaryTokens: summaryTokens as number | undefined,
       outputNorm: bool(raw, "outputNorm", false),
+      summaryRhythm: bool(raw, "summaryRhythm", false),
       summaryAsWords: raw.summaryAsWords === undefined ? undefined : bool(raw, "summaryAsWords", false),
       summaryOnly: raw.summaryOnly === undefined ? undefined : bool(raw, "summaryOnly", false),
       summaryWords: num(raw, "summaryWords", 0, (v) => v >= 0, "a non-negative number (the summary-words loss weight)"),
