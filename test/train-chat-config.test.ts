@@ -7,7 +7,7 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { loadTrainConfig } from "../src/train/config.js";
 
-test("outputNorm, answerWeight and answerOrder: defaults, values, and errors that name the field", () => {
+test("outputNorm, answerWeight, answerOrder, summaryRhythm, summaryDropout: defaults, values, and errors that name the field", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-chat-config-"));
   const write = (extra: object) => {
     const file = path.join(dir, "sft.json");
@@ -22,6 +22,10 @@ test("outputNorm, answerWeight and answerOrder: defaults, values, and errors tha
   assert.throws(() => loadTrainConfig(write({ answerOrder: "letter-last" }), "sft"), /"answerOrder" must be one of "letter-first", "text-first" \(got "letter-last"\)/);
   assert.throws(() => loadTrainConfig(write({ outputNorm: "yes" }), "sft"), /"outputNorm" must be true or false/);
   assert.throws(() => loadTrainConfig(write({ answerWeight: -1 }), "sft"), /"answerWeight" must be a non-negative number/);
+  assert.deepEqual([plain.summaryRhythm, plain.summaryDropout], [false, 0]);
+  const rhythmic = loadTrainConfig(write({ summaryRhythm: true, summaryDropout: 0.3 }), "sft");
+  assert.deepEqual([rhythmic.summaryRhythm, rhythmic.summaryDropout], [true, 0.3]);
+  assert.throws(() => loadTrainConfig(write({ summaryDropout: 1 }), "sft"), /"summaryDropout" must be a number from 0 to below 1/);
 });
 
 test("the shipped summary-fit recipe is a valid sft config that fits the summary layers alone", () => {

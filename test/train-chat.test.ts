@@ -15,7 +15,7 @@ import { tensor } from "../src/engine/tensor.js";
 import { IGNORE_INDEX } from "../src/model/inputs.js";
 import type { ChatMessage, ChatPart } from "../src/model/tokenizer/chat.js";
 import { loadTokenizer } from "../src/model/tokenizer/io.js";
-import { answerLoss, chatInputs, exactAnswers } from "../src/train/chat-inputs.js";
+import { answerLoss, chatInputs, clipSummary, exactAnswers } from "../src/train/chat-inputs.js";
 import { readChatSamples } from "../src/train/chat-samples.js";
 import { songOfAudio } from "../src/train/text-documents.js";
 import { assertClose } from "./helpers.js";
@@ -189,6 +189,9 @@ test("mcq-summary: time-free questions alone, heard through the summary tokens o
   assertClose(kept.embeds.toFloat32Array(), brief.embeds.toFloat32Array(), 1e-6);
   const alone = chatInputs(model, tokenizer, summary[0]!.messages, undefined, false, { summaryOnly: true, pooled: { tokens: pooled, seconds: 12 } });
   assertClose(alone.embeds.toFloat32Array(), brief.embeds.toFloat32Array(), 1e-6, "kept pooled tokens need no features");
+  const summarised = (dropout: number) => clipSummary(model, undefined, pooled, dropout).toFloat32Array();
+  assert.deepEqual(summarised(0), clipSummary(model, features).toFloat32Array(), "from pooled tokens or through the fusion: the same summary");
+  assert.notDeepEqual(summarised(0.5), summarised(0), "inputDropout drops part of what the summary layers read");
   const plain = tinyModel(1, (c) => { c.projector.summaryTokens = 0; });
   assert.throws(() => chatInputs(plain, tokenizer, summary[0]!.messages, { ...features }, false, { summaryOnly: true }), /needs a model with summary tokens/);
 });

@@ -130,7 +130,7 @@ Example:
       const task = new ChatStage({
         model, tokenizer, initDir: config.init, train: samples, heldOut, trainable: config.trainable, seed: config.loop.seed,
         featureDir: config.featureDir, variants: config.variants, augment: config.augment, evalSamples: config.evalSamples, evalMcqs: config.evalMcqs,
-        kindWeights: config.kindWeights, summaryWords: config.summaryWords, answerWeight: config.answerWeight,
+        kindWeights: config.kindWeights, summaryWords: config.summaryWords, answerWeight: config.answerWeight, summaryDropout: config.summaryDropout,
       });
       reportRun(stage, await runLoop(task, config.loop, config.run, stage, { stopAfter: opts.stopAfter }));
     });

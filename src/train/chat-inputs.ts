@@ -56,10 +56,12 @@ export interface PooledClip {
 /**
  * A clip's summary tokens [K, hidden] alone, from `pooled` when given, else through the fusion (with gradients
  * when it trains): what the summary-words loss needs when no conversation is run (ChatStageOptions.answerWeight 0).
+ * `inputDropout` drops that share of what the summary layers read (training only: a regulariser).
  */
-export function clipSummary(model: GammaModel, f: ExpertFeatures | undefined, pooled?: Tensor): Tensor {
+export function clipSummary(model: GammaModel, f: ExpertFeatures | undefined, pooled?: Tensor, inputDropout = 0): Tensor {
   if (!f && !pooled) throw new Error("a clip's summary needs its expert features or its pooled tokens");
-  const summary = model.projector.summaryFromPooled(pooled ?? model.projector.pool(model.fusion.forward(f!.temporal, f!.global).tokens));
+  const input = pooled ?? model.projector.pool(model.fusion.forward(f!.temporal, f!.global).tokens);
+  const summary = model.projector.summaryFromPooled(inputDropout > 0 ? F.dropout(input, inputDropout, true) : input);
   if (!summary) throw new Error("a clip's summary needs a model with summary tokens (\"summaryTokens\" in the training config)");
   return summary.squeeze(0);
 }

@@ -74,6 +74,8 @@ export interface ChatRunConfig {
   summaryWords: number;
   /** Weight of the answers' loss; 0 fits the summary layers to the summary words alone (needs summaryWords > 0). */
   answerWeight: number;
+  /** Dropout on the summary layers' input while they are fitted alone (ChatStageOptions.summaryDropout); 0 = none. */
+  summaryDropout: number;
   /** How trained MCQ answers name their option (chat-samples.ts ANSWER_ORDERS); default letter-first. */
   answerOrder: AnswerOrder;
   datasets: string[];
@@ -291,6 +293,7 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
       summaryOnly: raw.summaryOnly === undefined ? undefined : bool(raw, "summaryOnly", false),
       summaryWords: num(raw, "summaryWords", 0, (v) => v >= 0, "a non-negative number (the summary-words loss weight)"),
       answerWeight: num(raw, "answerWeight", 1, (v) => v >= 0, "a non-negative number (the answers' loss weight)"),
+      summaryDropout: num(raw, "summaryDropout", 0, (v) => v >= 0 && v < 1, "a number from 0 to below 1 (the share of the summary's input dropped)"),
       answerOrder: oneOf("answerOrder", ANSWER_ORDERS, "letter-first"),
       datasets: (datasets as string[]).map((d) => resolvePath(d, base)),
       run: path.resolve(run),

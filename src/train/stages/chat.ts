@@ -50,6 +50,11 @@ export interface ChatStageOptions {
    * alone, without running the LLM at all (a conversation then costs one small MLP over the pooled tokens).
    */
   answerWeight?: number;
+  /**
+   * Share of the summary layers' input (the pooled tokens) dropped while they are fitted alone (answerWeight 0):
+   * 570 songs are few for a 712-wide input, the rhythm view's 200 numbers a fingerprint of each song.
+   */
+  summaryDropout?: number;
 }
 
 export interface ChatBatch {
@@ -143,7 +148,7 @@ export class ChatStage implements TrainTask<ChatBatch> {
         metrics[`loss_${b.sample.kind}`] = answer.item();
         metrics.answer_tokens = answerTokens;
       } else if (b.features || this.pooledKey(b.sample, b.variant) !== undefined) {
-        summary = clipSummary(this.module, b.features, this.pooledFused(b)?.tokens);
+        summary = clipSummary(this.module, b.features, this.pooledFused(b)?.tokens, this.module.training ? (this.o.summaryDropout ?? 0) : 0);
       }
       if ((this.o.summaryWords ?? 0) > 0 && summary) {
         const targets = summaryWordTargets(this.facts.get(b.sample.audio), this.o.tokenizer, summary.size(0));
