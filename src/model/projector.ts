@@ -27,7 +27,7 @@ export function autocorrelation(x: Tensor, lags: number): Tensor {
 
 /**
  * A clip's periodicity [B, 2 RHYTHM_LAGS] from its fused tokens [B, N, D]: the autocorrelation of the tokens
- * and of their onsets (how much the tokens rise from one to the next, summed over channels, like spectral flux).
+ * and of their onsets (how much the tokens rise from one to the next, averaged over channels, like spectral flux).
  */
 export function rhythm(tokens: Tensor): Tensor {
   const n = tokens.size(1);

@@ -90,7 +90,12 @@ export function withOutputNorm(model: GammaModel): GammaModel {
 export function withSummaryTokens(model: GammaModel, count: number): GammaModel {
   if ((model.config.projector.summaryTokens ?? 0) === count) return model;
   console.error(`model: ${model.config.projector.summaryTokens ?? 0} -> ${count} summary tokens (the summary layers start fresh)`);
-  return rebuildModel(model, { ...model.config, projector: { ...model.config.projector, summaryTokens: count } }, (k) => !k.startsWith("projector.summary_"));
+  return withFreshSummaryLayers(model, { summaryTokens: count });
+}
+
+/** The model rebuilt with these projector settings, every tensor kept but the summary layers', which start fresh. */
+function withFreshSummaryLayers(model: GammaModel, projector: Partial<ProjectorConfig>): GammaModel {
+  return rebuildModel(model, { ...model.config, projector: { ...model.config.projector, ...projector } }, (k) => !k.startsWith("projector.summary_"));
 }
 
 /**
@@ -101,7 +106,7 @@ export function withSummaryRhythm(model: GammaModel): GammaModel {
   if (model.config.projector.summaryRhythm) return model;
   if (!model.config.projector.summaryTokens) throw new Error("summaryRhythm needs summary tokens (\"summaryTokens\" in the config)");
   console.error("model: the summary reads the clip's rhythm too (the summary layers start fresh)");
-  return rebuildModel(model, { ...model.config, projector: { ...model.config.projector, summaryRhythm: true } }, (k) => !k.startsWith("projector.summary_"));
+  return withFreshSummaryLayers(model, { summaryRhythm: true });
 }
 
 /**
