@@ -4,9 +4,14 @@
 // GRPO group). Then the likelihood protocol (`gamma bench --prompt likelihood`) with the shipped model: a
 // question's 4 options scored after one run of the prompt (Gamma.answerLogLikelihoods) against the 4 whole
 // passes, one per option, it replaced. Ends with one JSON line.
+// GAMMA_BENCH_DEVICE=cuda runs it on the GPU. Without the shipped model (models/gamma-small) the likelihood part
+// is skipped, and says so.
 //   npm run bench:model            (GAMMA_BENCH_QUICK=1 for a 1-minute song)
+import fs from "node:fs";
+import path from "node:path";
+import { repoRoot } from "../src/cli/paths.js";
 import { expertInput } from "../src/model/audio-input.js";
-import { configureThreads, cpuPeak } from "../src/engine/runtime.js";
+import { configureThreads, cpuPeak, synchronize, useDevice } from "../src/engine/runtime.js";
 import { noGrad } from "../src/engine/autograd.js";
 import { Generator } from "../src/engine/random.js";
 import { tidy } from "../src/engine/scope.js";
@@ -21,6 +26,7 @@ import { type ChatMessage, encodeChat } from "../src/model/tokenizer/chat.js";
 const quick = process.env.GAMMA_BENCH_QUICK === "1";
 const songSeconds = quick ? 60 : 180;
 const threads = configureThreads();
+const device = useDevice(process.env.GAMMA_BENCH_DEVICE ?? "cpu");
 
 // A song-like signal: a chord progression of harmonic tones over noise bursts on the beat.
 const rate = 16000;
@@ -32,7 +38,7 @@ for (let i = 0; i < audio.length; i++) {
 }
 
 const model = new GammaModel(DEFAULT_CONFIG, { generator: new Generator(0) }).eval();
-const time = <T>(fn: () => T): [T, number] => { const t0 = performance.now(); const r = fn(); return [r, (performance.now() - t0) / 1000]; };
+const time = <T>(fn: () => T): [T, number] => { const t0 = performance.now(); const r = fn(); synchronize(); return [r, (performance.now() - t0) / 1000]; };
 
 const result = noGrad(() => tidy(() => {
   const [mel, melSeconds] = time(() => expertInput(audio, DEFAULT_CONFIG.temporalExpert));
@@ -63,7 +69,9 @@ const result = noGrad(() => tidy(() => {
   };
 }));
 
-const likelihood = noGrad(() => tidy(() => {
+const shippedModel = path.join(repoRoot(), "models", "gamma-small");
+type LikelihoodFigures = { likelihood_question_ms: number; likelihood_whole_passes_ms: number; likelihood_speedup: number };
+const likelihood: LikelihoodFigures | Record<string, never> = !fs.existsSync(path.join(shippedModel, "config.json")) ? (console.error(`no shipped model at ${shippedModel}: the likelihood figures are skipped`), {}) : noGrad(() => tidy(() => {
   const gamma = Gamma.load();
   const { model: shipped, tokenizer } = gamma.loaded;
   const clip = gamma.encodeMel(expertInput(audio.subarray(0, 30 * rate), shipped.config.temporalExpert));
@@ -87,8 +95,9 @@ const likelihood = noGrad(() => tidy(() => {
 const r2 = (x: number) => Math.round(x * 100) / 100;
 console.error(`${songSeconds} s song: log-mel + semitones ${r2(result.input_seconds)} s, experts + fusion + projector ${r2(result.encode_seconds)} s (${r2(result.encode_x_realtime)}x real time), ${result.audio_tokens} audio tokens`);
 console.error(`LLM: prefill ${result.prompt_tokens} tokens in ${r2(result.prefill_seconds)} s; decoding ${r2(result.decode_tokens_per_s)} tokens/s (batch 1), ${r2(result.group8_decode_tokens_per_s)} tokens/s (8 samples of one prompt)`);
-console.error(`likelihood protocol, shipped model, 4 options: ${r2(likelihood.likelihood_question_ms)} ms a question with the prompt run once, ${r2(likelihood.likelihood_whole_passes_ms)} ms with a whole pass per option (${r2(likelihood.likelihood_speedup)}x)`);
+if ("likelihood_speedup" in likelihood && likelihood.likelihood_speedup !== undefined)
+  console.error(`likelihood protocol, shipped model, 4 options: ${r2(likelihood.likelihood_question_ms)} ms a question with the prompt run once, ${r2(likelihood.likelihood_whole_passes_ms)} ms with a whole pass per option (${r2(likelihood.likelihood_speedup)}x)`);
 console.log(JSON.stringify({
-  bench: "model", config: DEFAULT_CONFIG.name, parameters: model.numParameters(), threads, cpu_peak_gflops: r2(cpuPeak().gflops),
+  bench: "model", config: DEFAULT_CONFIG.name, device, parameters: model.numParameters(), threads, cpu_peak_gflops: r2(cpuPeak().gflops),
   ...Object.fromEntries(Object.entries({ ...result, ...likelihood }).map(([k, v]) => [k, r2(v)])),
 }));

@@ -4,6 +4,7 @@
 // small dataset rendered for the run (or GAMMA_BENCH_DATA=<dataset dir>); its FLOPs are counted as the ops run
 // (src/engine/flops.ts), so "achieved GFLOP/s" is the work done per second of compute, against the CPU's peak.
 // Figures are medians over the timed micro-batches, after one warm-up. Ends with one JSON line.
+// GAMMA_BENCH_DEVICE=cuda runs it on the GPU; the fraction is then of the fp32 matmul rate measured on that GPU.
 //   npm run bench:train            (GAMMA_BENCH_QUICK=1: fewer steps)
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -13,7 +14,8 @@ import { repoRoot } from "../src/cli/paths.js";
 import { enableGrad } from "../src/engine/autograd.js";
 import { countFlops } from "../src/engine/flops.js";
 import { AdamW, decayGroups } from "../src/engine/optim.js";
-import { configureThreads, cpuPeak } from "../src/engine/runtime.js";
+import { matmulGflops } from "../src/engine/measure.js";
+import { configureThreads, cpuPeak, synchronize, useDevice } from "../src/engine/runtime.js";
 import { tidy } from "../src/engine/scope.js";
 import { Generator } from "../src/engine/random.js";
 import { DEFAULT_CONFIG } from "../src/model/config.js";
@@ -30,7 +32,9 @@ import { PretrainStage, preparePretrainData } from "../src/train/stages/pretrain
 const quick = process.env.GAMMA_BENCH_QUICK === "1";
 const timedSteps = quick ? 2 : 4;
 const threads = configureThreads();
-const peak = cpuPeak();
+const device = useDevice(process.env.GAMMA_BENCH_DEVICE ?? "cpu");
+// The reference rate: the CPU's FMA peak, or on a GPU the fp32 matmul rate measured on it now.
+const peak = device === "cpu" ? cpuPeak() : { gflops: matmulGflops(8192, { iterations: 10, device }) };
 const recipe = (stage: string) => JSON.parse(fs.readFileSync(path.join(repoRoot(), "configs", `${stage}.json`), "utf8")) as Record<string, unknown>;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const r2 = (x: number) => Math.round(x * 100) / 100;
@@ -68,6 +72,7 @@ async function measure<B>(name: string, task: TrainTask<B>): Promise<StageFigure
     })));
     optimizer.step();
     optimizer.zeroGrad();
+    synchronize();
     const t2 = performance.now();
     if (step > 0) rows.push({ data: (t1 - t0) / 1000, compute: (t2 - t1) / 1000, samples: r.samples, tokens: r.tokens, flops: flops.forward + flops.backward });
   }
@@ -115,6 +120,6 @@ try {
 }
 
 console.log(JSON.stringify({
-  bench: "train", config: DEFAULT_CONFIG.name, threads, cpu_peak_gflops: r2(peak.gflops), timed_micro_batches: timedSteps,
+  bench: "train", config: DEFAULT_CONFIG.name, device, threads, [device === "cpu" ? "cpu_peak_gflops" : "device_matmul_gflops"]: r2(peak.gflops), timed_micro_batches: timedSteps,
   ...Object.fromEntries(Object.entries(results).flatMap(([stage, f]) => Object.entries(f).map(([k, v]) => [`${stage}_${k}`, k === "peak_fraction" ? Math.round(v * 1000) / 1000 : r2(v)]))),
 }));

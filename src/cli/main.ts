@@ -17,7 +17,14 @@ export function buildProgram(): Command {
     .description("GaMMA music understanding: ask questions about songs, train and evaluate music LMMs (libtorch engine)")
     .version(packageVersion(), "-V, --version", "print the gamma-music version")
     .showHelpAfterError("(run with --help for usage)")
-    .configureHelp({ showGlobalOptions: true });
+    .configureHelp({ showGlobalOptions: true })
+    .option("--device <name>", "where tensors live: cpu, cuda or cuda:N (a CUDA build of libtorch; see gamma doctor)", process.env.GAMMA_DEVICE ?? "cpu")
+    .hook("preAction", async (root: Command) => {
+      const device = (root.opts() as { device: string }).device;
+      if (device === "cpu") return;
+      const { useDevice } = await import("../engine/runtime.js");
+      useDevice(device);
+    });
 
   program
     .command("doctor")

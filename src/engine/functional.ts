@@ -3,7 +3,7 @@
 import { countingFlops, needsGrad, recordProduct } from "./flops.js";
 import { native } from "./native.js";
 import { keep, tidy } from "./scope.js";
-import { type Device, type DType, ones, type Tensor, wrap } from "./tensor.js";
+import { type Device, type DType, ones, type Tensor, tensor, wrap } from "./tensor.js";
 
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
   if (countingFlops()) recordProduct(2 * x.numel * weight.size(0), Number(needsGrad(x)) + Number(needsGrad(weight)));
@@ -112,11 +112,7 @@ export function stft(x: Tensor, nFft: number, o: StftOptions = {}): Tensor {
 export function hannWindow(n: number, o: { dtype?: DType } = {}): Tensor {
   const w = new Float64Array(n);
   for (let i = 0; i < n; i++) w[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n);
-  const t = wrap(native.fromBuffer(w, "float64", [n]));
-  if ((o.dtype ?? "float32") === "float64") return t;
-  const out = t.to(o.dtype ?? "float32");
-  t.dispose();
-  return out;
+  return tensor(w, { dtype: o.dtype ?? "float32" }); // on the default device, with the signal it windows
 }
 
 /**

@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import { native } from "./native.js";
+import { type Device, getDefaultDevice, setDefaultDevice, zeros } from "./tensor.js";
 
 export interface ThreadConfig {
   /** libtorch intra-op threads (elementwise ops, reductions, convolutions outside BLAS). */
@@ -43,6 +44,34 @@ export function libtorchVersion(): string {
 
 export function cudaAvailable(): boolean {
   return native.version().cuda && native.cudaDeviceCount() > 0;
+}
+
+/**
+ * Makes `name` ("cpu", "cuda", "cuda:N") the device new tensors are created on (models, weights, inputs), after
+ * checking that this build can use it; the error says what to do when it cannot.
+ */
+export function useDevice(name: string): Device {
+  if (!/^(cpu|cuda(:\d+)?)$/.test(name)) throw new Error(`unknown device '${name}': use cpu, cuda or cuda:N`);
+  if (name !== "cpu") {
+    if (!native.version().cuda)
+      throw new Error(`device '${name}': this build's libtorch (${libtorchVersion()}) has no CUDA; install a CUDA torch (pip install torch) and run ./setup.sh again, or use --device cpu`);
+    const count = native.cudaDeviceCount(), index = name === "cuda" ? 0 : Number(name.slice(5));
+    if (index >= count) throw new Error(`device '${name}': ${count === 0 ? "no CUDA GPU is visible" : `only ${count} CUDA GPU(s) are visible (cuda:0..cuda:${count - 1})`} (check nvidia-smi and CUDA_VISIBLE_DEVICES)`);
+  }
+  setDefaultDevice(name as Device);
+  return name as Device;
+}
+
+/**
+ * Waits until the default device has finished the work queued on it (a no-op on the CPU, where ops finish when
+ * they return): a timer read after this measures the work, not the queueing. A scalar read back from the
+ * device waits for every op queued before it on the same stream.
+ */
+export function synchronize(): void {
+  if (getDefaultDevice() === "cpu") return;
+  const t = zeros([1]);
+  t.item();
+  t.dispose();
 }
 
 export function devices(): string[] {

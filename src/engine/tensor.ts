@@ -378,6 +378,14 @@ export function wrap(h: NativeTensor): Tensor {
   return new Tensor(h);
 }
 
+// Where tensors are created when the options name no device: torch.set_default_device's counterpart. `gamma
+// --device cuda` sets it once, so model construction, weights, inputs and targets all land on the GPU without
+// every stage naming a device.
+let defaultDevice: Device = "cpu";
+export function setDefaultDevice(device: Device): void { defaultDevice = device; }
+export function getDefaultDevice(): Device { return defaultDevice; }
+const dev = (o: TensorOptions): Device | undefined => o.device ?? (defaultDevice === "cpu" ? undefined : defaultDevice);
+
 function finish(t: Tensor, o: TensorOptions): Tensor {
   if (o.requiresGrad) t.requiresGrad = true;
   return t;
@@ -397,12 +405,12 @@ export function tensor(data: Nested | ArrayBufferView, options: TensorOptions & 
     if (data.constructor.name === containerOf(dtype)) {
       // The array holds this dtype's elements as they are (raw bits for float16/bfloat16): copy the bytes.
       const elements = data.byteLength / DTYPE_SIZE[dtype];
-      return finish(wrap(native.fromBuffer(data, dtype, options.shape ?? [elements], options.device)), options);
+      return finish(wrap(native.fromBuffer(data, dtype, options.shape ?? [elements], dev(options))), options);
     }
     // Another element type: keep the values and convert, as torch.tensor(array, dtype=...) does.
     const source = natural ? tensor(data, { shape: options.shape })
       : tensor(Float64Array.from(data as unknown as ArrayLike<number>), { shape: options.shape });
-    const out = source.to({ dtype, device: options.device });
+    const out = source.to({ dtype, device: dev(options) });
     source.dispose();
     return finish(out, options);
   }
@@ -426,19 +434,19 @@ export function tensor(data: Nested | ArrayBufferView, options: TensorOptions & 
     default: {
       // float16 / bfloat16 / complex64: build in float32 and convert in libtorch.
       const f = wrap(native.fromBuffer(Float32Array.from(flat), "float32", shapeOut));
-      const t = f.to({ dtype, device: options.device });
+      const t = f.to({ dtype, device: dev(options) });
       f.dispose();
       return finish(t, options);
     }
   }
-  return finish(wrap(native.fromBuffer(buf, dtype, shapeOut, options.device)), options);
+  return finish(wrap(native.fromBuffer(buf, dtype, shapeOut, dev(options))), options);
 }
 
-export function zeros(shape: number[], o: TensorOptions = {}): Tensor { return finish(wrap(native.zeros(shape, o.dtype, o.device)), o); }
-export function ones(shape: number[], o: TensorOptions = {}): Tensor { return finish(wrap(native.ones(shape, o.dtype, o.device)), o); }
-export function empty(shape: number[], o: TensorOptions = {}): Tensor { return finish(wrap(native.empty(shape, o.dtype, o.device)), o); }
+export function zeros(shape: number[], o: TensorOptions = {}): Tensor { return finish(wrap(native.zeros(shape, o.dtype, dev(o))), o); }
+export function ones(shape: number[], o: TensorOptions = {}): Tensor { return finish(wrap(native.ones(shape, o.dtype, dev(o))), o); }
+export function empty(shape: number[], o: TensorOptions = {}): Tensor { return finish(wrap(native.empty(shape, o.dtype, dev(o))), o); }
 export function full(shape: number[], value: Scalar, o: TensorOptions = {}): Tensor {
-  return finish(wrap(native.full(shape, value, o.dtype, o.device)), o);
+  return finish(wrap(native.full(shape, value, o.dtype, dev(o))), o);
 }
 export function zerosLike(t: Tensor, o: TensorOptions = {}): Tensor { return zeros(t.shape, { dtype: t.dtype, device: t.device, ...o }); }
 export function onesLike(t: Tensor, o: TensorOptions = {}): Tensor { return ones(t.shape, { dtype: t.dtype, device: t.device, ...o }); }
@@ -448,25 +456,25 @@ export function fullLike(t: Tensor, value: Scalar, o: TensorOptions = {}): Tenso
 /** arange(end) or arange(start, end, step); int64 when all arguments are integers, as torch. */
 export function arange(startOrEnd: number, end?: number, step = 1, o: TensorOptions = {}): Tensor {
   const [s, e] = end === undefined ? [0, startOrEnd] : [startOrEnd, end];
-  return finish(wrap(native.arange(s, e, step, o.dtype, o.device)), o);
+  return finish(wrap(native.arange(s, e, step, o.dtype, dev(o))), o);
 }
 export function linspace(start: number, end: number, steps: number, o: TensorOptions = {}): Tensor {
-  return finish(wrap(native.linspace(start, end, steps, o.dtype, o.device)), o);
+  return finish(wrap(native.linspace(start, end, steps, o.dtype, dev(o))), o);
 }
-export function eye(n: number, o: TensorOptions = {}): Tensor { return finish(wrap(native.eye(n, o.dtype, o.device)), o); }
+export function eye(n: number, o: TensorOptions = {}): Tensor { return finish(wrap(native.eye(n, o.dtype, dev(o))), o); }
 /** Standard normal samples; with a generator the numbers are the same on every device. */
 export function randn(shape: number[], o: RandomOptions = {}): Tensor {
-  return finish(wrap(native.randn(shape, o.generator?.native, o.dtype, o.device)), o);
+  return finish(wrap(native.randn(shape, o.generator?.native, o.dtype, dev(o))), o);
 }
 export function rand(shape: number[], o: RandomOptions = {}): Tensor {
-  return finish(wrap(native.rand(shape, o.generator?.native, o.dtype, o.device)), o);
+  return finish(wrap(native.rand(shape, o.generator?.native, o.dtype, dev(o))), o);
 }
 /** Integers in [low, high). */
 export function randint(low: number, high: number, shape: number[], o: RandomOptions = {}): Tensor {
-  return finish(wrap(native.randint(low, high, shape, o.generator?.native, o.dtype, o.device)), o);
+  return finish(wrap(native.randint(low, high, shape, o.generator?.native, o.dtype, dev(o))), o);
 }
 export function randperm(n: number, o: RandomOptions = {}): Tensor {
-  return finish(wrap(native.randperm(n, o.generator?.native, o.dtype, o.device)), o);
+  return finish(wrap(native.randperm(n, o.generator?.native, o.dtype, dev(o))), o);
 }
 
 // ---- functions of several tensors -----------------------------------------------------------------------------
@@ -475,7 +483,15 @@ export function stack(tensors: Tensor[], dim = 0): Tensor { return wrap(native.s
 export function where(cond: Tensor, a: Tensor | Scalar, b: Tensor | Scalar): Tensor {
   return wrap(native.where(cond.h, rhs(a), rhs(b), isScalar(a), isScalar(b)));
 }
-/** Samples n indices per row of a probability (or unnormalised weight) matrix. */
+/**
+ * Samples n indices per row of a probability (or unnormalised weight) matrix. With a generator (a CPU one) the
+ * draw is made on the CPU and the indices moved back: the same seed samples the same tokens on every device.
+ */
 export function multinomial(probs: Tensor, n: number, options: { replacement?: boolean; generator?: Generator } = {}): Tensor {
-  return wrap(native.multinomial(probs.h, n, options.replacement ?? false, options.generator?.native));
+  const draw = (p: Tensor) => wrap(native.multinomial(p.h, n, options.replacement ?? false, options.generator?.native));
+  if (!options.generator || probs.device === "cpu") return draw(probs);
+  const onCpu = probs.to("cpu"), picked = draw(onCpu), back = picked.to(probs.device);
+  onCpu.dispose();
+  picked.dispose();
+  return back;
 }
