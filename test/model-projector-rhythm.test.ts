@@ -6,7 +6,8 @@ import { noGrad } from "../src/engine/autograd.js";
 import { tensor, type Tensor } from "../src/engine/tensor.js";
 import { validateConfig } from "../src/model/config.js";
 import { autocorrelation, RHYTHM_LAGS, rhythm } from "../src/model/projector.js";
-import { withSummaryRhythm } from "../src/model/rebuild.js";
+import { withSummaryRhythm, withSummaryRhythmSlots } from "../src/model/rebuild.js";
+import { factSlots } from "../src/train/summary-words.js";
 import { tinyModel } from "./model-helpers.js";
 
 /** Tokens [1, n, dim]: a pulse (every channel at 1) every `period` tokens, 0 elsewhere. */
@@ -50,3 +51,38 @@ test("withSummaryRhythm: fresh, wider summary layers; everything else kept; the 
   assert.throws(() => withSummaryRhythm(tinyModel(1, (c) => { c.projector.summaryTokens = 0; })), /summaryRhythm needs summary tokens/);
   assert.throws(() => validateConfig({ ...config, projector: { ...config.projector, summaryRhythm: "yes" as unknown as boolean } }), /projector.summaryRhythm must be true or false/);
 }));
+
+test("rhythm slots: those tokens are written from the rhythm view by layers of their own, the others from mean and max alone", () => noGrad(() => {
+  const model = withSummaryRhythmSlots(tinyModel(1, (c) => { c.projector.summaryTokens = 5; }), [1, 3]);
+  const dim = model.config.fusion.dModel, hidden = model.config.llm.hiddenSize;
+  assert.deepEqual(model.config.projector.summaryRhythmSlots, [1, 3]);
+  assert.deepEqual(model.projector.summary_1!.weight.shape, [hidden, 2 * dim], "the base layers read mean and max");
+  assert.deepEqual(model.projector.summary_2!.weight.shape, [3 * hidden, hidden], "and write the three other tokens");
+  assert.deepEqual(model.projector.summary_rhythm_1!.weight.shape, [hidden, 2 * dim + 2 * RHYTHM_LAGS]);
+  assert.deepEqual(model.projector.summary_rhythm_2!.weight.shape, [2 * hidden, hidden]);
+  // Two clips with the same mean and max and different tempi: only tokens 1 and 3 differ.
+  const slow = pulses(300, 15, dim);
+  const fast = pulses(300, 10, dim).mul(tensor(Array.from({ length: 300 }, (_, t) => (t < 200 ? 1 : 0)), { dtype: "float32" }).view(1, 300, 1));
+  const [a, b] = [slow, fast].map((t) => model.projector.summarize(t)!);
+  assert.deepEqual(a!.shape, [1, 5, hidden]);
+  const differs = [0, 1, 2, 3, 4].map((i) => a!.select(1, i).sub(b!.select(1, i)).abs().max().item() > 1e-5);
+  assert.deepEqual(differs, [false, true, false, true, false]);
+  // Tokens 0, 2, 4 are summary_2's rows in order, tokens 1, 3 summary_rhythm_2's.
+  const pooled = model.projector.pool(slow);
+  const base = model.projector.summary_2!.forward(model.projector.summary_1!.forward(pooled.narrow(1, 0, 2 * dim)).gelu()).view(1, 3, hidden);
+  const norm = (x: Tensor) => (model.projector.norm ? model.projector.norm.forward(x) : x);
+  assert.deepEqual(a!.select(1, 2).toFloat32Array(), norm(base).select(1, 1).toFloat32Array());
+  assert.equal(withSummaryRhythmSlots(model, [3, 1]), model, "the same slots: returned as it is");
+  const rhythmic = withSummaryRhythm(model);
+  assert.equal(rhythmic.config.projector.summaryRhythmSlots, undefined, "summaryRhythm replaces the slots");
+  const config = model.config;
+  for (const slots of [[5], [1, 1], [0, 1, 2, 3, 4], [-1]])
+    assert.throws(() => validateConfig({ ...config, projector: { ...config.projector, summaryRhythmSlots: slots } }), /summaryRhythmSlots must list distinct summary-token indices below 5/);
+  assert.throws(() => validateConfig({ ...config, projector: { ...config.projector, summaryRhythm: true } }), /exclude each other/);
+}));
+
+test("factSlots: the summary tokens of named facts; a fact that does not fit is an error naming what fits", () => {
+  assert.deepEqual(factSlots(["tempo", "metre", "bpm"], 19), [6, 7, 10, 11, 14, 15, 16]);
+  assert.deepEqual(factSlots(["tonic"], 2), [0, 1]);
+  assert.throws(() => factSlots(["bpm"], 10), /summary fact "bpm" does not fit in 10 summary tokens \(they hold tonic, mode, style, tempo, mood\)/);
+});

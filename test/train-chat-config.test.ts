@@ -7,7 +7,7 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { loadTrainConfig } from "../src/train/config.js";
 
-test("outputNorm, answerWeight, answerOrder, summaryRhythm, summaryDropout: defaults, values, and errors that name the field", () => {
+test("outputNorm, answerWeight, answerOrder, summaryRhythm, summaryDropout, summaryRhythmFacts: defaults, values, and errors that name the field", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-chat-config-"));
   const write = (extra: object) => {
     const file = path.join(dir, "sft.json");
@@ -26,6 +26,10 @@ test("outputNorm, answerWeight, answerOrder, summaryRhythm, summaryDropout: defa
   const rhythmic = loadTrainConfig(write({ summaryRhythm: true, summaryDropout: 0.3 }), "sft");
   assert.deepEqual([rhythmic.summaryRhythm, rhythmic.summaryDropout], [true, 0.3]);
   assert.throws(() => loadTrainConfig(write({ summaryDropout: 1 }), "sft"), /"summaryDropout" must be a number from 0 to below 1/);
+  assert.equal(plain.summaryRhythmFacts, undefined);
+  assert.deepEqual(loadTrainConfig(write({ summaryRhythmFacts: ["tempo", "bpm"] }), "sft").summaryRhythmFacts, ["tempo", "bpm"]);
+  assert.throws(() => loadTrainConfig(write({ summaryRhythmFacts: ["tempo", "groove"] }), "sft"), /"summaryRhythmFacts" must be a list of tonic, mode, style, tempo/);
+  assert.throws(() => loadTrainConfig(write({ summaryRhythm: true, summaryRhythmFacts: ["tempo"] }), "sft"), /"summaryRhythm" and "summaryRhythmFacts" exclude each other/);
 });
 
 test("the shipped summary-fit recipe is a valid sft config that fits the summary layers alone", () => {

@@ -66,6 +66,12 @@ export interface ProjectorConfig {
    * Tempo and metre are periodicities, which no mean or max over time shows. Absent = mean and max only.
    */
   summaryRhythm?: boolean;
+  /**
+   * The summary tokens (by index) that read the rhythm, written by layers of their own from the mean, max and
+   * rhythm view; the others are written from the mean and max alone (Projector.summaryFromPooled). Instead of
+   * summaryRhythm, where one set of layers reads everything for every token. Absent = none.
+   */
+  summaryRhythmSlots?: number[];
 }
 
 /** A Qwen2/Llama-style decoder (RMSNorm, rotary positions, SwiGLU, grouped-query attention). */
@@ -181,6 +187,12 @@ export function validateConfig(value: unknown, source = "config"): GammaConfig {
     const v = c.projector![flag];
     if (v !== undefined && typeof v !== "boolean") fail(`projector.${flag} must be true or false`);
     if (v && summary === 0) fail(`projector.${flag} needs summary tokens (projector.summaryTokens > 0)`);
+  }
+  const slots = c.projector!.summaryRhythmSlots;
+  if (slots !== undefined) {
+    if (!Array.isArray(slots) || slots.some((i) => !Number.isInteger(i) || i < 0 || i >= summary) || new Set(slots).size !== slots.length || slots.length >= summary)
+      fail(`projector.summaryRhythmSlots must list distinct summary-token indices below ${summary}, fewer than all of them (got ${JSON.stringify(slots)})`);
+    if (c.projector!.summaryRhythm) fail("projector.summaryRhythm and summaryRhythmSlots exclude each other (every summary layer reads the rhythm, or the slots' own do)");
   }
   positiveInts(c.llm, "llm", ["vocabSize", "hiddenSize", "intermediateSize", "numLayers", "numHeads", "numKvHeads", "maxPositions"]);
   const l = c.llm!;

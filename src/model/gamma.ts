@@ -43,7 +43,7 @@ export class GammaModel extends Module {
     this.temporal_expert = this.registerModule("temporal_expert", new AudioExpert(config.temporalExpert, o));
     this.global_expert = this.registerModule("global_expert", new AudioExpert(config.globalExpert, o));
     this.fusion = this.registerModule("fusion", new FusionNetwork(config.fusion, config.temporalExpert.dModel, config.globalExpert.dModel, o));
-    this.projector = this.registerModule("projector", new Projector(config.fusion.dModel, config.llm.hiddenSize, config.projector.stack, { ...o, summaryTokens: config.projector.summaryTokens, outputNorm: config.projector.outputNorm, summaryRhythm: config.projector.summaryRhythm }));
+    this.projector = this.registerModule("projector", new Projector(config.fusion.dModel, config.llm.hiddenSize, config.projector.stack, { ...o, summaryTokens: config.projector.summaryTokens, outputNorm: config.projector.outputNorm, summaryRhythm: config.projector.summaryRhythm, summaryRhythmSlots: config.projector.summaryRhythmSlots }));
     this.llm = this.registerModule("llm", new DecoderLM(config.llm, o));
   }
 

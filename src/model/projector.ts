@@ -3,7 +3,7 @@
 // Optionally it also writes a few summary tokens for the whole clip (see summarize()), and normalises what it
 // writes to the size of the LLM's words (outputNorm).
 import { Linear, Module, RMSNorm, type InitOptions } from "../engine/module.js";
-import { cat, stack, type Tensor, zeros } from "../engine/tensor.js";
+import { cat, stack, type Tensor, tensor, zeros } from "../engine/tensor.js";
 import { TIME_FEATURES, timeFeatures } from "./time-embedding.js";
 
 /**
@@ -41,21 +41,37 @@ export class Projector extends Module {
   readonly time_proj: Linear;
   readonly summary_1?: Linear;
   readonly summary_2?: Linear;
+  /** With rhythm slots: the layers that write them, from the mean, max and rhythm. */
+  readonly summary_rhythm_1?: Linear;
+  readonly summary_rhythm_2?: Linear;
   readonly norm?: RMSNorm;
 
   readonly summaryRhythm: boolean;
+  readonly rhythmSlots: readonly number[];
+  /** For each summary token, its row in [summary_2's tokens; summary_rhythm_2's tokens]. */
+  private readonly slotOrder: number[];
 
-  constructor(readonly inDim: number, readonly outDim: number, readonly stack: number, o: InitOptions & { summaryTokens?: number; outputNorm?: boolean; summaryRhythm?: boolean } = {}) {
+  constructor(readonly inDim: number, readonly outDim: number, readonly stack: number,
+    o: InitOptions & { summaryTokens?: number; outputNorm?: boolean; summaryRhythm?: boolean; summaryRhythmSlots?: readonly number[] } = {}) {
     super();
     this.linear_1 = this.registerModule("linear_1", new Linear(inDim * stack, outDim, o));
     this.linear_2 = this.registerModule("linear_2", new Linear(outDim, outDim, o));
     this.time_proj = this.registerModule("time_proj", new Linear(TIME_FEATURES, outDim, o));
     const summaryTokens = o.summaryTokens ?? 0;
     this.summaryRhythm = o.summaryRhythm ?? false;
+    this.rhythmSlots = [...(o.summaryRhythmSlots ?? [])].sort((a, b) => a - b);
+    const rhythm = new Set(this.rhythmSlots);
+    const baseCount = summaryTokens - rhythm.size;
+    let nextBase = 0, nextRhythm = baseCount;
+    this.slotOrder = Array.from({ length: summaryTokens }, (_, slot) => (rhythm.has(slot) ? nextRhythm++ : nextBase++));
     if (summaryTokens > 0) {
       // Registered only when used, so models made without summary tokens keep their exact state dict.
-      this.summary_1 = this.registerModule("summary_1", new Linear(this.pooledWidth, outDim, o));
-      this.summary_2 = this.registerModule("summary_2", new Linear(outDim, summaryTokens * outDim, o));
+      this.summary_1 = this.registerModule("summary_1", new Linear(this.summaryRhythm ? this.pooledWidth : 2 * inDim, outDim, o));
+      this.summary_2 = this.registerModule("summary_2", new Linear(outDim, baseCount * outDim, o));
+      if (rhythm.size > 0) {
+        this.summary_rhythm_1 = this.registerModule("summary_rhythm_1", new Linear(this.pooledWidth, outDim, o));
+        this.summary_rhythm_2 = this.registerModule("summary_rhythm_2", new Linear(outDim, rhythm.size * outDim, o));
+      }
     }
     if (o.outputNorm) this.norm = this.registerModule("norm", new RMSNorm(outDim, 1e-6, o));
   }
@@ -93,7 +109,12 @@ export class Projector extends Module {
 
   /** Width of what the summary reads of a clip (pool()). */
   get pooledWidth(): number {
-    return 2 * this.inDim + (this.summaryRhythm ? 2 * RHYTHM_LAGS : 0);
+    return 2 * this.inDim + (this.readsRhythm ? 2 * RHYTHM_LAGS : 0);
+  }
+
+  /** Whether any summary layer reads the rhythm view (all of them, or those of the rhythm slots). */
+  get readsRhythm(): boolean {
+    return this.summaryRhythm || this.rhythmSlots.length > 0;
   }
 
   /**
@@ -101,13 +122,23 @@ export class Projector extends Module {
    * time and, with summaryRhythm, their periodicity (rhythm()).
    */
   pool(tokens: Tensor): Tensor {
-    return cat([tokens.mean(1), tokens.amax(1), ...(this.summaryRhythm ? [rhythm(tokens)] : [])], -1);
+    return cat([tokens.mean(1), tokens.amax(1), ...(this.readsRhythm ? [rhythm(tokens)] : [])], -1);
   }
 
-  /** The summary tokens [B, summaryTokens, outDim] from pooled fused tokens [B, pooledWidth]; undefined without summary layers. */
+  /**
+   * The summary tokens [B, summaryTokens, outDim] from pooled fused tokens [B, pooledWidth]; undefined without
+   * summary layers. With rhythm slots, two MLPs share the work: the rhythm slots' reads the whole pooled view, the
+   * others' the mean and max alone, so the facts of pitch and timbre (key, style) are fitted from the inputs they
+   * were fitted from before the rhythm view existed and cannot fit the songs by their rhythm instead.
+   */
   summaryFromPooled(pooled: Tensor): Tensor | undefined {
     if (!this.summary_1 || !this.summary_2) return undefined;
-    return this.normalised(this.summary_2.forward(this.summary_1.forward(pooled).gelu()).view(pooled.size(0), -1, this.outDim));
+    const b = pooled.size(0);
+    const mlp = (first: Linear, second: Linear, input: Tensor) => second.forward(first.forward(input).gelu()).view(b, -1, this.outDim);
+    if (!this.summary_rhythm_1 || !this.summary_rhythm_2) return this.normalised(mlp(this.summary_1, this.summary_2, pooled));
+    const base = mlp(this.summary_1, this.summary_2, pooled.narrow(1, 0, 2 * this.inDim));
+    const beat = mlp(this.summary_rhythm_1, this.summary_rhythm_2, pooled);
+    return this.normalised(cat([base, beat], 1).indexSelect(1, tensor(this.slotOrder, { dtype: "int64", device: pooled.device })));
   }
 
   private normalised(x: Tensor): Tensor {

@@ -106,7 +106,20 @@ export function withSummaryRhythm(model: GammaModel): GammaModel {
   if (model.config.projector.summaryRhythm) return model;
   if (!model.config.projector.summaryTokens) throw new Error("summaryRhythm needs summary tokens (\"summaryTokens\" in the config)");
   console.error("model: the summary reads the clip's rhythm too (the summary layers start fresh)");
-  return withFreshSummaryLayers(model, { summaryRhythm: true });
+  return withFreshSummaryLayers(model, { summaryRhythm: true, summaryRhythmSlots: undefined });
+}
+
+/**
+ * The model whose summary tokens at `slots` are written by layers of their own that read the clip's rhythm
+ * (ProjectorConfig.summaryRhythmSlots), the others from the mean and max alone; every summary layer starts fresh.
+ * A model with exactly these slots already is returned as it is.
+ */
+export function withSummaryRhythmSlots(model: GammaModel, slots: readonly number[]): GammaModel {
+  const have = model.config.projector.summaryRhythmSlots ?? [];
+  const want = [...slots].sort((a, b) => a - b);
+  if (have.length === want.length && [...have].sort((a, b) => a - b).every((s, i) => s === want[i])) return model;
+  console.error(`model: summary tokens ${want.join(", ")} read the clip's rhythm through layers of their own, the others its mean and max (the summary layers start fresh)`);
+  return withFreshSummaryLayers(model, { summaryRhythm: false, summaryRhythmSlots: want });
 }
 
 /**

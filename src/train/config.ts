@@ -10,6 +10,7 @@ import { GAMMA_SPECIAL_TOKENS } from "../model/tokenizer/special-tokens.js";
 import { minimumVocabSize } from "../model/tokenizer/train.js";
 import { ANSWER_ORDERS, type AnswerOrder, SAMPLE_KINDS, type SampleKind } from "./chat-samples.js";
 import type { LoopConfig } from "./loop.js";
+import { SUMMARY_FACTS } from "./summary-words.js";
 import { MODEL_PARTS, type ModelPart } from "./stages/chat.js";
 import type { GrpoSettings } from "./stages/grpo.js";
 
@@ -76,6 +77,12 @@ export interface ChatRunConfig {
   answerWeight: number;
   /** Dropout on the summary layers' input while they are fitted alone (ChatStageOptions.summaryDropout); 0 = none. */
   summaryDropout: number;
+  /**
+   * The summary facts (SUMMARY_FACTS names: "tempo", "metre", "bpm") whose tokens read the clip's rhythm through
+   * layers of their own (ProjectorConfig.summaryRhythmSlots), the other facts' from the mean and max alone; the
+   * summary layers start fresh unless the init model has exactly these. Instead of "summaryRhythm".
+   */
+  summaryRhythmFacts?: string[];
   /** How trained MCQ answers name their option (chat-samples.ts ANSWER_ORDERS); default letter-first. */
   answerOrder: AnswerOrder;
   datasets: string[];
@@ -294,6 +301,9 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
       summaryWords: num(raw, "summaryWords", 0, (v) => v >= 0, "a non-negative number (the summary-words loss weight)"),
       answerWeight: num(raw, "answerWeight", 1, (v) => v >= 0, "a non-negative number (the answers' loss weight)"),
       summaryDropout: num(raw, "summaryDropout", 0, (v) => v >= 0 && v < 1, "a number from 0 to below 1 (the share of the summary's input dropped)"),
+      summaryRhythmFacts: raw.summaryRhythmFacts === undefined ? undefined
+        : raw.summaryRhythm === true ? fail(`"summaryRhythm" and "summaryRhythmFacts" exclude each other (every summary token reads the rhythm, or the named facts' own layers do)`)
+        : list("summaryRhythmFacts", SUMMARY_FACTS.map((f) => f.name), []),
       answerOrder: oneOf("answerOrder", ANSWER_ORDERS, "letter-first"),
       datasets: (datasets as string[]).map((d) => resolvePath(d, base)),
       run: path.resolve(run),

@@ -75,6 +75,16 @@ export function factOffsets(facts: readonly SummaryFact[]): number[] {
   return facts.map((f) => (at += f.slots) - f.slots);
 }
 
+/** The summary-token indices of the named facts, for a model with `count` summary tokens (each must hold all its slots). */
+export function factSlots(names: readonly string[], count: number): number[] {
+  const facts = factsOfSummary(count), offsets = factOffsets(facts);
+  return names.flatMap((name) => {
+    const i = facts.findIndex((f) => f.name === name);
+    if (i < 0) throw new Error(`summary fact "${name}" does not fit in ${count} summary tokens (they hold ${facts.map((f) => f.name).join(", ") || "none"})`);
+    return Array.from({ length: facts[i]!.slots }, (_, k) => offsets[i]! + k);
+  });
+}
+
 /** The MCQ categories a summary of `count` tokens can answer: those whose facts it all holds. */
 export function summaryCategories(count: number): ReadonlySet<string> {
   const held = new Set(factsOfSummary(count).map((f) => f.name));
