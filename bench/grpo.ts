@@ -6,6 +6,7 @@
 // A rollout batch: promptsPerBatch questions, groupSize answers each, sampled, scored, with the sampling policy's
 // and the reference's log-probs of every answer token. An optimisation step: forward and backward of every
 // question's group, one AdamW step. One warm-up of each, then the median of the timed ones. Ends with one JSON line.
+// GAMMA_BENCH_DEVICE=cuda runs it on the GPU (the peak fraction is then of the fp32 matmul rate measured there).
 //   npm run bench:grpo            (GAMMA_BENCH_QUICK=1: a 30-second song, 32-token answers, one timed step)
 import fs from "node:fs";
 import os from "node:os";
@@ -16,7 +17,8 @@ import { enableGrad } from "../src/engine/autograd.js";
 import { countFlops } from "../src/engine/flops.js";
 import { AdamW, decayGroups } from "../src/engine/optim.js";
 import { Generator } from "../src/engine/random.js";
-import { configureThreads, cpuPeak } from "../src/engine/runtime.js";
+import { referenceRate } from "../src/engine/measure.js";
+import { configureThreads, synchronize, useDevice } from "../src/engine/runtime.js";
 import { tidy } from "../src/engine/scope.js";
 import { DEFAULT_CONFIG } from "../src/model/config.js";
 import { initModel, loadModel } from "../src/model/io.js";
@@ -32,7 +34,8 @@ const quick = process.env.GAMMA_BENCH_QUICK === "1";
 const timedSteps = quick ? 1 : 3;
 const songSeconds = quick ? 30 : 60;
 const threads = configureThreads();
-const peak = cpuPeak();
+const device = useDevice(process.env.GAMMA_BENCH_DEVICE ?? "cpu");
+const peak = referenceRate(device);
 const recipe = JSON.parse(fs.readFileSync(path.join(repoRoot(), "configs", "grpo.json"), "utf8")) as Record<string, unknown>;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const r2 = (x: number) => Math.round(x * 100) / 100;
@@ -75,6 +78,7 @@ try {
   for (let step = 0; step <= timedSteps; step++) {
     const t0 = performance.now();
     const first = await stage.prepare(step, 0); // innerSteps 1: every step draws, samples and scores a new batch
+    synchronize();
     const t1 = performance.now();
     let tokens = 0, flops = 0;
     for (let micro = 0; micro < settings.promptsPerBatch; micro++) {
@@ -89,6 +93,7 @@ try {
     }
     optimizer.step();
     optimizer.zeroGrad();
+    synchronize();
     const t2 = performance.now();
     const generated = settings.promptsPerBatch * settings.groupSize * first.stats.response_length!;
     if (step > 0) rows.push({ rollout: (t1 - t0) / 1000, optimise: (t2 - t1) / 1000, generated, tokens, flops });
@@ -113,7 +118,7 @@ try {
     `${r2(figures.rollouts_per_s)} rollouts/s (${r2(rollout)} s a batch, ${Math.round(figures.generated_tokens_per_s)} generated tokens/s with both log-prob passes), ` +
     `${r2(figures.opt_steps_per_s)} optimisation steps/s (${r2(optimise)} s a step, ${Math.round(figures.opt_tokens_per_s)} tokens/s, ${r2(gflops)} GFLOP/s = ${(100 * figures.opt_peak_fraction).toFixed(1)}% of peak)`);
   console.log(JSON.stringify({
-    bench: "grpo", config: DEFAULT_CONFIG.name, threads, cpu_peak_gflops: r2(peak.gflops), song_seconds: songSeconds,
+    bench: "grpo", config: DEFAULT_CONFIG.name, device, threads, [peak.key]: r2(peak.gflops), song_seconds: songSeconds,
     group_size: settings.groupSize, prompts_per_batch: settings.promptsPerBatch, max_new_tokens: settings.maxNewTokens, trainable: recipe.trainable, timed_steps: timedSteps,
     ...Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, sig3(v)])),
   }));

@@ -14,8 +14,8 @@ import { repoRoot } from "../src/cli/paths.js";
 import { enableGrad } from "../src/engine/autograd.js";
 import { countFlops } from "../src/engine/flops.js";
 import { AdamW, decayGroups } from "../src/engine/optim.js";
-import { matmulGflops } from "../src/engine/measure.js";
-import { configureThreads, cpuPeak, synchronize, useDevice } from "../src/engine/runtime.js";
+import { referenceRate } from "../src/engine/measure.js";
+import { configureThreads, synchronize, useDevice } from "../src/engine/runtime.js";
 import { tidy } from "../src/engine/scope.js";
 import { Generator } from "../src/engine/random.js";
 import { DEFAULT_CONFIG } from "../src/model/config.js";
@@ -33,8 +33,7 @@ const quick = process.env.GAMMA_BENCH_QUICK === "1";
 const timedSteps = quick ? 2 : 4;
 const threads = configureThreads();
 const device = useDevice(process.env.GAMMA_BENCH_DEVICE ?? "cpu");
-// The reference rate: the CPU's FMA peak, or on a GPU the fp32 matmul rate measured on it now.
-const peak = device === "cpu" ? cpuPeak() : { gflops: matmulGflops(8192, { iterations: 10, device }) };
+const peak = referenceRate(device);
 const recipe = (stage: string) => JSON.parse(fs.readFileSync(path.join(repoRoot(), "configs", `${stage}.json`), "utf8")) as Record<string, unknown>;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const r2 = (x: number) => Math.round(x * 100) / 100;
@@ -120,6 +119,6 @@ try {
 }
 
 console.log(JSON.stringify({
-  bench: "train", config: DEFAULT_CONFIG.name, device, threads, [device === "cpu" ? "cpu_peak_gflops" : "device_matmul_gflops"]: r2(peak.gflops), timed_micro_batches: timedSteps,
+  bench: "train", config: DEFAULT_CONFIG.name, device, threads, [peak.key]: r2(peak.gflops), timed_micro_batches: timedSteps,
   ...Object.fromEntries(Object.entries(results).flatMap(([stage, f]) => Object.entries(f).map(([k, v]) => [`${stage}_${k}`, k === "peak_fraction" ? Math.round(v * 1000) / 1000 : r2(v)]))),
 }));

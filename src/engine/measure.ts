@@ -4,6 +4,7 @@ import { tidy } from "./scope.js";
 import { type Device, randn } from "./tensor.js";
 import { Generator } from "./random.js";
 import { native } from "./native.js";
+import { cpuPeak } from "./runtime.js";
 
 /** Best (minimum) seconds per call over `repeats` rounds of `iterations` calls, after one warm-up round. */
 export function bestSeconds(fn: () => void, iterations: number, repeats: number): number {
@@ -41,4 +42,13 @@ export function directSgemmGflops(n = 1024, o: { iterations?: number; repeats?: 
     best = Math.min(best, s);
   }
   return (2 * n ** 3) / best / 1e9;
+}
+
+/**
+ * The rate a benchmark's achieved GFLOP/s is a fraction of: the CPU's FMA peak on the CPU; on a GPU, the fp32
+ * matmul rate measured on it now (8192^3), the fastest the engine's float32 work can go there.
+ */
+export function referenceRate(device: Device): { gflops: number; key: "cpu_peak_gflops" | "device_matmul_gflops" } {
+  if (device === "cpu") return { gflops: cpuPeak().gflops, key: "cpu_peak_gflops" };
+  return { gflops: matmulGflops(8192, { iterations: 10, device }), key: "device_matmul_gflops" };
 }
