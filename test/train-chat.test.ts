@@ -284,3 +284,17 @@ test("mcq-context-session: a song's facts written once, then its time-free quest
     assert.ok(users.slice(1).every((u) => !u.includes("What I know about the song")), "and not again");
   }
 });
+
+test("a summary heard as words: answers train the decoder; the layers before the words need the summary-words loss", async () => {
+  const { ChatStage } = await import("../src/train/stages/chat.js");
+  const { withAudioView } = await import("../src/model/rebuild.js");
+  const { TRAIN_AUGMENT } = await import("../src/train/config.js");
+  const { train } = readChatSamples([dir], ["mcq-summary"]);
+  const stage = (trainable: ("llm" | "projector")[], summaryWords = 0) => new ChatStage({
+    model: withAudioView(tinyModel(), { summaryAsWords: true }), tokenizer: loadTokenizer(tinyTokenizerFile()), initDir: dir, train, heldOut: [],
+    trainable, seed: 0, featureDir: path.join(dir, "features"), variants: 1, augment: TRAIN_AUGMENT, evalSamples: 0, evalMcqs: 0, summaryWords,
+  });
+  assert.ok(stage(["llm"]));
+  assert.throws(() => stage(["llm", "projector"]), /no answer can train through to the projector: fit the summary layers with "summaryWords"/);
+  assert.ok(stage(["projector"], 1));
+});

@@ -80,8 +80,11 @@ export class ChatStage implements TrainTask<ChatBatch> {
     freezeAllBut(o.model, o.trainable, "chat stages");
     if (o.train.some((s) => s.summaryOnly) && !(o.model.config.projector.summaryTokens ?? 0))
       throw new Error(`"mcq-summary" conversations hear the summary tokens only, and this model has none: add "summaryTokens": 4 to the training config`);
-    if (o.model.config.projector.summaryAsWords && (o.answerWeight ?? 1) > 0 && o.train.some((s) => s.summaryOnly && !s.writtenSummary))
-      throw new Error(`this model hears its summary as words (projector.summaryAsWords), which no answer can train through: fit the summary layers with "answerWeight": 0, and teach the decoder with "mcq-written-summary" conversations`);
+    // Answers heard through summary words reach the decoder, never the layers before the words: training those on
+    // answers alone would do nothing. The decoder itself learns from them (it hears the words the audio gave).
+    const upstream = o.trainable.filter((p) => p !== "llm");
+    if (o.model.config.projector.summaryAsWords && (o.answerWeight ?? 1) > 0 && upstream.length > 0 && !(o.summaryWords ?? 0) && o.train.some((s) => s.summaryOnly && !s.writtenSummary))
+      throw new Error(`this model hears its summary as words (projector.summaryAsWords), which no answer can train through to the ${upstream.join(" and ")}: fit the summary layers with "summaryWords" (and "answerWeight": 0), or train only the "llm" on these answers`);
     this.module = o.model;
     this.sampler = this.makeSampler();
     this.cache = new FeatureCache(o.featureDir, o.model, o.augment);
