@@ -52,4 +52,9 @@ test("the shipped model's recipe (configs/gamma-small) is a chain of valid confi
   assert.deepEqual([read.trainable, read.summaryTokens, read.summaryAsWords, read.summaryOnly], [["llm"], 10, true, true]);
   const fit = chat("sumfit-v3");
   assert.deepEqual([fit.answerWeight, fit.trainable, fit.summaryTokens], [0, ["projector"], 10]);
+  // The shipped model (session 10): session 9's export with its summary layers refitted, rhythm slots for five facts.
+  const shipped = chat("sumfit-v8");
+  assert.equal(path.basename(shipped.init), "shipped-v5");
+  assert.deepEqual([shipped.answerWeight, shipped.trainable, shipped.summaryTokens, shipped.summaryRhythmFacts, shipped.summaryRhythm],
+    [0, ["projector"], 19, ["style", "tempo", "mood", "metre", "bpm"], false]);
 });
