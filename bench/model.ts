@@ -70,8 +70,9 @@ const result = noGrad(() => tidy(() => {
 }));
 
 const shippedModel = path.join(repoRoot(), "models", "gamma-small");
-type LikelihoodFigures = { likelihood_question_ms: number; likelihood_whole_passes_ms: number; likelihood_speedup: number };
-const likelihood: LikelihoodFigures | Record<string, never> = !fs.existsSync(path.join(shippedModel, "config.json")) ? (console.error(`no shipped model at ${shippedModel}: the likelihood figures are skipped`), {}) : noGrad(() => tidy(() => {
+const hasShippedModel = fs.existsSync(path.join(shippedModel, "config.json"));
+if (!hasShippedModel) console.error(`no shipped model at ${shippedModel}: the likelihood figures are skipped`);
+const likelihood = !hasShippedModel ? undefined : noGrad(() => tidy(() => {
   const gamma = Gamma.load();
   const { model: shipped, tokenizer } = gamma.loaded;
   const clip = gamma.encodeMel(expertInput(audio.subarray(0, 30 * rate), shipped.config.temporalExpert));
@@ -95,9 +96,9 @@ const likelihood: LikelihoodFigures | Record<string, never> = !fs.existsSync(pat
 const r2 = (x: number) => Math.round(x * 100) / 100;
 console.error(`${songSeconds} s song: log-mel + semitones ${r2(result.input_seconds)} s, experts + fusion + projector ${r2(result.encode_seconds)} s (${r2(result.encode_x_realtime)}x real time), ${result.audio_tokens} audio tokens`);
 console.error(`LLM: prefill ${result.prompt_tokens} tokens in ${r2(result.prefill_seconds)} s; decoding ${r2(result.decode_tokens_per_s)} tokens/s (batch 1), ${r2(result.group8_decode_tokens_per_s)} tokens/s (8 samples of one prompt)`);
-if ("likelihood_speedup" in likelihood && likelihood.likelihood_speedup !== undefined)
+if (likelihood)
   console.error(`likelihood protocol, shipped model, 4 options: ${r2(likelihood.likelihood_question_ms)} ms a question with the prompt run once, ${r2(likelihood.likelihood_whole_passes_ms)} ms with a whole pass per option (${r2(likelihood.likelihood_speedup)}x)`);
 console.log(JSON.stringify({
   bench: "model", config: DEFAULT_CONFIG.name, device, parameters: model.numParameters(), threads, cpu_peak_gflops: r2(cpuPeak().gflops),
-  ...Object.fromEntries(Object.entries({ ...result, ...likelihood }).map(([k, v]) => [k, r2(v)])),
+  ...Object.fromEntries(Object.entries({ ...result, ...(likelihood ?? {}) }).map(([k, v]) => [k, r2(v)])),
 }));
