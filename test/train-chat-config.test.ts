@@ -7,7 +7,7 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { loadTrainConfig } from "../src/train/config.js";
 
-test("outputNorm, answerWeight, answerOrder, summaryRhythm, summaryDropout, summaryRhythmFacts: defaults, values, and errors that name the field", () => {
+test("outputNorm, answerWeight, answerOrder, promptStyles, summaryRhythm, summaryDropout, summaryRhythmFacts: defaults, values, and errors that name the field", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-chat-config-"));
   const write = (extra: object) => {
     const file = path.join(dir, "sft.json");
@@ -20,6 +20,9 @@ test("outputNorm, answerWeight, answerOrder, summaryRhythm, summaryDropout, summ
   assert.deepEqual([fit.outputNorm, fit.answerWeight, fit.answerOrder, fit.summaryWords], [true, 0, "text-first", 1]);
   assert.throws(() => loadTrainConfig(write({ answerWeight: 0 }), "sft"), /"answerWeight": 0 leaves nothing to learn without "summaryWords"/);
   assert.throws(() => loadTrainConfig(write({ answerOrder: "letter-last" }), "sft"), /"answerOrder" must be one of "letter-first", "text-first" \(got "letter-last"\)/);
+  assert.equal(plain.promptStyles, undefined);
+  assert.deepEqual(loadTrainConfig(write({ promptStyles: ["think"] }), "sft").promptStyles, ["think"]);
+  assert.throws(() => loadTrainConfig(write({ promptStyles: ["likelihood"] }), "sft"), /"promptStyles" must be a list of muchomusic, gamma, think/);
   assert.throws(() => loadTrainConfig(write({ outputNorm: "yes" }), "sft"), /"outputNorm" must be true or false/);
   assert.throws(() => loadTrainConfig(write({ answerWeight: -1 }), "sft"), /"answerWeight" must be a non-negative number/);
   assert.deepEqual([plain.summaryRhythm, plain.summaryDropout], [false, 0]);

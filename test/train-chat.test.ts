@@ -92,6 +92,17 @@ test("text-first answers name the option by its text, then its letter, and every
   }
 });
 
+test("promptStyles poses every MCQ in the named styles only, evenly among them, the same question in the same style each time", () => {
+  const all = (styles?: ("muchomusic" | "gamma" | "think")[]) => [...readChatSamples([dir], ["mcq"], { promptStyles: styles }).train, ...readChatSamples([dir], ["mcq"], { promptStyles: styles }).heldOut];
+  const think = all(["think"]);
+  assert.ok(think.length > 0 && think.every((s) => s.mcq!.style === "think"));
+  const two = all(["gamma", "think"]);
+  const gammaShare = two.filter((s) => s.mcq!.style === "gamma").length / two.length;
+  assert.ok(gammaShare > 0.35 && gammaShare < 0.65, `styles drawn evenly: ${gammaShare}`);
+  assert.deepEqual(all(["gamma", "think"]).map((s) => s.mcq!.style), two.map((s) => s.mcq!.style), "drawn from the question's id");
+  assert.deepEqual(think.map((s) => s.mcq!.options), all().map((s) => s.mcq!.options), "the options' order does not depend on the style");
+});
+
 test("mcq sessions: each song's questions once, at most 12 a conversation, the audio with the first only", () => {
   // 15 questions for song-0 (more than one session), 5 for the others.
   const extra = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gamma-chat-")), "d");

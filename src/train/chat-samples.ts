@@ -93,11 +93,23 @@ function thinking(category: string, answer: string): string {
 export const ANSWER_ORDERS = ["letter-first", "text-first"] as const;
 export type AnswerOrder = (typeof ANSWER_ORDERS)[number];
 
-/** An MCQ posed in one of the two prompt styles (chosen per question), with its expected answer text. */
-export function mcqSample(id: string, audio: string, question: string, choices: string[], answer: string, split: string, category: string, order: AnswerOrder = "letter-first"): ChatSample {
-  const rng = questionRng(7, id);
-  const draw = rng.next();
-  const style: PromptStyle = draw < 0.4 ? "muchomusic" : draw < 0.8 ? "gamma" : "think";
+/** The prompt styles a trained MCQ can be posed in (all but "likelihood", which poses no options). */
+export const MCQ_PROMPT_STYLES = ["muchomusic", "gamma", "think"] as const satisfies readonly PromptStyle[];
+export type McqPromptStyle = (typeof MCQ_PROMPT_STYLES)[number];
+
+/**
+ * The style a question is posed in, drawn per question: by default 40% MuChoMusic's, 40% ours, 20% ours with
+ * reasoning; among `styles` alone, evenly, when given (a run that prepares for GRPO poses all in "think").
+ */
+function drawStyle(id: string, styles?: readonly McqPromptStyle[]): McqPromptStyle {
+  const draw = questionRng(7, id).next();
+  if (styles?.length) return styles[Math.min(styles.length - 1, Math.floor(draw * styles.length))]!;
+  return draw < 0.4 ? "muchomusic" : draw < 0.8 ? "gamma" : "think";
+}
+
+/** An MCQ posed in one of the prompt styles (chosen per question), with its expected answer text. */
+export function mcqSample(id: string, audio: string, question: string, choices: string[], answer: string, split: string, category: string, order: AnswerOrder = "letter-first", styles?: readonly McqPromptStyle[]): ChatSample {
+  const style: PromptStyle = drawStyle(id, styles);
   const options = optionOrder(choices.length, 11, id, true).map((i) => choices[i]!);
   const right = options.indexOf(answer);
   if (right < 0) throw new Error(`question ${id}: the answer is not among the choices`);
@@ -202,7 +214,7 @@ export function recallSessions(records: readonly { id: string; audio: string; qu
  * Every conversation of the given kinds in the dataset directories, split by song. The written-summary and recall
  * kinds ask only what a summary of `summaryTokens` (default BASE_SUMMARY_TOKENS) holds (answerableFromSummary).
  */
-export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKind[], o: { answerOrder?: AnswerOrder; summaryTokens?: number } = {}): { train: ChatSample[]; heldOut: ChatSample[] } {
+export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKind[], o: { answerOrder?: AnswerOrder; summaryTokens?: number; promptStyles?: readonly McqPromptStyle[] } = {}): { train: ChatSample[]; heldOut: ChatSample[] } {
   const all: ChatSample[] = [];
   const facts = new SongFacts();
   const fromSummary = (q: { audio: string; category: string; answer: string }) => answerableFromSummary(q, o.summaryTokens ?? BASE_SUMMARY_TOKENS, () => facts.get(q.audio));
@@ -228,7 +240,7 @@ export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKin
     }
     if (kinds.some((k) => k.startsWith("mcq") || k.startsWith("recall"))) {
       const records = readJsonl(path.join(dir, "mcq.jsonl")).map((r) => ({ id: String(r.id), audio: abs(String(r.audio)), question: String(r.question), choices: r.choices as string[], answer: String(r.answer), split: String(r.split), category: String(r.category) }));
-      const mcqs = records.map((r) => mcqSample(r.id, r.audio, r.question, r.choices, r.answer, r.split, r.category, o.answerOrder));
+      const mcqs = records.map((r) => mcqSample(r.id, r.audio, r.question, r.choices, r.answer, r.split, r.category, o.answerOrder, o.promptStyles));
       if (kinds.includes("mcq")) all.push(...mcqs);
       if (kinds.includes("mcq-session")) all.push(...mcqSessions(mcqs));
       if (kinds.includes("mcq-summary"))

@@ -8,7 +8,7 @@ import { type AugmentConfig, NO_AUGMENT } from "../data/augment.js";
 import { type GammaConfig, resolveConfig } from "../model/config.js";
 import { GAMMA_SPECIAL_TOKENS } from "../model/tokenizer/special-tokens.js";
 import { minimumVocabSize } from "../model/tokenizer/train.js";
-import { ANSWER_ORDERS, type AnswerOrder, SAMPLE_KINDS, type SampleKind } from "./chat-samples.js";
+import { ANSWER_ORDERS, type AnswerOrder, MCQ_PROMPT_STYLES, type McqPromptStyle, SAMPLE_KINDS, type SampleKind } from "./chat-samples.js";
 import type { LoopConfig } from "./loop.js";
 import { SUMMARY_FACTS } from "./summary-words.js";
 import { MODEL_PARTS, type ModelPart } from "./stages/chat.js";
@@ -85,6 +85,8 @@ export interface ChatRunConfig {
   summaryRhythmFacts?: string[];
   /** How trained MCQ answers name their option (chat-samples.ts ANSWER_ORDERS); default letter-first. */
   answerOrder: AnswerOrder;
+  /** The prompt styles MCQs are posed in (chat-samples.ts MCQ_PROMPT_STYLES); absent = the default mix of all three. */
+  promptStyles?: McqPromptStyle[];
   datasets: string[];
   run: string;
   kinds: SampleKind[];
@@ -305,6 +307,7 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
         : raw.summaryRhythm === true ? fail(`"summaryRhythm" and "summaryRhythmFacts" exclude each other (every summary token reads the rhythm, or the named facts' own layers do)`)
         : list("summaryRhythmFacts", SUMMARY_FACTS.map((f) => f.name), []),
       answerOrder: oneOf("answerOrder", ANSWER_ORDERS, "letter-first"),
+      promptStyles: raw.promptStyles === undefined ? undefined : list("promptStyles", MCQ_PROMPT_STYLES, []),
       datasets: (datasets as string[]).map((d) => resolvePath(d, base)),
       run: path.resolve(run),
       kinds,
