@@ -58,6 +58,13 @@ test("experts -> align -> sft -> ask and bench", { timeout: 1_800_000 }, () => {
   // The feature cache was filled by align and reused by sft (same experts).
   assert.ok((summary.eval.feature_cache_hits ?? 0) > 0);
 
+  // A model that hears every clip as its summary alone is evaluated as a user meets it: through the summary.
+  const summaryOnly = run(["train", "sft", "--config", writeConfig("sft-summary", { stage: "sft", ...chatBody, init: alignModel, experts: undefined, optim: { steps: 2, warmupSteps: 1 },
+    kinds: ["mcq-summary"], summaryTokens: 4, summaryOnly: true, trainable: ["projector", "llm"], evalSamples: 0 })]);
+  assert.equal(summaryOnly.status, 0, summaryOnly.stderr);
+  const heard = (lastJson(summaryOnly.stdout) as { eval: Record<string, number | null> }).eval;
+  assert.ok(typeof heard.accuracy_mcq === "number" && heard.accuracy_mcq >= 0 && heard.accuracy_mcq <= 1, `accuracy_mcq: ${heard.accuracy_mcq}`);
+
   const model = path.join(work, "sft", "model");
   const audio = fs.readdirSync(path.join(dataset, "audio"))[0]!;
   const ask = run(["ask", "--json", "--model", model, "--max-tokens", "8", path.join(dataset, "audio", audio), "What is the tempo?"]);

@@ -185,8 +185,10 @@ export class ChatStage implements TrainTask<ChatBatch> {
       }
       const right = { all: 0, temporal: 0, global: 0 }, asked = { all: 0, temporal: 0, global: 0 };
       let unparsed = 0;
-      // Accuracy as a user meets the model: the whole audio, never the summary-only view.
-      for (const sample of heldOut.filter((s) => s.mcq && !s.summaryOnly && !s.textOnly).slice(0, evalMcqs)) {
+      // Accuracy as a user meets the model: heard, through the summary-only view only when the model hears
+      // every clip that way (projector.summaryOnly), never written.
+      const heard = (s: ChatSample) => !s.textOnly && !s.writtenSummary && (!s.summaryOnly || this.module.config.projector.summaryOnly === true);
+      for (const sample of heldOut.filter((s) => s.mcq && heard(s)).slice(0, evalMcqs)) {
         const choice = await this.choose(sample);
         if (choice === undefined) unparsed++;
         const split = sample.mcq!.split === "temporal" ? "temporal" : "global";
