@@ -80,6 +80,9 @@ test("MCQ prompts: think style, options in a seeded order per question, the answ
   assert.deepEqual([...q.options!].sort(), [...styleMcq.choices!].sort());
   assert.equal(q.options![q.answerIndex!], "jazz");
   assert.deepEqual(poseItem(styleMcq).options, q.options, "deterministic");
+  const reordered = new Set(Array.from({ length: 20 }, (_, seed) => poseItem(styleMcq, 100 + seed).answerIndex));
+  assert.ok(reordered.size >= 3, `another order seed, another order: the answer at ${[...reordered]}`);
+  assert.deepEqual(poseItem(styleMcq, 101).options, poseItem(styleMcq, 101).options);
   const orders = new Set(Array.from({ length: 20 }, (_, i) => poseItem({ ...styleMcq, id: `s${i}` }).answerIndex));
   assert.ok(orders.size >= 3, "the answer's position varies with the id");
   assert.match(q.prompt, /^Question: What is the style\?\nOptions:\n\(A\) /);
@@ -192,8 +195,10 @@ test("grpo config: defaults, gradAccum from promptsPerBatch, reference defaults 
   assert.equal(c.loop.gradAccum, 3);
   assert.deepEqual(c.grpo, {
     groupSize: 8, promptsPerBatch: 3, innerSteps: 2, clipEpsilon: 0.2, klBeta: 0.04, temperature: 1, topK: 0, topP: 1, maxNewTokens: 128,
-    rewardWeights: { format: 0.5, accuracy: 1 }, evalItems: 32,
+    rewardWeights: { format: 0.5, accuracy: 1 }, optionOrder: "per-rollout", evalItems: 32,
   });
+  assert.equal(loadTrainConfig(file({ optionOrder: "fixed" }), "grpo").grpo.optionOrder, "fixed");
+  assert.throws(() => loadTrainConfig(file({ optionOrder: "random" }), "grpo"), /"optionOrder" must be one of "per-rollout", "fixed"/);
   assert.equal(loadTrainConfig(file({ reference: "other" }), "grpo").reference, path.join(dir, "other"));
   assert.throws(() => loadTrainConfig(file({ optim: { gradAccum: 2 } }), "grpo"), /"optim\.gradAccum" is "promptsPerBatch" in grpo/);
   assert.throws(() => loadTrainConfig(file({ groupSize: 1 }), "grpo"), /"groupSize" must be an integer of at least 2/);

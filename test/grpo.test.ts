@@ -139,7 +139,7 @@ test("one GRPO step on a tiny model raises the positively-advantaged answer and 
 
 const settings: GrpoSettings = {
   groupSize: 3, promptsPerBatch: 2, innerSteps: 2, clipEpsilon: 0.2, klBeta: 0.04, temperature: 1, topK: 0, topP: 1, maxNewTokens: 6,
-  rewardWeights: { format: 0.5, accuracy: 1 }, evalItems: 1,
+  rewardWeights: { format: 0.5, accuracy: 1 }, optionOrder: "per-rollout", evalItems: 1,
 };
 
 test("the stage's rollout batch: scored groups, old and reference log-probs, and a checkpoint round trip that changes nothing", async () => {
@@ -192,10 +192,12 @@ test("the stage's rollout batch: scored groups, old and reference log-probs, and
   const again = await resumed.prepare(1, 0);
   assert.equal(again.rolloutSeconds, 0);
   assert.deepEqual(again.group, first.group);
+  assert.deepEqual(again.posed.options, first.posed.options, "posed again with the options in the order the group was sampled with");
   again.features.temporal.dispose();
   again.features.global.dispose();
   // The next rollout batch (step 2) comes from where the sampler stood.
   const [next, nextResumed] = [await stage.prepare(2, 0), await resumed.prepare(2, 0)];
   assert.deepEqual(nextResumed.group, next.group);
+  assert.notEqual(next.group.orderSeed, first.group.orderSeed, "each rollout batch poses its questions in a new order");
   for (const b of [next, nextResumed]) { b.features.temporal.dispose(); b.features.global.dispose(); }
 });

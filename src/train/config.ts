@@ -237,6 +237,7 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
         topP: num(raw, "topP", 1, (v) => v > 0 && v <= 1, "in (0, 1]"),
         maxNewTokens: num(raw, "maxNewTokens", 128, posInt, "a positive integer"),
         rewardWeights,
+        optionOrder: oneOf("optionOrder", ["per-rollout", "fixed"] as const, "per-rollout"),
         evalItems: num(raw, "evalItems", 32, (v) => Number.isInteger(v) && v >= 0, "a non-negative integer"),
       },
       loop: { ...loop, gradAccum: promptsPerBatch },

@@ -39,7 +39,8 @@ export interface RlItem {
 }
 
 /** The seed of the option order of MCQs in RL prompts (per question, from its id, as `gamma bench` does). */
-const RL_OPTION_SEED = 13;
+/** The seed of a question's own option order (rl-select, GRPO's held-out evaluation, `optionOrder: "fixed"`). */
+export const RL_OPTION_SEED = 13;
 
 /** Checks one parsed line; returns the item or throws naming `where` (file:line). */
 export function toRlItem(value: unknown, where: string, audioDir: string): RlItem {
@@ -134,13 +135,13 @@ export function writeRlFile(file: string, items: readonly RlItem[]): void {
 }
 
 /**
- * How the model is asked: multiple choice as `gamma bench --prompt think` asks (options in a seeded order per
- * question); an open question with how its answer is to be written (the kind says) and the same
+ * How the model is asked: multiple choice as `gamma bench --prompt think` asks (options in an order seeded by
+ * `orderSeed` and the question's id); an open question with how its answer is to be written (the kind says) and the same
  * <think></think><answer></answer> request.
  */
-export function poseItem(item: RlItem): PosedQuestion {
+export function poseItem(item: RlItem, orderSeed = RL_OPTION_SEED): PosedQuestion {
   if (item.choices) {
-    const options = optionOrder(item.choices.length, RL_OPTION_SEED, item.id, true).map((i) => item.choices![i]!);
+    const options = optionOrder(item.choices.length, orderSeed, item.id, true).map((i) => item.choices![i]!);
     return { item, prompt: formatPrompt("think", item.question, options), options, answerIndex: options.indexOf(item.answer as string) };
   }
   const format = questionKind(item.kind)?.answerFormat?.(item) ?? { how: "a short answer", example: "..." };

@@ -13,7 +13,7 @@ import type { Tokenizer } from "../../model/tokenizer/tokenizer.js";
 import { chatInputs } from "../chat-inputs.js";
 import type { FeatureCache } from "../feature-cache.js";
 import { type PosedQuestion, type Reward, type RewardWeights, scoreAnswer } from "../rewards.js";
-import { poseItem, posedMessages, type RlItem } from "../rl-items.js";
+import { poseItem, posedMessages, RL_OPTION_SEED, type RlItem } from "../rl-items.js";
 
 export interface SamplingOptions {
   /** Answers per question (G). */
@@ -60,14 +60,17 @@ export async function promptEmbeds(model: GammaModel, tokenizer: Tokenizer, cach
   }
 }
 
-/** G scored answers to each question, sampled in eval mode (the model's mode is restored); generate() keeps no gradients. */
-export async function sampleGroups(ctx: RolloutContext, items: readonly RlItem[], variants: readonly number[], seed: number): Promise<SampledGroup[]> {
+/**
+ * G scored answers to each question, sampled in eval mode (the model's mode is restored); generate() keeps no
+ * gradients. MCQ options are in the order `orderSeed` gives (poseItem).
+ */
+export async function sampleGroups(ctx: RolloutContext, items: readonly RlItem[], variants: readonly number[], seed: number, orderSeed = RL_OPTION_SEED): Promise<SampledGroup[]> {
   const { model, tokenizer, sampling } = ctx;
   const wasTraining = model.training;
   model.eval();
   const prompts: { embeds: Tensor; seconds: number }[] = [];
   try {
-    const posed = items.map(poseItem);
+    const posed = items.map((item) => poseItem(item, orderSeed));
     for (const [i, q] of posed.entries()) prompts.push(await promptEmbeds(model, tokenizer, ctx.cache, q, variants[i]!));
     const rows = tidy(() => generate(model.llm, prompts.map((p) => p.embeds), (ids) => tokenizer.decode(ids, { skipSpecial: true }), {
       samples: sampling.groupSize, temperature: sampling.temperature, topK: sampling.topK, topP: sampling.topP,

@@ -22,7 +22,7 @@ import { chatInputs, freezeAllBut, type ModelPart } from "../chat-inputs.js";
 import { type ExpertFeatures, expertsFingerprint, FeatureCache } from "../feature-cache.js";
 import type { StepResult, TrainTask } from "../loop.js";
 import type { PosedQuestion, RewardWeights } from "../rewards.js";
-import { poseItem, posedMessages, type RlItem } from "../rl-items.js";
+import { poseItem, posedMessages, RL_OPTION_SEED, type RlItem } from "../rl-items.js";
 import { type SamplerState, SongSampler } from "../songs.js";
 import { answerLogProbs, groupAdvantages, grpoLoss, sequenceMean } from "../grpo/objective.js";
 import { meanStd, promptEmbeds, type RolloutContext, sampleGroups } from "../grpo/rollout.js";
@@ -43,6 +43,14 @@ export interface GrpoSettings {
   topP: number;
   maxNewTokens: number;
   rewardWeights: RewardWeights;
+  /**
+   * "per-rollout": each rollout batch poses its MCQs with the options in a new order (one order per group, so
+   * the group's answers still compare on one prompt); "fixed": every time in the question's own order. A
+   * pass-rate filtered set in fixed order keeps more questions whose answer sits where the SFT model's letter
+   * bias points (rl-v3: (A) 30%), and GRPO then learns the letter instead of the music (grpo-v3: (A) for 108 of
+   * 131 held-out questions); a new order each time leaves the letter nothing to say.
+   */
+  optionOrder: "per-rollout" | "fixed";
   /** Held-out questions answered greedily at each evaluation. */
   evalItems: number;
 }
@@ -79,6 +87,8 @@ export interface RolloutAnswer {
 
 export interface RolloutGroup {
   itemId: string;
+  /** The seed of the options' order the group was posed with (poseItem); absent in checkpoints before it was kept: RL_OPTION_SEED. */
+  orderSeed?: number;
   variant: number;
   answers: RolloutAnswer[];
 }
@@ -168,7 +178,7 @@ export class GrpoStage implements TrainTask<GrpoBatch> {
     const group = this.batch.groups[micro]!;
     const item = this.items.get(group.itemId)!;
     return {
-      group, posed: poseItem(item), features: await this.cache.get(item.audio, group.variant), stats: this.batch.stats,
+      group, posed: poseItem(item, group.orderSeed), features: await this.cache.get(item.audio, group.variant), stats: this.batch.stats,
       rolloutSeconds: this.rolledAt.step === step ? this.rolledAt.seconds : 0,
     };
   }
@@ -192,7 +202,8 @@ export class GrpoStage implements TrainTask<GrpoBatch> {
     const { seed, grpo, variants } = this.o;
     const items = this.sampler.next(grpo.promptsPerBatch);
     const drawn = items.map((_, p) => new Rng(seed * 7919 + index * 131 + p).int(0, variants - 1));
-    const sampled = await sampleGroups(this.rolloutContext, items, drawn, seed * 1000003 + index);
+    const orderSeed = grpo.optionOrder === "fixed" ? RL_OPTION_SEED : RL_OPTION_SEED + 1 + seed * 1000003 + index;
+    const sampled = await sampleGroups(this.rolloutContext, items, drawn, seed * 1000003 + index, orderSeed);
     const advantages = groupAdvantages(sampled.flatMap((g) => g.answers.map((a) => a.reward.total)), grpo.groupSize);
     const groups: RolloutGroup[] = [];
     const wasTraining = this.module.training;
@@ -203,7 +214,7 @@ export class GrpoStage implements TrainTask<GrpoBatch> {
         const oldLogp = await this.logProbs(this.module, g.posed, g.variant, tokens);
         const refLogp = await this.logProbs(this.o.reference, g.posed, g.variant, tokens);
         groups.push({
-          itemId: g.posed.item.id, variant: g.variant,
+          itemId: g.posed.item.id, variant: g.variant, orderSeed,
           answers: g.answers.map((a, i) => ({
             tokens: a.tokens, text: a.text, format: a.reward.format, accuracy: a.reward.accuracy, reward: a.reward.total,
             advantage: advantages[k * grpo.groupSize + i]!, oldLogp: oldLogp[i]!, refLogp: refLogp[i]!,
