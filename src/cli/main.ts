@@ -4,6 +4,7 @@ import { Command } from "commander";
 import { askCommand, chatCommand } from "./ask.js";
 import { audioCommand } from "./audio.js";
 import { benchCommand } from "./bench.js";
+import { compareCommand } from "./compare.js";
 import { dataCommand } from "./data.js";
 import { modelCommand } from "./model.js";
 import { packageVersion } from "./paths.js";
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   program.addCommand(dataCommand());
   program.addCommand(modelCommand());
   program.addCommand(benchCommand());
+  program.addCommand(compareCommand());
   program.addCommand(tokenizerCommand());
   program.addCommand(trainCommand());
 

@@ -108,7 +108,7 @@ export function readResults(file: string): Map<string, QuestionResult> {
   return results;
 }
 
-function parseResult(line: string): QuestionResult | undefined {
+export function parseResult(line: string): QuestionResult | undefined {
   try {
     const r = JSON.parse(line) as Partial<QuestionResult>;
     const ok = typeof r.id === "string" && Array.isArray(r.choices) && typeof r.answer === "string" && typeof r.output === "string"
