@@ -46,7 +46,7 @@ test("bad input: a missing run, a broken line, runs without shared questions, an
   assert.throws(() => readBenchResults(path.join(dir, "nowhere")), /nowhere: no such file \(give a `gamma bench --out` folder/);
   const broken = run("broken", [true]);
   fs.appendFileSync(path.join(broken, "results.jsonl"), "{}\n");
-  assert.throws(() => readBenchResults(broken), /broken\/results\.jsonl:2: not a bench result line/);
+  assert.throws(() => readBenchResults(broken), /broken\/results\.jsonl:2: not a result line \(not written by `gamma bench`\?\)/);
   const other = path.join(dir, "other");
   fs.mkdirSync(other);
   fs.writeFileSync(path.join(other, "results.jsonl"), JSON.stringify({ id: "x", choices: [], answer: "A", output: "", parsed: null, correct: false, seconds: 0 }) + "\n");

@@ -5,7 +5,7 @@
 // binomial test on the discordant questions) says how surprising the split is.
 import fs from "node:fs";
 import path from "node:path";
-import { type QuestionResult, parseResult } from "./run.js";
+import { parseResultsFile, type QuestionResult } from "./run.js";
 
 export interface PairComparison {
   base: string;
@@ -41,14 +41,7 @@ export interface Comparison {
 export function readBenchResults(runDirOrFile: string): Map<string, QuestionResult> {
   const file = fs.existsSync(runDirOrFile) && fs.statSync(runDirOrFile).isDirectory() ? path.join(runDirOrFile, "results.jsonl") : runDirOrFile;
   if (!fs.existsSync(file)) throw new Error(`${file}: no such file (give a \`gamma bench --out\` folder or its results.jsonl)`);
-  const results = new Map<string, QuestionResult>();
-  const lines = fs.readFileSync(file, "utf8").split("\n");
-  // Text after the last newline is a line a running (or killed) bench had not finished.
-  lines.slice(0, -1).forEach((line, i) => {
-    const r = parseResult(line);
-    if (!r) throw new Error(`${file}:${i + 1}: not a bench result line`);
-    results.set(r.id, r);
-  });
+  const { results } = parseResultsFile(file, "not written by `gamma bench`?");
   if (results.size === 0) throw new Error(`${file}: no results yet`);
   return results;
 }

@@ -95,20 +95,30 @@ function sameOptions(a: readonly string[] | undefined, b: readonly string[]): bo
  * kill is dropped, and the file rewritten without it so that appending goes on cleanly.
  */
 export function readResults(file: string): Map<string, QuestionResult> {
-  const results = new Map<string, QuestionResult>();
-  if (!fs.existsSync(file)) return results;
-  const lines = fs.readFileSync(file, "utf8").split("\n");
-  const complete = lines.slice(0, -1); // text after the last newline is an unfinished line
-  complete.forEach((line, i) => {
-    const r = parseResult(line);
-    if (!r) throw new Error(`${file}:${i + 1}: not a result line (remove the file to start the run over)`);
-    results.set(r.id, r);
-  });
-  if (lines.at(-1) !== "") fs.writeFileSync(file, complete.map((l) => l + "\n").join(""));
+  if (!fs.existsSync(file)) return new Map();
+  const { results, complete, unfinished } = parseResultsFile(file, "remove the file to start the run over");
+  if (unfinished) fs.writeFileSync(file, complete.map((l) => l + "\n").join(""));
   return results;
 }
 
-export function parseResult(line: string): QuestionResult | undefined {
+/**
+ * A results file's complete lines, parsed by id, without changing the file: text after the last newline is a
+ * line a running (or killed) bench had not finished (`unfinished`). A line that is not a result is an error
+ * naming file:line, with `hint` saying what to do.
+ */
+export function parseResultsFile(file: string, hint: string): { results: Map<string, QuestionResult>; complete: string[]; unfinished: boolean } {
+  const lines = fs.readFileSync(file, "utf8").split("\n");
+  const complete = lines.slice(0, -1);
+  const results = new Map<string, QuestionResult>();
+  complete.forEach((line, i) => {
+    const r = parseResult(line);
+    if (!r) throw new Error(`${file}:${i + 1}: not a result line (${hint})`);
+    results.set(r.id, r);
+  });
+  return { results, complete, unfinished: lines.at(-1) !== "" };
+}
+
+function parseResult(line: string): QuestionResult | undefined {
   try {
     const r = JSON.parse(line) as Partial<QuestionResult>;
     const ok = typeof r.id === "string" && Array.isArray(r.choices) && typeof r.answer === "string" && typeof r.output === "string"
