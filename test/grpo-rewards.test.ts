@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import {
-  accuracyReward, answerRegion, formatReward, parseNumberAnswer, parseTimeAnswer, registerReward, rewardKinds, scoreAnswer, type PosedQuestion,
+  accuracyReward, answerRegion, formatReward, namesOptionConsistently, parseNumberAnswer, parseTimeAnswer, registerReward, rewardKinds, scoreAnswer, type PosedQuestion,
 } from "../src/train/rewards.js";
 import { poseItem, readRlFile, type RlItem } from "../src/train/rl-items.js";
 
@@ -88,6 +88,30 @@ test("answer parsing helpers", () => {
   assert.equal(parseTimeAnswer("it starts at 2:05.5, I think"), 125.5);
   assert.equal(parseTimeAnswer("12abc"), undefined);
   assert.equal(parseTimeAnswer("0:75.0"), undefined, "not a clock time");
+});
+
+test('mcq accuracy under the "consistent" rule: letter and text must name the same option where both are given', () => {
+  const q = poseItem(item({ id: "mcq-2", choices: ["107 BPM", "117 BPM", "127 BPM", "137 BPM"], answer: "117 BPM" }));
+  const right = q.answerIndex!, letter = String.fromCharCode(65 + right), other = (right + 1) % 4, wrong = String.fromCharCode(65 + other);
+  const w = { format: 0.5, accuracy: 1 };
+  // Both rules: a consistent right answer, with the text first or the letter first, or either alone.
+  for (const answer of [`117 BPM (${letter})`, `(${letter}) 117 BPM`, `(${letter})`, "117 BPM", `117 bpm (${letter}).`]) {
+    assert.equal(namesOptionConsistently(think(answer), q.options!), true, answer);
+    assert.equal(scoreAnswer(think(answer), q, w, "consistent").accuracy, 1, answer);
+  }
+  // Text that is no option, then the right letter: "parsed" reads the letter and pays; "consistent" does not.
+  assert.equal(scoreAnswer(think(`118 BPM (${letter})`), q, w, "parsed").accuracy, 1);
+  assert.equal(scoreAnswer(think(`118 BPM (${letter})`), q, w, "consistent").accuracy, 0);
+  // The right option's text with another's letter: "parsed" reads the text; "consistent" pays nothing.
+  assert.equal(scoreAnswer(think(`117 BPM (${wrong})`), q, w).accuracy, 1, "parsed is the default");
+  assert.equal(scoreAnswer(think(`117 BPM (${wrong})`), q, w, "consistent").accuracy, 0);
+  assert.equal(namesOptionConsistently(think(`${q.options![other]} (${wrong})`), q.options!), true, "consistent, and wrong");
+  assert.equal(scoreAnswer(think(`${q.options![other]} (${wrong})`), q, w, "consistent").accuracy, 0);
+  // A letter past the options names none.
+  assert.equal(namesOptionConsistently(think("117 BPM (F)"), q.options!), false);
+  // Open questions are not MCQs: the rule does not apply.
+  const n = poseItem(item({ kind: "number", answer: 7, tolerance: 0 }));
+  assert.equal(scoreAnswer(think("7 (A)"), n, w, "consistent").accuracy, 1);
 });
 
 test("total reward: the weighted sum of format and accuracy", () => {

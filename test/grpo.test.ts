@@ -139,7 +139,7 @@ test("one GRPO step on a tiny model raises the positively-advantaged answer and 
 
 const settings: GrpoSettings = {
   groupSize: 3, promptsPerBatch: 2, innerSteps: 2, clipEpsilon: 0.2, klBeta: 0.04, temperature: 1, topK: 0, topP: 1, maxNewTokens: 6,
-  rewardWeights: { format: 0.5, accuracy: 1 }, optionOrder: "per-rollout", evalItems: 1,
+  rewardWeights: { format: 0.5, accuracy: 1 }, optionOrder: "per-rollout", mcqAnswer: "parsed", evalItems: 1,
 };
 
 test("the stage's rollout batch: scored groups, old and reference log-probs, and a checkpoint round trip that changes nothing", async () => {

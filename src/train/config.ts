@@ -11,6 +11,7 @@ import { minimumVocabSize } from "../model/tokenizer/train.js";
 import { ANSWER_ORDERS, type AnswerOrder, MCQ_PROMPT_STYLES, type McqPromptStyle, SAMPLE_KINDS, type SampleKind } from "./chat-samples.js";
 import type { LoopConfig } from "./loop.js";
 import { SUMMARY_FACTS } from "./summary-words.js";
+import { MCQ_ANSWER_RULES } from "./rewards.js";
 import { MODEL_PARTS, type ModelPart } from "./stages/chat.js";
 import type { GrpoSettings } from "./stages/grpo.js";
 
@@ -238,6 +239,7 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
         maxNewTokens: num(raw, "maxNewTokens", 128, posInt, "a positive integer"),
         rewardWeights,
         optionOrder: oneOf("optionOrder", ["per-rollout", "fixed"] as const, "per-rollout"),
+        mcqAnswer: oneOf("mcqAnswer", MCQ_ANSWER_RULES, "parsed"),
         evalItems: num(raw, "evalItems", 32, (v) => Number.isInteger(v) && v >= 0, "a non-negative integer"),
       },
       loop: { ...loop, gradAccum: promptsPerBatch },

@@ -12,7 +12,7 @@ import { answerStopIds } from "../../model/tokenizer/special-tokens.js";
 import type { Tokenizer } from "../../model/tokenizer/tokenizer.js";
 import { chatInputs } from "../chat-inputs.js";
 import type { FeatureCache } from "../feature-cache.js";
-import { type PosedQuestion, type Reward, type RewardWeights, scoreAnswer } from "../rewards.js";
+import { type McqAnswerRule, type PosedQuestion, type Reward, type RewardWeights, scoreAnswer } from "../rewards.js";
 import { poseItem, posedMessages, RL_OPTION_SEED, type RlItem } from "../rl-items.js";
 
 export interface SamplingOptions {
@@ -47,6 +47,8 @@ export interface RolloutContext {
   cache: FeatureCache;
   sampling: SamplingOptions;
   weights: RewardWeights;
+  /** How an MCQ answer must name its option to be right (rewards.ts; default "parsed", as `gamma bench` reads it). */
+  mcqAnswer?: McqAnswerRule;
 }
 
 /** The prompt of a posed question as input embeddings [Lp, hidden] (kept: the caller disposes of it). */
@@ -81,7 +83,7 @@ export async function sampleGroups(ctx: RolloutContext, items: readonly RlItem[]
       answers: rows.slice(i * sampling.groupSize, (i + 1) * sampling.groupSize).map((r) => ({
         tokens: r.stopToken === undefined ? r.tokens : [...r.tokens, r.stopToken],
         text: r.text,
-        reward: scoreAnswer(r.text, q, ctx.weights),
+        reward: scoreAnswer(r.text, q, ctx.weights, ctx.mcqAnswer),
       })),
     }));
   } finally {

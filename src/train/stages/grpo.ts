@@ -21,7 +21,7 @@ import { Rng } from "../../music/rng.js";
 import { chatInputs, freezeAllBut, type ModelPart } from "../chat-inputs.js";
 import { type ExpertFeatures, expertsFingerprint, FeatureCache } from "../feature-cache.js";
 import type { StepResult, TrainTask } from "../loop.js";
-import type { PosedQuestion, RewardWeights } from "../rewards.js";
+import type { McqAnswerRule, PosedQuestion, RewardWeights } from "../rewards.js";
 import { poseItem, posedMessages, RL_OPTION_SEED, type RlItem } from "../rl-items.js";
 import { type SamplerState, SongSampler } from "../songs.js";
 import { answerLogProbs, groupAdvantages, grpoLoss, sequenceMean } from "../grpo/objective.js";
@@ -51,6 +51,8 @@ export interface GrpoSettings {
    * 131 held-out questions); a new order each time leaves the letter nothing to say.
    */
   optionOrder: "per-rollout" | "fixed";
+  /** How an MCQ answer must name its option to earn the accuracy reward (rewards.ts, McqAnswerRule). */
+  mcqAnswer: McqAnswerRule;
   /** Held-out questions answered greedily at each evaluation. */
   evalItems: number;
 }
@@ -163,7 +165,7 @@ export class GrpoStage implements TrainTask<GrpoBatch> {
   private get rolloutContext(): RolloutContext {
     const g = this.o.grpo;
     return {
-      model: this.module, tokenizer: this.o.tokenizer, cache: this.cache, weights: g.rewardWeights,
+      model: this.module, tokenizer: this.o.tokenizer, cache: this.cache, weights: g.rewardWeights, mcqAnswer: g.mcqAnswer,
       sampling: { groupSize: g.groupSize, temperature: g.temperature, topK: g.topK, topP: g.topP, maxNewTokens: g.maxNewTokens },
     };
   }
