@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import {
-  accuracyReward, answerRegion, formatReward, namesOptionConsistently, parseNumberAnswer, parseTimeAnswer, registerReward, rewardKinds, scoreAnswer, type PosedQuestion,
+  accuracyReward, answerRegion, formatReward, namesOptionConsistently, optionNamedByText, parseNumberAnswer, parseTimeAnswer, registerReward, rewardKinds, scoreAnswer, type PosedQuestion,
 } from "../src/train/rewards.js";
 import { poseItem, readRlFile, type RlItem } from "../src/train/rl-items.js";
 
@@ -112,6 +112,22 @@ test('mcq accuracy under the "consistent" rule: letter and text must name the sa
   // Open questions are not MCQs: the rule does not apply.
   const n = poseItem(item({ kind: "number", answer: 7, tolerance: 0 }));
   assert.equal(scoreAnswer(think("7 (A)"), n, w, "consistent").accuracy, 1);
+});
+
+test('mcq accuracy under the "text" rule: only the option the words name counts, never a letter', () => {
+  const q = poseItem(item({ id: "mcq-3", choices: ["funk", "jazz swing", "reggae", "hip-hop"], answer: "jazz swing" }));
+  const right = q.answerIndex!, letter = String.fromCharCode(65 + right), wrong = String.fromCharCode(65 + ((right + 1) % 4));
+  const w = { format: 0.5, accuracy: 1 };
+  const score = (answer: string) => scoreAnswer(think(answer), q, w, "text").accuracy;
+  assert.equal(score(`jazz swing (${wrong})`), 1, "the words name it, whatever the letter");
+  assert.equal(score(`(${letter}) Jazz Swing.`), 1);
+  assert.equal(score("it is jazz swing"), 1, "held, the only option held");
+  assert.equal(score(`(${letter})`), 0, "a letter alone is never paid");
+  assert.equal(score(`tenor sax (${letter})`), 0, "words that name no option, then the right letter");
+  assert.equal(scoreAnswer(think(`tenor sax (${letter})`), q, w, "parsed").accuracy, 1, "which parsed pays");
+  assert.equal(score("funk or reggae"), 0, "two options named");
+  assert.equal(optionNamedByText(think("reggae (A)"), q.options!), q.options!.indexOf("reggae"));
+  assert.equal(optionNamedByText("<answer></answer>", q.options!), undefined);
 });
 
 test("total reward: the weighted sum of format and accuracy", () => {

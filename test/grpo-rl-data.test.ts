@@ -198,7 +198,8 @@ test("grpo config: defaults, gradAccum from promptsPerBatch, reference defaults 
     rewardWeights: { format: 0.5, accuracy: 1 }, optionOrder: "per-rollout", mcqAnswer: "parsed", evalItems: 32,
   });
   assert.equal(loadTrainConfig(file({ mcqAnswer: "consistent" }), "grpo").grpo.mcqAnswer, "consistent");
-  assert.throws(() => loadTrainConfig(file({ mcqAnswer: "strict" }), "grpo"), /"mcqAnswer" must be one of "parsed", "consistent"/);
+  assert.equal(loadTrainConfig(file({ mcqAnswer: "text" }), "grpo").grpo.mcqAnswer, "text");
+  assert.throws(() => loadTrainConfig(file({ mcqAnswer: "strict" }), "grpo"), /"mcqAnswer" must be one of "parsed", "consistent", "text"/);
   assert.equal(loadTrainConfig(file({ optionOrder: "fixed" }), "grpo").grpo.optionOrder, "fixed");
   assert.throws(() => loadTrainConfig(file({ optionOrder: "random" }), "grpo"), /"optionOrder" must be one of "per-rollout", "fixed"/);
   assert.equal(loadTrainConfig(file({ reference: "other" }), "grpo").reference, path.join(dir, "other"));

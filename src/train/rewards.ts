@@ -44,10 +44,12 @@ export interface RewardWeights {
  * "108 BPM (D)" among 107/117/127/137 earn nothing. Under "parsed" a letter after text that names no option is
  * read as the answer, so a policy that writes one letter after ungrounded text is paid for that letter wherever
  * the answer happens to sit there, and GRPO drifts to a letter (grpo-v6: (B) for 80 of 131 held-out questions
- * in one seed, (D) for 70 in another).
+ * in one seed, (D) for 70 in another). "text": only the option the answer's words name (its letters taken
+ * out) counts, so no letter is ever paid: "funk (A)" is right wherever funk sits, "(A)" alone and "tenor sax
+ * (D)" earn nothing.
  */
-export type McqAnswerRule = "parsed" | "consistent";
-export const MCQ_ANSWER_RULES: readonly McqAnswerRule[] = ["parsed", "consistent"];
+export type McqAnswerRule = "parsed" | "consistent" | "text";
+export const MCQ_ANSWER_RULES: readonly McqAnswerRule[] = ["parsed", "consistent", "text"];
 
 export interface Reward {
   format: number;
@@ -194,9 +196,25 @@ export function namesOptionConsistently(output: string, options: readonly string
   return option !== undefined && option.trim().toLowerCase() === text;
 }
 
+/**
+ * The option an MCQ answer's words name, its "(X)" letters taken out: the one it equals (up to case and outer
+ * spaces and punctuation), else the only one it holds; undefined when it names none or several.
+ */
+export function optionNamedByText(output: string, options: readonly string[]): number | undefined {
+  const text = answerRegion(output).replace(/\([A-Z]\)/g, " ").trim().replace(/^[\s.,:;-]+|[\s.,:;-]+$/g, "").toLowerCase();
+  if (!text) return undefined;
+  const exact = options.findIndex((o) => o.trim().toLowerCase() === text);
+  if (exact >= 0) return exact;
+  const held = options.flatMap((o, i) => (text.includes(o.trim().toLowerCase()) ? [i] : []));
+  return held.length === 1 ? held[0] : undefined;
+}
+
 export function scoreAnswer(output: string, q: PosedQuestion, weights: RewardWeights, mcqAnswer: McqAnswerRule = "parsed"): Reward {
   const format = formatReward(output);
-  const inconsistent = mcqAnswer === "consistent" && q.options !== undefined && !namesOptionConsistently(output, q.options);
-  const accuracy = inconsistent ? 0 : accuracyReward(output, q);
+  const mcq = q.options !== undefined && q.answerIndex !== undefined;
+  const accuracy =
+    mcq && mcqAnswer === "text" ? (optionNamedByText(output, q.options!) === q.answerIndex ? 1 : 0)
+    : mcq && mcqAnswer === "consistent" && !namesOptionConsistently(output, q.options!) ? 0
+    : accuracyReward(output, q);
   return { format, accuracy, total: weights.format * format + weights.accuracy * accuracy };
 }
