@@ -3,7 +3,8 @@
 // their weighted sum. Accuracy depends on the kind of question, and kinds are a registry, so a new kind of
 // question plugs in with registerReward() without touching the trainer:
 //   mcq     the option parseGamma reads (the parser `gamma bench` uses) is the right one; with the
-//           "consistent" rule also one the answer names both ways it names it (letter and text agree);
+//           "consistent" rule also one the answer names both ways it names it (letter and text agree), with
+//           the "text" rule the one its words name (McqAnswerRule);
 //   number  a number within a relative tolerance (a tempo within 4 %), or exactly (a count, tolerance 0);
 //   time    a time (m:ss.s, or seconds) within an absolute tolerance in seconds (a section boundary, an entry).
 // Rewards are pure functions of the text, so they can be checked by hand and tested to the edge of a tolerance.
@@ -181,6 +182,11 @@ export function accuracyReward(output: string, q: PosedQuestion): number {
   return score;
 }
 
+/** An answer's words: its "(X)" letters taken out, outer spaces and punctuation trimmed, lower-cased. */
+function answerWords(answer: string): string {
+  return answer.replace(/\([A-Z]\)/g, " ").trim().replace(/^[\s.,:;-]+|[\s.,:;-]+$/g, "").toLowerCase();
+}
+
 /**
  * Whether an MCQ answer's letter and text name the same option: true when it gives only one of them (or
  * neither: then it is not parsed anyway); the text is what is left of the answer once "(X)" is taken out, and
@@ -190,7 +196,7 @@ export function namesOptionConsistently(output: string, options: readonly string
   const inner = answerRegion(output);
   const letter = /\(([A-Z])\)/.exec(inner);
   if (!letter) return true;
-  const text = inner.replace(letter[0], " ").trim().replace(/^[\s.,:;-]+|[\s.,:;-]+$/g, "").toLowerCase();
+  const text = answerWords(inner);
   if (!text) return true;
   const option = options[letter[1]!.charCodeAt(0) - 65];
   return option !== undefined && option.trim().toLowerCase() === text;
@@ -201,7 +207,7 @@ export function namesOptionConsistently(output: string, options: readonly string
  * spaces and punctuation), else the only one it holds; undefined when it names none or several.
  */
 export function optionNamedByText(output: string, options: readonly string[]): number | undefined {
-  const text = answerRegion(output).replace(/\([A-Z]\)/g, " ").trim().replace(/^[\s.,:;-]+|[\s.,:;-]+$/g, "").toLowerCase();
+  const text = answerWords(answerRegion(output));
   if (!text) return undefined;
   const exact = options.findIndex((o) => o.trim().toLowerCase() === text);
   if (exact >= 0) return exact;
