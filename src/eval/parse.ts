@@ -37,11 +37,18 @@ export function parseGamma(output: string, options: readonly string[]): ParsedCh
     const i = lead[1]!.charCodeAt(0) - 65;
     if (i < options.length) return i;
   }
-  const lower = inner.toLowerCase();
-  const exact = options.findIndex((o) => o.trim().toLowerCase() === lower);
+  return optionNamedBy(inner.toLowerCase(), options) ?? parseMuchomusic(inner, options);
+}
+
+/**
+ * The option lower-cased answer text names: the one it equals (up to case and the option's outer spaces), else
+ * the only one it holds; undefined when it names none or several.
+ */
+export function optionNamedBy(lowerText: string, options: readonly string[]): ParsedChoice {
+  const exact = options.findIndex((o) => o.trim().toLowerCase() === lowerText);
   if (exact >= 0) return exact;
-  const held = options.flatMap((o, i) => (lower.includes(o.trim().toLowerCase()) ? [i] : []));
-  return held.length === 1 ? held[0] : parseMuchomusic(inner, options);
+  const held = options.flatMap((o, i) => (lowerText.includes(o.trim().toLowerCase()) ? [i] : []));
+  return held.length === 1 ? held[0] : undefined;
 }
 
 /**

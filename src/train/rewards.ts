@@ -8,7 +8,7 @@
 //   number  a number within a relative tolerance (a tempo within 4 %), or exactly (a count, tolerance 0);
 //   time    a time (m:ss.s, or seconds) within an absolute tolerance in seconds (a section boundary, an entry).
 // Rewards are pure functions of the text, so they can be checked by hand and tested to the edge of a tolerance.
-import { parseGamma } from "../eval/parse.js";
+import { optionNamedBy, parseGamma } from "../eval/parse.js";
 import { formatTime, parseTime } from "../data/timefmt.js";
 import type { RlItem } from "./rl-items.js";
 
@@ -184,7 +184,7 @@ export function accuracyReward(output: string, q: PosedQuestion): number {
 
 /** An answer's words: its "(X)" letters taken out, outer spaces and punctuation trimmed, lower-cased. */
 function answerWords(answer: string): string {
-  return answer.replace(/\([A-Z]\)/g, " ").trim().replace(/^[\s.,:;-]+|[\s.,:;-]+$/g, "").toLowerCase();
+  return answer.replace(/\([A-Z]\)/g, " ").replace(/^[\s.,:;-]+|[\s.,:;-]+$/g, "").toLowerCase();
 }
 
 /**
@@ -208,11 +208,7 @@ export function namesOptionConsistently(output: string, options: readonly string
  */
 export function optionNamedByText(output: string, options: readonly string[]): number | undefined {
   const text = answerWords(answerRegion(output));
-  if (!text) return undefined;
-  const exact = options.findIndex((o) => o.trim().toLowerCase() === text);
-  if (exact >= 0) return exact;
-  const held = options.flatMap((o, i) => (text.includes(o.trim().toLowerCase()) ? [i] : []));
-  return held.length === 1 ? held[0] : undefined;
+  return text ? optionNamedBy(text, options) : undefined;
 }
 
 export function scoreAnswer(output: string, q: PosedQuestion, weights: RewardWeights, mcqAnswer: McqAnswerRule = "parsed"): Reward {
