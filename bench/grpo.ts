@@ -58,7 +58,7 @@ try {
   const settings: GrpoSettings = {
     groupSize: Number(recipe.groupSize), promptsPerBatch: Number(recipe.promptsPerBatch), innerSteps: 1,
     clipEpsilon: Number(recipe.clipEpsilon), klBeta: Number(recipe.klBeta), temperature: Number(recipe.temperature), topK: 0, topP: 1,
-    maxNewTokens: quick ? 32 : Number(recipe.maxNewTokens), rewardWeights: { format: 0.5, accuracy: 1 }, optionOrder: "per-rollout", mcqAnswer: "parsed", evalItems: 0,
+    maxNewTokens: quick ? 32 : Number(recipe.maxNewTokens), rewardWeights: { format: 0.5, accuracy: 1 }, optionOrder: "per-rollout", ordersPerGroup: Number(recipe.ordersPerGroup ?? 1), mcqAnswer: "parsed", evalItems: 0,
   };
   // Questions of every kind, enough for every rollout batch to draw new ones.
   const items: RlItem[] = Array.from({ length: settings.promptsPerBatch * (timedSteps + 1) }, (_, i): RlItem => {

@@ -8,7 +8,7 @@ import { test } from "node:test";
 import {
   accuracyReward, answerRegion, formatReward, namesOptionConsistently, optionNamedByText, parseNumberAnswer, parseTimeAnswer, registerReward, rewardKinds, scoreAnswer, type PosedQuestion,
 } from "../src/train/rewards.js";
-import { poseItem, readRlFile, type RlItem } from "../src/train/rl-items.js";
+import { poseItem, readRlFile, type RlItem, spreadRotations } from "../src/train/rl-items.js";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-rewards-"));
 const audio = path.join(dir, "song.wav");
@@ -160,4 +160,22 @@ test("kinds are pluggable: a registered kind is read from RL files and scored; u
   assert.throws(() => accuracyReward("", poseItem(item({ kind: "broken" }))), /kind "broken" gave 2 .*accuracies are in \[0, 1\]/);
   assert.throws(() => accuracyReward("", poseItem(item({ kind: "nowhere" }))), /no reward for questions of kind "nowhere"/);
   assert.throws(() => registerReward("Bad Kind", () => 0), /lower-case letters/);
+});
+
+test("a rotated posing moves every option the same number of letters; spread rotations put the answer under different letters", () => {
+  const mcq = item({ id: "mcq-rot", choices: ["pop", "jazz", "rock", "metal"], answer: "jazz" });
+  const base = poseItem(mcq, 5);
+  assert.deepEqual(spreadRotations(4, 4), [0, 1, 2, 3]);
+  assert.deepEqual(spreadRotations(4, 2), [0, 2]);
+  assert.deepEqual(spreadRotations(4, 8), [0, 0, 1, 1, 2, 2, 3, 3]);
+  assert.deepEqual(spreadRotations(0, 2), [0, 0], "an open question has one posing");
+  const letters = spreadRotations(4, 4).map((r) => {
+    const q = poseItem(mcq, 5, r);
+    assert.deepEqual(q.options, [...base.options!.slice(r), ...base.options!.slice(0, r)]);
+    assert.equal(q.options![q.answerIndex!], "jazz");
+    assert.ok(q.prompt.includes(`(${"ABCD"[q.answerIndex!]}) jazz`), q.prompt);
+    return q.answerIndex;
+  });
+  assert.deepEqual([...letters].sort(), [0, 1, 2, 3]);
+  assert.equal(poseItem(item({ kind: "number", answer: 7, tolerance: 0 }), 5, 3).prompt, poseItem(item({ kind: "number", answer: 7, tolerance: 0 }), 5).prompt);
 });

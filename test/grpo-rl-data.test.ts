@@ -195,13 +195,15 @@ test("grpo config: defaults, gradAccum from promptsPerBatch, reference defaults 
   assert.equal(c.loop.gradAccum, 3);
   assert.deepEqual(c.grpo, {
     groupSize: 8, promptsPerBatch: 3, innerSteps: 2, clipEpsilon: 0.2, klBeta: 0.04, temperature: 1, topK: 0, topP: 1, maxNewTokens: 128,
-    rewardWeights: { format: 0.5, accuracy: 1 }, optionOrder: "per-rollout", mcqAnswer: "parsed", evalItems: 32,
+    rewardWeights: { format: 0.5, accuracy: 1 }, optionOrder: "per-rollout", ordersPerGroup: 1, mcqAnswer: "parsed", evalItems: 32,
   });
   assert.equal(loadTrainConfig(file({ mcqAnswer: "consistent" }), "grpo").grpo.mcqAnswer, "consistent");
   assert.equal(loadTrainConfig(file({ mcqAnswer: "text" }), "grpo").grpo.mcqAnswer, "text");
   assert.throws(() => loadTrainConfig(file({ mcqAnswer: "strict" }), "grpo"), /"mcqAnswer" must be one of "parsed", "consistent", "text"/);
   assert.equal(loadTrainConfig(file({ optionOrder: "fixed" }), "grpo").grpo.optionOrder, "fixed");
   assert.throws(() => loadTrainConfig(file({ optionOrder: "random" }), "grpo"), /"optionOrder" must be one of "per-rollout", "fixed"/);
+  assert.equal(loadTrainConfig(file({ ordersPerGroup: 4 }), "grpo").grpo.ordersPerGroup, 4);
+  assert.throws(() => loadTrainConfig(file({ groupSize: 6, ordersPerGroup: 4 }), "grpo"), /"ordersPerGroup" must be a positive integer dividing groupSize \(6\)/);
   assert.equal(loadTrainConfig(file({ reference: "other" }), "grpo").reference, path.join(dir, "other"));
   assert.throws(() => loadTrainConfig(file({ optim: { gradAccum: 2 } }), "grpo"), /"optim\.gradAccum" is "promptsPerBatch" in grpo/);
   assert.throws(() => loadTrainConfig(file({ groupSize: 1 }), "grpo"), /"groupSize" must be an integer of at least 2/);

@@ -16,9 +16,10 @@ import { cat, randn, type Tensor, tensor } from "../src/engine/tensor.js";
 import { loadTokenizer } from "../src/model/tokenizer/io.js";
 import { TRAIN_AUGMENT } from "../src/train/config.js";
 import { answerLogProbs, clippedSurrogate, groupAdvantages, grpoLoss, klK3, sequenceMean } from "../src/train/grpo/objective.js";
-import type { RlItem } from "../src/train/rl-items.js";
+import { scoreAnswer } from "../src/train/rewards.js";
+import { poseItem, type RlItem } from "../src/train/rl-items.js";
 import { isHeldOut } from "../src/train/songs.js";
-import { GrpoStage, type GrpoSettings } from "../src/train/stages/grpo.js";
+import { GrpoStage, type GrpoSettings, rotationRuns } from "../src/train/stages/grpo.js";
 import { assertClose, values } from "./helpers.js";
 import { tinyModel, tinyTokenizerFile } from "./model-helpers.js";
 
@@ -139,7 +140,7 @@ test("one GRPO step on a tiny model raises the positively-advantaged answer and 
 
 const settings: GrpoSettings = {
   groupSize: 3, promptsPerBatch: 2, innerSteps: 2, clipEpsilon: 0.2, klBeta: 0.04, temperature: 1, topK: 0, topP: 1, maxNewTokens: 6,
-  rewardWeights: { format: 0.5, accuracy: 1 }, optionOrder: "per-rollout", mcqAnswer: "parsed", evalItems: 1,
+  rewardWeights: { format: 0.5, accuracy: 1 }, optionOrder: "per-rollout", ordersPerGroup: 1, mcqAnswer: "parsed", evalItems: 1,
 };
 
 test("the stage's rollout batch: scored groups, old and reference log-probs, and a checkpoint round trip that changes nothing", async () => {
@@ -200,4 +201,53 @@ test("the stage's rollout batch: scored groups, old and reference log-probs, and
   assert.deepEqual(nextResumed.group, next.group);
   assert.notEqual(next.group.orderSeed, first.group.orderSeed, "each rollout batch poses its questions in a new order");
   for (const b of [next, nextResumed]) { b.features.temporal.dispose(); b.features.global.dispose(); }
+});
+
+test("a group posed in several option orders: each answer scored, measured and trained against its own posing", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-grpo-orders-"));
+  let n = 0;
+  while (isHeldOut(`tone-${n}`)) n++;
+  const audio = path.join(dir, `tone-${n}.wav`);
+  writeWav(audio, Float32Array.from({ length: 16000 * 3 }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 330 * i) / 16000)), 16000);
+  const items: RlItem[] = [
+    { id: "m", audio, question: "Which style?", kind: "mcq", choices: ["pop", "rock", "jazz"], answer: "rock", split: "global", category: "style" },
+    { id: "n", audio, question: "What is the tempo?", kind: "number", answer: 120, tolerance: 0.04, unit: "BPM", split: "global", category: "tempo-value" },
+  ];
+  const tokenizer = loadTokenizer(tinyTokenizerFile());
+  const stage = new GrpoStage({
+    model: tinyModel(6), reference: tinyModel(6), tokenizer, initDir: dir, train: items, heldOut: [], trainable: ["llm"], seed: 4,
+    featureDir: path.join(dir, "features"), variants: 1, augment: TRAIN_AUGMENT,
+    grpo: { ...settings, groupSize: 6, ordersPerGroup: 3, maxNewTokens: 12 },
+  });
+  for (const micro of [0, 1]) {
+    const b = await stage.prepare(0, micro);
+    const rotations = b.group.answers.map((a) => a.rotation ?? 0);
+    if (b.group.itemId === "m") {
+      assert.deepEqual(rotations, [0, 0, 1, 1, 2, 2], "three orders, two answers each, the right option under three letters");
+      assert.equal(new Set([0, 1, 2].map((r) => poseItem(items[0]!, b.group.orderSeed, r).answerIndex)).size, 3);
+    } else assert.deepEqual(rotations, [0, 0, 0, 0, 0, 0], "an open question has one posing");
+    for (const a of b.group.answers) {
+      const own = scoreAnswer(a.text, poseItem(b.posed.item, b.group.orderSeed, a.rotation ?? 0), settings.rewardWeights);
+      assert.deepEqual([a.format, a.accuracy], [own.format, own.accuracy], `"${a.text}" scored against the order it answered`);
+      assert.equal(a.oldLogp.length, a.tokens.length);
+      assert.deepEqual(a.refLogp, a.oldLogp);
+    }
+    // The loss recomputes each answer's log-probs the way the rollout did, so the KL to the reference (= the policy
+    // here) is exactly 0. Had it posed an answer in another order than it was sampled in, the log-probs would differ:
+    // little in a tiny random model (KL ~3e-6 measured), hence the tight bound.
+    const r = enableGrad(() => tidy(() => {
+      const out = stage.loss(b);
+      return { loss: out.loss.item(), metrics: out.metrics, samples: out.samples };
+    }));
+    assert.equal(r.samples, 6);
+    assert.ok(r.metrics.kl! <= 1e-9, `KL ${r.metrics.kl}`);
+    assert.equal(r.metrics.clip_fraction, 0);
+  }
+});
+
+test("rotationRuns: consecutive answers of one rotation, absent rotation read as 0", () => {
+  assert.deepEqual(rotationRuns([{}, { rotation: 0 }, { rotation: 2 }, { rotation: 2 }, { rotation: 1 }]), [
+    { rotation: 0, start: 0, end: 2 }, { rotation: 2, start: 2, end: 4 }, { rotation: 1, start: 4, end: 5 },
+  ]);
+  assert.deepEqual(rotationRuns([]), []);
 });

@@ -208,6 +208,7 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
     if (raw.reference !== undefined && typeof raw.reference !== "string") fail(`"reference" must be a model directory (default: "init")`);
     if (typeof raw.rl !== "string") fail(`"rl" (the RL questions, a JSONL file written by \`gamma data rl-select\`) is missing`);
     const promptsPerBatch = num(raw, "promptsPerBatch", 8, posInt, "a positive integer");
+    const groupSize = num(raw, "groupSize", 8, (v) => Number.isInteger(v) && v >= 2, "an integer of at least 2 (advantages compare answers within a group)");
     if (optimRaw.gradAccum !== undefined && optimRaw.gradAccum !== promptsPerBatch)
       fail(`"optim.gradAccum" is "promptsPerBatch" in grpo (one micro-batch per question's group of answers); leave it out`);
     const weightsRaw = (raw.rewardWeights ?? {}) as Record<string, unknown>;
@@ -228,7 +229,7 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
       variants: num(raw, "variants", 1, posInt, "a positive integer"),
       augment,
       grpo: {
-        groupSize: num(raw, "groupSize", 8, (v) => Number.isInteger(v) && v >= 2, "an integer of at least 2 (advantages compare answers within a group)"),
+        groupSize,
         promptsPerBatch,
         innerSteps: num(raw, "innerSteps", 2, posInt, "a positive integer"),
         clipEpsilon: num(raw, "clipEpsilon", 0.2, (v) => v > 0 && v < 1, "in (0, 1)"),
@@ -239,6 +240,7 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
         maxNewTokens: num(raw, "maxNewTokens", 128, posInt, "a positive integer"),
         rewardWeights,
         optionOrder: oneOf("optionOrder", ["per-rollout", "fixed"] as const, "per-rollout"),
+        ordersPerGroup: num(raw, "ordersPerGroup", 1, (v) => posInt(v) && groupSize % v === 0, `a positive integer dividing groupSize (${groupSize})`),
         mcqAnswer: oneOf("mcqAnswer", MCQ_ANSWER_RULES, "parsed"),
         evalItems: num(raw, "evalItems", 32, (v) => Number.isInteger(v) && v >= 0, "a non-negative integer"),
       },

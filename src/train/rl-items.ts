@@ -136,12 +136,15 @@ export function writeRlFile(file: string, items: readonly RlItem[]): void {
 
 /**
  * How the model is asked: multiple choice as `gamma bench --prompt think` asks (options in an order seeded by
- * `orderSeed` and the question's id); an open question with how its answer is to be written (the kind says) and the same
- * <think></think><answer></answer> request.
+ * `orderSeed` and the question's id, then turned `rotation` places: option i moves to letter i - rotation); an open
+ * question with how its answer is to be written (the kind says) and the same <think></think><answer></answer>
+ * request (the rotation means nothing to it).
  */
-export function poseItem(item: RlItem, orderSeed = RL_OPTION_SEED): PosedQuestion {
+export function poseItem(item: RlItem, orderSeed = RL_OPTION_SEED, rotation = 0): PosedQuestion {
   if (item.choices) {
-    const options = optionOrder(item.choices.length, orderSeed, item.id, true).map((i) => item.choices![i]!);
+    const n = item.choices.length;
+    const order = optionOrder(n, orderSeed, item.id, true);
+    const options = order.map((_, i) => item.choices![order[(i + rotation) % n]!]!);
     return { item, prompt: formatPrompt("think", item.question, options), options, answerIndex: options.indexOf(item.answer as string) };
   }
   const format = questionKind(item.kind)?.answerFormat?.(item) ?? { how: "a short answer", example: "..." };
@@ -153,6 +156,14 @@ export function poseItem(item: RlItem, orderSeed = RL_OPTION_SEED): PosedQuestio
       `Think briefly inside <think></think>, then give the answer inside <answer></answer>, like <think>reasoning</think><answer>${format.example}</answer>.`,
     ].join("\n"),
   };
+}
+
+/**
+ * The rotations of `orders` posings of a question with `optionCount` options, spread evenly: with 4 options and 4
+ * orders the right option sits once under each letter, with 2 orders under two letters half the options apart.
+ */
+export function spreadRotations(optionCount: number, orders: number): number[] {
+  return Array.from({ length: orders }, (_, j) => Math.floor((j * optionCount) / orders) % Math.max(1, optionCount));
 }
 
 /** The conversation a posed question is: one user turn, the song then the text. */

@@ -78,11 +78,11 @@ export async function rlSelect(o: RlSelectOptions): Promise<RlSelectSummary> {
       samplingSeconds += (performance.now() - t0) / 1000;
       rollouts += chunk.length * o.groupSize;
       for (const g of groups) {
-        songSeconds.set(g.posed.item.audio, g.seconds);
+        songSeconds.set(g.item.audio, g.seconds);
         const right = g.answers.filter((a) => a.reward.accuracy === 1).length;
         const passRate = g.answers.reduce((s, a) => s + a.reward.accuracy, 0) / g.answers.length;
         histogram[`${right}/${o.groupSize}`] = (histogram[`${right}/${o.groupSize}`] ?? 0) + 1;
-        out.push({ ...g.posed.item, pass_rate: Math.round(passRate * 10000) / 10000 });
+        out.push({ ...g.item, pass_rate: Math.round(passRate * 10000) / 10000 });
       }
       progress.tick(chunk.length);
     }

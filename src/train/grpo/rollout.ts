@@ -2,7 +2,9 @@
 // `gamma train grpo` (which learns from them) and `gamma data rl-select` (which measures pass rates with them).
 // The songs come from the feature cache (frozen experts), the prompts are posed as rl-items.ts says, and all
 // questions of a batch are sampled in one generate() call (left-padded prompts, G rows each) from one seed, so a
-// batch is a function of (seed, the questions, the weights).
+// batch is a function of (seed, the questions, the weights). A group may pose its multiple-choice question in
+// several option orders (rotations of one order), G / orders answers each: a letter the model prefers whatever the
+// question is then right in some of the group's answers and wrong in others, and earns no advantage of its own.
 import { noGrad } from "../../engine/autograd.js";
 import { keep, tidy } from "../../engine/scope.js";
 import type { Tensor } from "../../engine/tensor.js";
@@ -13,7 +15,7 @@ import type { Tokenizer } from "../../model/tokenizer/tokenizer.js";
 import { chatInputs } from "../chat-inputs.js";
 import type { FeatureCache } from "../feature-cache.js";
 import { type McqAnswerRule, type PosedQuestion, type Reward, type RewardWeights, scoreAnswer } from "../rewards.js";
-import { poseItem, posedMessages, RL_OPTION_SEED, type RlItem } from "../rl-items.js";
+import { poseItem, posedMessages, RL_OPTION_SEED, type RlItem, spreadRotations } from "../rl-items.js";
 
 export interface SamplingOptions {
   /** Answers per question (G). */
@@ -30,10 +32,14 @@ export interface SampledAnswer {
   tokens: number[];
   text: string;
   reward: Reward;
+  /** The rotation of the options it answered (poseItem); its posing is the group's `posings[rotation]`. */
+  rotation: number;
 }
 
 export interface SampledGroup {
-  posed: PosedQuestion;
+  item: RlItem;
+  /** The question as posed in each rotation the group used (by rotation). */
+  posings: Map<number, PosedQuestion>;
   /** The rendering of the song the answers heard (feature-cache variant). */
   variant: number;
   /** The song's length in seconds. */
@@ -51,11 +57,12 @@ export interface RolloutContext {
   mcqAnswer?: McqAnswerRule;
 }
 
-/** The prompt of a posed question as input embeddings [Lp, hidden] (kept: the caller disposes of it). */
-export async function promptEmbeds(model: GammaModel, tokenizer: Tokenizer, cache: FeatureCache, q: PosedQuestion, variant: number): Promise<{ embeds: Tensor; seconds: number }> {
-  const features = await cache.get(q.item.audio, variant);
+/** The prompts of posings of one question as input embeddings [Lp, hidden] (kept: the caller disposes of them). */
+export async function promptEmbeds(model: GammaModel, tokenizer: Tokenizer, cache: FeatureCache, posings: readonly PosedQuestion[], variant: number): Promise<{ embeds: Tensor[]; seconds: number }> {
+  const features = await cache.get(posings[0]!.item.audio, variant);
   try {
-    return { embeds: keep(noGrad(() => tidy(() => chatInputs(model, tokenizer, posedMessages(q), features, true).embeds))), seconds: features.seconds };
+    const embeds = posings.map((q) => keep(noGrad(() => tidy(() => chatInputs(model, tokenizer, posedMessages(q), features, true).embeds))));
+    return { embeds, seconds: features.seconds };
   } finally {
     features.temporal.dispose();
     features.global.dispose();
@@ -64,30 +71,44 @@ export async function promptEmbeds(model: GammaModel, tokenizer: Tokenizer, cach
 
 /**
  * G scored answers to each question, sampled in eval mode (the model's mode is restored); generate() keeps no
- * gradients. MCQ options are in the order `orderSeed` gives (poseItem).
+ * gradients. MCQ options are in the order `orderSeed` gives (poseItem), turned into `orders` rotations
+ * (spreadRotations) of G / orders answers each, in rotation order.
  */
-export async function sampleGroups(ctx: RolloutContext, items: readonly RlItem[], variants: readonly number[], seed: number, orderSeed = RL_OPTION_SEED): Promise<SampledGroup[]> {
+export async function sampleGroups(ctx: RolloutContext, items: readonly RlItem[], variants: readonly number[], seed: number, orderSeed = RL_OPTION_SEED, orders = 1): Promise<SampledGroup[]> {
   const { model, tokenizer, sampling } = ctx;
+  const perPosing = sampling.groupSize / orders;
+  if (!(Number.isInteger(orders) && orders >= 1 && Number.isInteger(perPosing))) throw new RangeError(`sampleGroups: ${orders} option orders do not split a group of ${sampling.groupSize}`);
   const wasTraining = model.training;
   model.eval();
-  const prompts: { embeds: Tensor; seconds: number }[] = [];
+  const prompts: Tensor[] = [];
   try {
-    const posed = items.map((item) => poseItem(item, orderSeed));
-    for (const [i, q] of posed.entries()) prompts.push(await promptEmbeds(model, tokenizer, ctx.cache, q, variants[i]!));
-    const rows = tidy(() => generate(model.llm, prompts.map((p) => p.embeds), (ids) => tokenizer.decode(ids, { skipSpecial: true }), {
-      samples: sampling.groupSize, temperature: sampling.temperature, topK: sampling.topK, topP: sampling.topP,
+    const groups = [];
+    for (const [i, item] of items.entries()) {
+      const rotations = spreadRotations(item.choices?.length ?? 0, orders);
+      const posings = rotations.map((r) => poseItem(item, orderSeed, r));
+      const { embeds, seconds } = await promptEmbeds(model, tokenizer, ctx.cache, posings, variants[i]!);
+      prompts.push(...embeds);
+      groups.push({ item, rotations, posings, seconds });
+    }
+    const rows = tidy(() => generate(model.llm, prompts, (ids) => tokenizer.decode(ids, { skipSpecial: true }), {
+      samples: perPosing, temperature: sampling.temperature, topK: sampling.topK, topP: sampling.topP,
       maxNewTokens: sampling.maxNewTokens, stopTokens: answerStopIds(tokenizer), vocabLimit: tokenizer.vocabSize, seed,
     }));
-    return posed.map((q, i) => ({
-      posed: q, variant: variants[i]!, seconds: prompts[i]!.seconds,
-      answers: rows.slice(i * sampling.groupSize, (i + 1) * sampling.groupSize).map((r) => ({
-        tokens: r.stopToken === undefined ? r.tokens : [...r.tokens, r.stopToken],
-        text: r.text,
-        reward: scoreAnswer(r.text, q, ctx.weights, ctx.mcqAnswer),
-      })),
+    return groups.map((g, i) => ({
+      item: g.item, variant: variants[i]!, seconds: g.seconds,
+      posings: new Map(g.rotations.map((r, j) => [r, g.posings[j]!])),
+      answers: rows.slice(i * sampling.groupSize, (i + 1) * sampling.groupSize).map((r, k) => {
+        const j = Math.floor(k / perPosing);
+        return {
+          tokens: r.stopToken === undefined ? r.tokens : [...r.tokens, r.stopToken],
+          text: r.text,
+          reward: scoreAnswer(r.text, g.posings[j]!, ctx.weights, ctx.mcqAnswer),
+          rotation: g.rotations[j]!,
+        };
+      }),
     }));
   } finally {
-    for (const p of prompts) p.embeds.dispose();
+    for (const p of prompts) p.dispose();
     model.train(wasTraining);
   }
 }

@@ -12,7 +12,7 @@
 import path from "node:path";
 import { noGrad } from "../../engine/autograd.js";
 import { tidy } from "../../engine/scope.js";
-import { type Tensor, tensor } from "../../engine/tensor.js";
+import { cat, type Tensor, tensor, zeros } from "../../engine/tensor.js";
 import type { AugmentConfig } from "../../data/augment.js";
 import type { GammaModel } from "../../model/gamma.js";
 import { saveModel, TOKENIZER_FILE } from "../../model/io.js";
@@ -24,8 +24,8 @@ import type { StepResult, TrainTask } from "../loop.js";
 import type { McqAnswerRule, PosedQuestion, RewardWeights } from "../rewards.js";
 import { poseItem, posedMessages, RL_OPTION_SEED, type RlItem } from "../rl-items.js";
 import { type SamplerState, SongSampler } from "../songs.js";
-import { answerLogProbs, groupAdvantages, grpoLoss, sequenceMean } from "../grpo/objective.js";
-import { meanStd, promptEmbeds, type RolloutContext, sampleGroups } from "../grpo/rollout.js";
+import { type AnswerLogProbs, answerLogProbs, groupAdvantages, grpoLoss, sequenceMean } from "../grpo/objective.js";
+import { meanStd, promptEmbeds, type RolloutContext, type SampledGroup, sampleGroups } from "../grpo/rollout.js";
 
 export interface GrpoSettings {
   /** Answers sampled per question (G). */
@@ -51,6 +51,13 @@ export interface GrpoSettings {
    * 131 held-out questions); a new order each time leaves the letter nothing to say.
    */
   optionOrder: "per-rollout" | "fixed";
+  /**
+   * Option orders within a group (dividing groupSize): rotations of the batch's order, G / ordersPerGroup answers
+   * each, so the right option sits under that many letters. With one order the letter a seed happens to favour is
+   * paid whenever it is the right one and GRPO reinforces it (grpo-v6: (B) for 80 of 131 held-out answers); with an
+   * order per letter a letter alone earns nothing within a group.
+   */
+  ordersPerGroup: number;
   /** How an MCQ answer must name its option to earn the accuracy reward (rewards.ts, McqAnswerRule). */
   mcqAnswer: McqAnswerRule;
   /** Held-out questions answered greedily at each evaluation. */
@@ -77,6 +84,8 @@ export interface GrpoStageOptions {
 
 /** One sampled answer of a rollout batch, with what the loss needs. Log-probs are float32 values. */
 export interface RolloutAnswer {
+  /** The rotation of the group's option order it answered (poseItem); absent in checkpoints before groups had several: 0. */
+  rotation?: number;
   tokens: number[];
   text: string;
   format: number;
@@ -185,17 +194,19 @@ export class GrpoStage implements TrainTask<GrpoBatch> {
     };
   }
 
-  /** Log-probs of answers to a posed question under a model, without gradients, as numbers per answer. */
-  private async logProbs(model: GammaModel, q: PosedQuestion, variant: number, answers: number[][]): Promise<number[][]> {
-    const { embeds } = await promptEmbeds(model, this.o.tokenizer, this.cache, q, variant);
+  /** Log-probs of a group's answers under a model, each to the posing it answered, without gradients, as numbers per answer. */
+  private async logProbs(model: GammaModel, g: SampledGroup): Promise<number[][]> {
+    const runs = rotationRuns(g.answers);
+    const { embeds } = await promptEmbeds(model, this.o.tokenizer, this.cache, runs.map((r) => g.posings.get(r.rotation)!), g.variant);
     try {
-      return noGrad(() => tidy(() => {
-        const { logp } = answerLogProbs(model.llm, embeds, answers, { temperature: this.o.grpo.temperature, vocabLimit: this.o.tokenizer.vocabSize });
+      return noGrad(() => tidy(() => runs.flatMap((run, k) => {
+        const answers = g.answers.slice(run.start, run.end).map((a) => a.tokens);
+        const { logp } = answerLogProbs(model.llm, embeds[k]!, answers, { temperature: this.o.grpo.temperature, vocabLimit: this.o.tokenizer.vocabSize });
         const width = logp.size(1), flat = logp.toList();
         return answers.map((a, i) => flat.slice(i * width, i * width + a.length));
-      }));
+      })));
     } finally {
-      embeds.dispose();
+      for (const e of embeds) e.dispose();
     }
   }
 
@@ -205,20 +216,19 @@ export class GrpoStage implements TrainTask<GrpoBatch> {
     const items = this.sampler.next(grpo.promptsPerBatch);
     const drawn = items.map((_, p) => new Rng(seed * 7919 + index * 131 + p).int(0, variants - 1));
     const orderSeed = grpo.optionOrder === "fixed" ? RL_OPTION_SEED : RL_OPTION_SEED + 1 + seed * 1000003 + index;
-    const sampled = await sampleGroups(this.rolloutContext, items, drawn, seed * 1000003 + index, orderSeed);
+    const sampled = await sampleGroups(this.rolloutContext, items, drawn, seed * 1000003 + index, orderSeed, grpo.ordersPerGroup);
     const advantages = groupAdvantages(sampled.flatMap((g) => g.answers.map((a) => a.reward.total)), grpo.groupSize);
     const groups: RolloutGroup[] = [];
     const wasTraining = this.module.training;
     this.module.eval(); // the policy that sampled, as it sampled
     try {
       for (const [k, g] of sampled.entries()) {
-        const tokens = g.answers.map((a) => a.tokens);
-        const oldLogp = await this.logProbs(this.module, g.posed, g.variant, tokens);
-        const refLogp = await this.logProbs(this.o.reference, g.posed, g.variant, tokens);
+        const oldLogp = await this.logProbs(this.module, g);
+        const refLogp = await this.logProbs(this.o.reference, g);
         groups.push({
-          itemId: g.posed.item.id, variant: g.variant, orderSeed,
+          itemId: g.item.id, variant: g.variant, orderSeed,
           answers: g.answers.map((a, i) => ({
-            tokens: a.tokens, text: a.text, format: a.reward.format, accuracy: a.reward.accuracy, reward: a.reward.total,
+            ...(a.rotation !== 0 && { rotation: a.rotation }), tokens: a.tokens, text: a.text, format: a.reward.format, accuracy: a.reward.accuracy, reward: a.reward.total,
             advantage: advantages[k * grpo.groupSize + i]!, oldLogp: oldLogp[i]!, refLogp: refLogp[i]!,
           })),
         });
@@ -248,8 +258,15 @@ export class GrpoStage implements TrainTask<GrpoBatch> {
     try {
       const { grpo, tokenizer } = this.o;
       const answers = b.group.answers;
-      const prompt = chatInputs(this.module, tokenizer, posedMessages(b.posed), b.features, true).embeds;
-      const terms = answerLogProbs(this.module.llm, prompt, answers.map((a) => a.tokens), { temperature: grpo.temperature, vocabLimit: tokenizer.vocabSize });
+      // One prompt per rotation the group's answers were sampled under, its answers sharing it (answerLogProbs).
+      let promptTokens = 0;
+      const parts = rotationRuns(answers).map((run) => {
+        const posed = run.rotation === 0 ? b.posed : poseItem(b.posed.item, b.group.orderSeed, run.rotation);
+        const prompt = chatInputs(this.module, tokenizer, posedMessages(posed), b.features, true).embeds;
+        promptTokens += (run.end - run.start) * prompt.size(0);
+        return answerLogProbs(this.module.llm, prompt, answers.slice(run.start, run.end).map((a) => a.tokens), { temperature: grpo.temperature, vocabLimit: tokenizer.vocabSize });
+      });
+      const terms = parts.length === 1 ? parts[0]! : joinRows(parts);
       const width = terms.mask.size(1);
       const padded = (pick: (a: RolloutAnswer) => number[]) =>
         tensor(answers.flatMap((a) => [...pick(a), ...new Array<number>(width - pick(a).length).fill(0)]), { dtype: "float32" }).view(answers.length, width);
@@ -261,7 +278,7 @@ export class GrpoStage implements TrainTask<GrpoBatch> {
         loss: r.loss,
         metrics: { ...b.stats, kl: r.kl, clip_fraction: r.clipFraction, entropy: sequenceMean(terms.entropy, terms.mask).item(), rollout_seconds: b.rolloutSeconds },
         samples: answers.length,
-        tokens: answers.length * prompt.size(0) + answers.reduce((s, a) => s + a.tokens.length, 0),
+        tokens: promptTokens + answers.reduce((s, a) => s + a.tokens.length, 0),
       };
     } finally {
       b.features.temporal.dispose();
@@ -279,7 +296,7 @@ export class GrpoStage implements TrainTask<GrpoBatch> {
     for (let i = 0; i < items.length; i += grpo.promptsPerBatch) {
       const chunk = items.slice(i, i + grpo.promptsPerBatch);
       for (const g of await sampleGroups(context, chunk, chunk.map(() => 0), 0))
-        answered.push({ kind: g.posed.item.kind, ...g.answers[0]!.reward, length: g.answers[0]!.tokens.length });
+        answered.push({ kind: g.item.kind, ...g.answers[0]!.reward, length: g.answers[0]!.tokens.length });
     }
     const mean = (xs: number[]) => Math.round((xs.reduce((s, x) => s + x, 0) / xs.length) * 10000) / 10000;
     const kinds = [...new Set(answered.map((a) => a.kind))];
@@ -299,4 +316,27 @@ export class GrpoStage implements TrainTask<GrpoBatch> {
     saveModel(dir, this.module, path.join(this.o.initDir, TOKENIZER_FILE));
     return [dir];
   }
+}
+
+/** Consecutive answers sampled under one rotation: [start, end) runs, in order. */
+export function rotationRuns(answers: readonly { rotation?: number }[]): { rotation: number; start: number; end: number }[] {
+  const runs: { rotation: number; start: number; end: number }[] = [];
+  answers.forEach((a, i) => {
+    const rotation = a.rotation ?? 0;
+    const last = runs.at(-1);
+    if (last && last.rotation === rotation) last.end = i + 1;
+    else runs.push({ rotation, start: i, end: i + 1 });
+  });
+  return runs;
+}
+
+/** The rows of several answerLogProbs results as one, right-padded with zeros (masked out) to the widest. */
+function joinRows(parts: readonly AnswerLogProbs[]): AnswerLogProbs {
+  const width = Math.max(...parts.map((p) => p.mask.size(1)));
+  const padded = (t: Tensor) => (t.size(1) === width ? t : cat([t, zeros([t.size(0), width - t.size(1)], { dtype: t.dtype, device: t.device })], 1));
+  return {
+    logp: cat(parts.map((p) => padded(p.logp)), 0),
+    entropy: cat(parts.map((p) => padded(p.entropy)), 0),
+    mask: cat(parts.map((p) => padded(p.mask)), 0),
+  };
 }
