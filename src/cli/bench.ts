@@ -5,7 +5,8 @@ import { BASELINES, type BaselineKind, baselineAnswerer } from "../eval/baseline
 import { runBench } from "../eval/bench.js";
 import { BENCH_FORMATS, type BenchFormat } from "../eval/formats/index.js";
 import { PROMPT_STYLES, type PromptStyle } from "../eval/prompt.js";
-import { reportJson, reportSummary } from "../eval/report.js";
+import { type BenchReport, reportJson, reportSummary } from "../eval/report.js";
+import { parseSeeds, runBenchSeeds } from "../eval/seeds.js";
 import { intOption } from "./options.js";
 
 interface BenchFlags {
@@ -14,6 +15,7 @@ interface BenchFlags {
   format?: BenchFormat;
   audioDir?: string;
   seed: number;
+  seeds?: number[];
   shuffle: boolean;
   prompt: PromptStyle;
   audio: AudioMode;
@@ -23,6 +25,11 @@ interface BenchFlags {
   batchSize?: number;
 }
 
+/** A run's accuracy for people: interval, questions, chance, unparsed and invalid counts. */
+function accuracyLine(r: BenchReport): string {
+  const [low, high] = r.ci95.map((x) => (100 * x).toFixed(1));
+  return `accuracy ${(100 * r.accuracy).toFixed(1)}% (95% CI ${low}-${high}%) on ${r.n} questions; chance ${(100 * r.chance).toFixed(1)}%; ${r.parse_failures} unparsed; ${r.invalid} invalid`;
+}
 
 export function benchCommand(): Command {
   return new Command("bench")
@@ -32,7 +39,8 @@ export function benchCommand(): Command {
     .addOption(new Option("--baseline <kind>", "answer without a model: random (seeded), longest (longest option text), first (first option as presented)").choices(BASELINES))
     .addOption(new Option("--format <format>", "benchmark format, when detection is not wanted").choices(BENCH_FORMATS))
     .option("--audio-dir <dir>", "folder that audio paths (and MuChoMusic's track files) are found in (default: the benchmark file's folder)")
-    .option("--seed <n>", "seed of the option order (and of the random baseline and the shuffled-audio control)", intOption("--seed", 0), 0)
+    .addOption(new Option("--seed <n>", "seed of the option order (and of the random baseline and the shuffled-audio control)").argParser(intOption("--seed", 0)).default(0).conflicts("seeds"))
+    .addOption(new Option("--seeds <list>", "run once per seed (option order), e.g. 0,1,2,3 or 0-3: one run each in <out>/seed-<s>, the model loaded once, the mean and spread over orders reported").argParser(parseSeeds))
     .option("--no-shuffle", "present the options in the file's order")
     .addOption(new Option("--prompt <style>", "muchomusic: MuChoMusic's prompt and answer parsing; gamma: ours, answer in <answer></answer>; think: ours, <think>reasoning</think> then <answer></answer>; likelihood: the question alone, the model ranks the options by its likelihood of each as its whole answer").choices(PROMPT_STYLES).default("muchomusic"))
     .addOption(new Option("--audio <mode>", "real, or a control: silent (silence as long as the audio), shuffled (another question's audio)").choices(AUDIO_MODES).default("real"))
@@ -47,8 +55,14 @@ counted as invalid and left out of the accuracy; answers that cannot be parsed c
 of stdout is the report as one JSON object (accuracy, ci95, n, parse_failures, invalid, by_split,
 by_category, ...). See docs/bench.md.
 
+A model's accuracy on a hundred-odd questions moves by several points between option orders; --seeds
+0,1,2,3 measures it in four and reports the mean, the standard deviation across orders and each order's run
+(report.json and report.md in --out; the last line of stdout is that summary). \`gamma compare A B\` on two
+such folders pairs their runs seed by seed.
+
 Examples:
   $ gamma bench ~/.cache/gamma-music/data/synthbench/mcq.jsonl --out runs/synthbench
+  $ gamma bench heldout.jsonl --model runs/grpo/model --prompt think --seeds 0-3 --out evals/grpo
   $ gamma bench ~/.cache/gamma-music/data/synthbench/mcq.jsonl --out runs/synthbench --resume
   $ gamma bench ~/.cache/gamma-music/data/synthbench/mcq.jsonl --audio silent
   $ gamma bench muchomusic.csv --audio-dir data --baseline longest
@@ -56,19 +70,29 @@ Examples:
     .action(async (file: string, o: BenchFlags) => {
       if (o.model !== undefined && o.baseline !== undefined) throw new Error("give --model or --baseline, not both");
       const baseline = o.baseline;
-      const report = await runBench({
-        file, format: o.format, audioDir: o.audioDir, limit: o.limit, seed: o.seed, shuffle: o.shuffle,
+      const common = {
+        file, format: o.format, audioDir: o.audioDir, limit: o.limit, shuffle: o.shuffle,
         prompt: o.prompt, audio: o.audio, out: o.out, resume: o.resume,
         answererId: baseline ? `baseline:${baseline}` : `model:${o.model ?? "default"}`,
-        makeAnswerer: async () => {
-          if (baseline) return baselineAnswerer(baseline, o.seed, o.batchSize);
-          const { createModelAnswerer } = await import("../model/answerer.js");
-          return createModelAnswerer(o.model, { batchSize: o.batchSize });
-        },
-      });
-      const [low, high] = report.ci95.map((x) => (100 * x).toFixed(1));
-      console.error(`${report.answerer_name}: accuracy ${(100 * report.accuracy).toFixed(1)}% (95% CI ${low}-${high}%) on ${report.n} questions; `
-        + `chance ${(100 * report.chance).toFixed(1)}%; ${report.parse_failures} unparsed; ${report.invalid} invalid`);
+      };
+      const makeAnswerer = async (seed: number) => {
+        if (baseline) return baselineAnswerer(baseline, seed, o.batchSize);
+        const { createModelAnswerer } = await import("../model/answerer.js");
+        return createModelAnswerer(o.model, { batchSize: o.batchSize });
+      };
+      if (o.seeds) {
+        // A baseline is made per seed (the random one draws from it, as with --seed); a model loads once.
+        const summary = await runBenchSeeds({
+          ...common, seeds: o.seeds, makeAnswerer, shareAnswerer: !baseline,
+          onSeed: (r) => console.error(`seed ${r.seed}: ${accuracyLine(r)}`),
+        });
+        const sd = summary.accuracy_sd === null ? "" : ` (sd ${(100 * summary.accuracy_sd).toFixed(1)} points across orders)`;
+        console.error(`${summary.answerer_name}: mean accuracy ${(100 * summary.accuracy).toFixed(1)}%${sd} over seeds ${summary.seeds.join(", ")}; ${summary.n} answers`);
+        console.log(reportJson(summary));
+        return;
+      }
+      const report = await runBench({ ...common, seed: o.seed, makeAnswerer: () => makeAnswerer(o.seed) });
+      console.error(`${report.answerer_name}: ${accuracyLine(report)}`);
       console.log(reportJson(reportSummary(report)));
     });
 }
