@@ -113,6 +113,7 @@ function rlSelectCommand(): Command {
     .requiredOption("--pool <paths...>", "dataset directories (their mcq.jsonl) and/or RL or MCQ JSONL files")
     .requiredOption("--out <file>", "the RL set to write (JSONL; replaced atomically)")
     .option("--group <n>", "answers sampled per question", intOption("--group", 1), 8)
+    .option("--orders <k>", "option orders per question (dividing --group): rotations of its order, --group / k answers each, so the pass rate counts the right option under k letters rather than a letter the model favours", intOption("--orders", 1), 1)
     .option("--min-pass <p>", "keep questions answered right at least this often", numberOption("--min-pass", 0, 1), 0.125)
     .option("--max-pass <p>", "keep questions answered right at most this often", numberOption("--max-pass", 0, 1), 0.875)
     .option("--limit <n>", "measure only N questions of the pool, drawn at random from the seed", intOption("--limit", 1))
@@ -135,10 +136,10 @@ JSON summary. Format of the file: docs/training.md, "Stage 3: GRPO".
 Example:
   $ gamma data rl-select --model ~/.cache/gamma-music/runs/sft-v1/model --pool ~/.cache/gamma-music/data/train-v1 \\
       --limit 2000 --out ~/.cache/gamma-music/data/rl-v1/rl.jsonl`)
-    .action(async (o: { model: string; pool: string[]; out: string; group: number; minPass: number; maxPass: number; limit?: number; seed: number; temperature: number; maxNewTokens: number; batchSize: number; upgrades: Upgrade[]; featureDir: string }) => {
+    .action(async (o: { model: string; pool: string[]; out: string; group: number; minPass: number; maxPass: number; limit?: number; seed: number; temperature: number; maxNewTokens: number; batchSize: number; upgrades: Upgrade[]; featureDir: string; orders: number }) => {
       configureThreads();
       const summary = await rlSelect({
-        model: o.model, pool: o.pool, out: o.out, groupSize: o.group, minPass: o.minPass, maxPass: o.maxPass, limit: o.limit, seed: o.seed,
+        model: o.model, pool: o.pool, out: o.out, groupSize: o.group, orders: o.orders, minPass: o.minPass, maxPass: o.maxPass, limit: o.limit, seed: o.seed,
         temperature: o.temperature, maxNewTokens: o.maxNewTokens, batchSize: o.batchSize, featureDir: o.featureDir, upgrades: o.upgrades,
       });
       console.error(`rl-select: kept ${summary.kept} of ${summary.measured} questions and ${summary.variants_kept} variants; wrote ${summary.written} to ${summary.out}`);

@@ -10,7 +10,7 @@ import { Rng } from "../music/rng.js";
 import { TRAIN_AUGMENT } from "./config.js";
 import { FeatureCache } from "./feature-cache.js";
 import { type RolloutContext, sampleGroups } from "./grpo/rollout.js";
-import { readRlPool, type RlItem, type Upgrade, writeRlFile } from "./rl-items.js";
+import { readRlPool, RL_OPTION_SEED, type RlItem, type Upgrade, writeRlFile } from "./rl-items.js";
 import { upgradeQuestions } from "./rl-upgrades.js";
 
 export interface RlSelectOptions {
@@ -20,6 +20,8 @@ export interface RlSelectOptions {
   pool: string[];
   out: string;
   groupSize: number;
+  /** Option orders per question (rotations, groupSize / orders answers each; rollout.ts); 1 when absent. */
+  orders?: number;
   minPass: number;
   maxPass: number;
   /** Measure only this many questions of the pool, drawn at random from the seed. */
@@ -50,6 +52,8 @@ export interface RlSelectSummary {
 
 export async function rlSelect(o: RlSelectOptions): Promise<RlSelectSummary> {
   if (!(o.minPass <= o.maxPass)) throw new Error(`--min-pass (${o.minPass}) must not exceed --max-pass (${o.maxPass})`);
+  const orders = o.orders ?? 1;
+  if (o.groupSize % orders !== 0) throw new Error(`--orders (${orders}) must divide --group (${o.groupSize})`);
   const started = performance.now();
   let pool = readRlPool(o.pool);
   const poolSize = pool.length;
@@ -74,7 +78,7 @@ export async function rlSelect(o: RlSelectOptions): Promise<RlSelectSummary> {
     for (let i = 0; i < items.length; i += o.batchSize) {
       const chunk = items.slice(i, i + o.batchSize);
       const t0 = performance.now();
-      const groups = await sampleGroups(context, chunk, chunk.map(() => 0), o.seed * 1000003 + phase * 100003 + i);
+      const groups = await sampleGroups(context, chunk, chunk.map(() => 0), o.seed * 1000003 + phase * 100003 + i, RL_OPTION_SEED, orders);
       samplingSeconds += (performance.now() - t0) / 1000;
       rollouts += chunk.length * o.groupSize;
       for (const g of groups) {

@@ -51,7 +51,7 @@ function grpoConfig(name: string, body: object = {}): string {
   const file = path.join(work, `${name}.json`);
   fs.writeFileSync(file, JSON.stringify({
     stage: "grpo", init: path.join(work, "init"), rl: rlFile, run: path.join(work, name), featureDir: features, seed: 0,
-    groupSize: 4, promptsPerBatch: 2, innerSteps: 2, maxNewTokens: 16, evalItems: 2,
+    groupSize: 4, ordersPerGroup: 2, promptsPerBatch: 2, innerSteps: 2, maxNewTokens: 16, evalItems: 2,
     optim: { steps: 6, lr: 0.003, warmupSteps: 1, weightDecay: 0 }, logEvery: 1, evalEvery: 3, checkpointEvery: 2, ...body,
   }));
   return file;
@@ -106,7 +106,15 @@ test("rl-select measures pass rates and adds variants; grpo logs, plots and resu
     assert.match(strict.stderr, /no question of 12 has a pass rate in \[0\.25, 1\]/);
   }
 
-  // GRPO: six steps, a rollout batch every two.
+  // Pass rates over two option orders (two answers in each); orders that do not divide the group are refused.
+  const twoOrders = run([...select, "--orders", "2", "--upgrades", "none", "--min-pass", "0", "--max-pass", "1", "--out", path.join(work, "rl", "orders.jsonl")]);
+  assert.equal(twoOrders.status, 0, twoOrders.stderr);
+  assert.equal((lastJson(twoOrders.stdout) as { kept: number }).kept, 12);
+  const threeOrders = run([...select, "--orders", "3", "--out", path.join(work, "rl", "x.jsonl")]);
+  assert.equal(threeOrders.status, 1);
+  assert.match(threeOrders.stderr, /--orders \(3\) must divide --group \(4\)/);
+
+  // GRPO: six steps, a rollout batch every two, each group's MCQs posed in two option orders.
   const full = run(["train", "grpo", "--config", grpoConfig("full")]);
   assert.equal(full.status, 0, full.stderr);
   assert.match(full.stderr, /grpo: \d+ training questions, \d+ held out/);
