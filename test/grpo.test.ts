@@ -143,16 +143,24 @@ const settings: GrpoSettings = {
   rewardWeights: { format: 0.5, accuracy: 1 }, optionOrder: "per-rollout", ordersPerGroup: 1, mcqAnswer: "parsed", evalItems: 1,
 };
 
-test("the stage's rollout batch: scored groups, old and reference log-probs, and a checkpoint round trip that changes nothing", async () => {
+/** A temp folder with a tone of a training song (not held out) and two questions about it: a 3-option MCQ and a tempo. */
+function toneQuestions(seconds: number, hz: number): { dir: string; items: RlItem[] } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-grpo-"));
   let n = 0;
   while (isHeldOut(`tone-${n}`)) n++;
   const audio = path.join(dir, `tone-${n}.wav`);
-  writeWav(audio, Float32Array.from({ length: 16000 * 4 }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 220 * i) / 16000)), 16000);
-  const items: RlItem[] = [
-    { id: "m", audio, question: "Which style?", kind: "mcq", choices: ["pop", "rock", "jazz"], answer: "rock", split: "global", category: "style" },
-    { id: "n", audio, question: "What is the tempo?", kind: "number", answer: 120, tolerance: 0.04, unit: "BPM", split: "global", category: "tempo-value" },
-  ];
+  writeWav(audio, Float32Array.from({ length: 16000 * seconds }, (_, i) => 0.3 * Math.sin((2 * Math.PI * hz * i) / 16000)), 16000);
+  return {
+    dir,
+    items: [
+      { id: "m", audio, question: "Which style?", kind: "mcq", choices: ["pop", "rock", "jazz"], answer: "rock", split: "global", category: "style" },
+      { id: "n", audio, question: "What is the tempo?", kind: "number", answer: 120, tolerance: 0.04, unit: "BPM", split: "global", category: "tempo-value" },
+    ],
+  };
+}
+
+test("the stage's rollout batch: scored groups, old and reference log-probs, and a checkpoint round trip that changes nothing", async () => {
+  const { dir, items } = toneQuestions(4, 220);
   const tokenizer = loadTokenizer(tinyTokenizerFile());
   const make = () => new GrpoStage({
     model: tinyModel(5), reference: tinyModel(5), tokenizer, initDir: dir, train: items, heldOut: [], trainable: ["llm"], seed: 2,
@@ -204,15 +212,7 @@ test("the stage's rollout batch: scored groups, old and reference log-probs, and
 });
 
 test("a group posed in several option orders: each answer scored, measured and trained against its own posing", async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-grpo-orders-"));
-  let n = 0;
-  while (isHeldOut(`tone-${n}`)) n++;
-  const audio = path.join(dir, `tone-${n}.wav`);
-  writeWav(audio, Float32Array.from({ length: 16000 * 3 }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 330 * i) / 16000)), 16000);
-  const items: RlItem[] = [
-    { id: "m", audio, question: "Which style?", kind: "mcq", choices: ["pop", "rock", "jazz"], answer: "rock", split: "global", category: "style" },
-    { id: "n", audio, question: "What is the tempo?", kind: "number", answer: 120, tolerance: 0.04, unit: "BPM", split: "global", category: "tempo-value" },
-  ];
+  const { dir, items } = toneQuestions(3, 330);
   const tokenizer = loadTokenizer(tinyTokenizerFile());
   const stage = new GrpoStage({
     model: tinyModel(6), reference: tinyModel(6), tokenizer, initDir: dir, train: items, heldOut: [], trainable: ["llm"], seed: 4,

@@ -32,7 +32,7 @@ export interface SampledAnswer {
   tokens: number[];
   text: string;
   reward: Reward;
-  /** The rotation of the options it answered (poseItem); its posing is the group's `posings[rotation]`. */
+  /** The rotation of the options it answered (poseItem); its posing is the group's `posings.get(rotation)`. */
   rotation: number;
 }
 
