@@ -6,11 +6,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
+import { enableGrad } from "../src/engine/autograd.js";
 import { Linear, Module } from "../src/engine/module.js";
 import { Generator } from "../src/engine/random.js";
 import { tensor } from "../src/engine/tensor.js";
 import { Checkpoints } from "../src/train/checkpoint.js";
-import { type LoopConfig, runLoop, type TrainTask } from "../src/train/loop.js";
+import { type LoopConfig, partsWithoutGradient, runLoop, type TrainTask } from "../src/train/loop.js";
 import { MetricsLog } from "../src/train/metrics.js";
 
 class Toy extends Module {
@@ -52,4 +53,35 @@ test("SIGTERM during a step: the loop stops and checkpoints every step done, non
   assert.equal(result.stopped, true);
   assert.equal(result.step, 3);
   assert.equal(new Checkpoints(dir, 1).latest()?.step, 3, "the three steps done are in the checkpoint");
+});
+
+class TwoParts extends Module {
+  readonly used = this.registerModule("used", new Linear(2, 1, { generator: new Generator(1) }));
+  readonly unused = this.registerModule("unused", new Linear(2, 1, { generator: new Generator(2) }));
+}
+
+test("a trainable part no gradient reaches is named in a warning at the first step", async () => {
+  const module = new TwoParts();
+  // The unused part feeds the loss only through argmax, which has no gradient (as a summary read as words).
+  const task: TrainTask<number> = {
+    module, trainable: () => [...module.namedParameters()], dataState: () => ({}), restoreData: () => {}, prepare: async (step) => step,
+    loss: () => ({ loss: module.used.forward(tensor([[1, 2]])).square().mean().add(module.unused.forward(tensor([[1, 2]])).argmax(-1).to("float32").sum()), metrics: {}, samples: 1 }),
+  };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-loop-idle-"));
+  const lines: string[] = [];
+  const error = console.error;
+  console.error = (...args: unknown[]) => { lines.push(args.join(" ")); };
+  try {
+    await runLoop(task, { steps: 3, gradAccum: 1, lr: 1e-3, minLrRatio: 1, warmupSteps: 0, weightDecay: 0, clipNorm: 1, seed: 0, logEvery: 100, evalEvery: 100, checkpointEvery: 100, keepCheckpoints: 1 }, dir, "toy");
+  } finally {
+    console.error = error;
+  }
+  const warnings = lines.filter((l) => l.includes("no gradient reached"));
+  assert.equal(warnings.length, 1, "once, at the first step");
+  assert.match(warnings[0]!, /toy: warning: no gradient reached unused in step 1; if none ever does, it will not train/);
+  const fresh = new TwoParts();
+  enableGrad(() => fresh.used.forward(tensor([[1, 2]])).sum().backward());
+  assert.deepEqual(partsWithoutGradient([...fresh.namedParameters()]), ["unused"]);
+  enableGrad(() => fresh.unused.forward(tensor([[1, 2]])).sum().backward());
+  assert.deepEqual(partsWithoutGradient([...fresh.namedParameters()]), []);
 });

@@ -84,6 +84,7 @@ export async function runLoop<Batch>(task: TrainTask<Batch>, config: LoopConfig,
     console.error(`${label}: resuming from step ${step} (${checkpoints.dir})`);
   }
   const params = named.map(([, p]) => p);
+  let gradientsChecked = false;
   let stopRequested = false;
   const onSignal = () => { stopRequested = true; console.error(`\n${label}: stopping after this step (a checkpoint is written first)`); };
   process.once("SIGINT", onSignal);
@@ -126,6 +127,17 @@ export async function runLoop<Batch>(task: TrainTask<Batch>, config: LoopConfig,
         }
       }
       if (!Number.isFinite(loss)) throw new Error(`${label}: the loss became ${loss} at step ${step}; lower the learning rate (${config.lr}) or check the data`);
+      if (!gradientsChecked) {
+        gradientsChecked = true;
+        const idle = partsWithoutGradient(named);
+        if (idle.length > 0) {
+          // A part can be trainable and yet never change: grpo-v10 trained "projector" for 40 steps and ended with
+          // it bit for bit as it began, because the LLM reads its summary as words (projector.summaryAsWords).
+          console.error(`${label}: warning: no gradient reached ${idle.join(", ")} in step ${step + 1}; if none ever does, ${idle.length > 1 ? "they" : "it"} will not train. `
+            + "The loss does not depend on it, or only through a step without a gradient (a summary the LLM reads as words, projector.summaryAsWords): "
+            + "drop it from \"trainable\", or train it with a loss that reaches it");
+        }
+      }
       const gradNorm = clipGradNorm(params, config.clipNorm);
       optimizer.step();
       optimizer.zeroGrad();
@@ -177,4 +189,17 @@ function summarise(window: WindowStep[], step: number, lr: number): MetricRecord
       return [k, sum / count];
     })),
   };
+}
+
+/**
+ * The trainable parts (the first component of a parameter's name: "projector", "llm", ...) none of whose
+ * parameters has a gradient after a backward pass: they are configured to train but nothing reaches them.
+ */
+export function partsWithoutGradient(named: readonly (readonly [string, Tensor])[]): string[] {
+  const reached = new Map<string, boolean>();
+  for (const [name, p] of named) {
+    const part = name.split(".")[0]!;
+    reached.set(part, (reached.get(part) ?? false) || p.grad !== undefined);
+  }
+  return [...reached].filter(([, yes]) => !yes).map(([part]) => part);
 }
