@@ -251,3 +251,15 @@ test("rotationRuns: consecutive answers of one rotation, absent rotation read as
   ]);
   assert.deepEqual(rotationRuns([]), []);
 });
+
+test("grpo refuses to train the fusion or projector of a model that hears only summary words: no policy gradient reaches them", () => {
+  const { dir, items } = toneQuestions(1, 440);
+  const wordsOnly = (seed: number) => tinyModel(seed, (c) => { c.projector.summaryTokens = 4; c.projector.summaryAsWords = true; c.projector.summaryOnly = true; });
+  const make = (trainable: ("llm" | "projector" | "fusion")[]) => new GrpoStage({
+    model: wordsOnly(7), reference: wordsOnly(7), tokenizer: loadTokenizer(tinyTokenizerFile()), initDir: dir, train: items, heldOut: [], trainable, seed: 0,
+    featureDir: path.join(dir, "features"), variants: 1, augment: TRAIN_AUGMENT, grpo: settings,
+  });
+  assert.throws(() => make(["projector", "llm"]), /grpo: "trainable" includes projector, but this model's LLM hears a song only as summary words/);
+  assert.throws(() => make(["fusion", "projector", "llm"]), /includes fusion and projector/);
+  assert.doesNotThrow(() => make(["llm"]));
+});
