@@ -109,6 +109,9 @@ test("gamma bench --seeds and gamma compare on two such folders: seed by seed; -
     const both = run("bench", file, "--baseline", "first", "--seed", "1", "--seeds", "0-2");
     assert.notEqual(both.code, 0);
     assert.match(both.stderr, /--seed.*cannot be used with.*--seeds/);
+    const unshuffled = run("bench", file, "--baseline", "first", "--no-shuffle", "--seeds", "0-2");
+    assert.notEqual(unshuffled.code, 0);
+    assert.match(unshuffled.stderr, /--seeds with --no-shuffle would pose every run in the file's order/);
     const plain = run("bench", file, "--baseline", "first", "--out", path.join(dir, "plain"));
     assert.equal(plain.code, 0, plain.stderr);
     const mixed = run("compare", path.join(dir, "first"), path.join(dir, "plain"));

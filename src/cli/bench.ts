@@ -81,6 +81,7 @@ Examples:
         return createModelAnswerer(o.model, { batchSize: o.batchSize });
       };
       if (o.seeds) {
+        if (!o.shuffle) throw new Error("--seeds with --no-shuffle would pose every run in the file's order: drop one of them");
         // A baseline is made per seed (the random one draws from it, as with --seed); a model loads once.
         const summary = await runBenchSeeds({
           ...common, seeds: o.seeds, makeAnswerer, shareAnswerer: !baseline,
