@@ -77,7 +77,7 @@ export function buildReport({ settings, answererName, limit, questions, results,
   };
 }
 
-function mean(xs: readonly number[]): number {
+export function mean(xs: readonly number[]): number {
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
 }
 
@@ -92,8 +92,10 @@ export function reportSummary(report: BenchReport): Omit<BenchReport, "invalid_i
   return summary;
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+/** A fraction as a percentage with one decimal, as the reports write it. */
+export const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+/** Text made safe for a Markdown table cell. */
+export const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 function scoreTable(title: string, label: string, groups: Record<string, GroupScore>): string[] {
   const rows = Object.entries(groups);

@@ -8,7 +8,7 @@ import path from "node:path";
 import { writeFileAtomic } from "../audio/wav-write.js";
 import type { Answerer } from "./answerer.js";
 import { type BenchOptions, runBench } from "./bench.js";
-import { type BenchReport, reportJson } from "./report.js";
+import { type BenchReport, cell, mean, pct, reportJson } from "./report.js";
 
 /** The per-seed run folders of a multi-seed --out folder. */
 export const seedDir = (out: string, seed: number) => path.join(out, `seed-${seed}`);
@@ -105,8 +105,6 @@ export async function runBenchSeeds(o: SeedsOptions): Promise<SeedsReport> {
   return summary;
 }
 
-const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-
 /** The summary of one benchmark's runs in several option orders. */
 export function summariseSeeds(reports: readonly BenchReport[]): SeedsReport {
   if (reports.length === 0) throw new Error("summariseSeeds: no runs");
@@ -130,15 +128,13 @@ export function summariseSeeds(reports: readonly BenchReport[]): SeedsReport {
   };
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-
 export function seedsMarkdown(s: SeedsReport): string {
   const table = (title: string, rows: Record<string, number>) => {
     const entries = Object.entries(rows);
-    return entries.length ? [`## ${title}`, "", "| name | mean accuracy |", "|---|---:|", ...entries.map(([k, v]) => `| ${k} | ${pct(v)} |`), ""] : [];
+    return entries.length ? [`## ${title}`, "", "| name | mean accuracy |", "|---|---:|", ...entries.map(([k, v]) => `| ${cell(k)} | ${pct(v)} |`), ""] : [];
   };
   return [
-    `# gamma bench: ${s.benchmark}, ${s.seeds.length} option orders`, "",
+    `# gamma bench: ${cell(s.benchmark)}, ${s.seeds.length} option orders`, "",
     `Answerer ${s.answerer_name} (${s.answerer}), prompt ${s.prompt}, audio ${s.audio}; seeds ${s.seeds.join(", ")} (one run each in seed-<s>/).`, "",
     `**Mean accuracy ${pct(s.accuracy)}**${s.accuracy_sd !== null ? ` (sd ${(100 * s.accuracy_sd).toFixed(1)} points across orders, range ${pct(s.accuracy_range[0])}-${pct(s.accuracy_range[1])})` : ""}; `
       + `${s.correct} of ${s.n} answers right; chance ${pct(s.chance)}; ${s.parse_failures} unparsed.`, "",
