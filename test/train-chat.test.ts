@@ -7,7 +7,8 @@ import path from "node:path";
 import { test } from "node:test";
 import { PARSERS } from "../src/eval/parse.js";
 import { TIME_FREE_CATEGORIES } from "../src/data/text/mcq.js";
-import { BASE_SUMMARY_TOKENS, summaryCategories } from "../src/train/summary-words.js";
+import { BASE_SUMMARY_TOKENS, summaryCategories, summaryWordTargets, withHeardFacts } from "../src/train/summary-words.js";
+import type { SongAnnotation } from "../src/data/schema.js";
 
 const SUMMARY_CATEGORIES = summaryCategories(BASE_SUMMARY_TOKENS);
 import * as F from "../src/engine/functional.js";
@@ -16,7 +17,7 @@ import { IGNORE_INDEX } from "../src/model/inputs.js";
 import type { ChatMessage, ChatPart } from "../src/model/tokenizer/chat.js";
 import { loadTokenizer } from "../src/model/tokenizer/io.js";
 import { answerLoss, chatInputs, clipSummary, exactAnswers } from "../src/train/chat-inputs.js";
-import { readChatSamples } from "../src/train/chat-samples.js";
+import { misheardFacts, readChatSamples } from "../src/train/chat-samples.js";
 import { songOfAudio } from "../src/train/text-documents.js";
 import { assertClose } from "./helpers.js";
 import { randomMel, tinyModel, tinyTokenizerFile } from "./model-helpers.js";
@@ -254,6 +255,50 @@ test("mcq-written-summary: questions about the summary's facts, answered from th
   assert.equal(inputs.audioTokens, k, "the summary slot only");
   assertClose(inputs.summaries[0]!.toFloat32Array(), model.llm.embed(tensor(words, { dtype: "int64" })).toFloat32Array(), 0, "the words' own embeddings");
   assert.ok(answerLoss(model.llm, inputs).answerTokens > 0);
+});
+
+test("nearestOption: written summaries state a tempo a little off and a tonic spelled the other way; thoughts name what was heard and the nearest option", () => {
+  // Forty songs in G# minor at 100 BPM, each asked its tempo (options 5 BPM apart), its key and its genre.
+  const nearDir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-chat-nearest-"));
+  fs.mkdirSync(path.join(nearDir, "songs"));
+  const annotation = { global: { key: { tonic: "G#", mode: "minor" }, tempo: 100.2, style: "funk", tempoClass: "moderate", mood: ["tense"], metre: { numerator: 4, denominator: 4 }, leadInstrument: "flute", instruments: [{ name: "flute", role: "lead" }] } };
+  for (const song of songs) fs.writeFileSync(path.join(nearDir, "songs", `${song}.json`), JSON.stringify(annotation));
+  const asked = [["How fast?", "100 BPM", ["105 BPM", "95 BPM", "110 BPM"], "tempo-value"], ["Which key?", "G# minor", ["A minor", "B major", "E minor"], "key"], ["Which genre?", "funk", ["jazz", "pop", "rock"], "genre"]] as const;
+  fs.writeFileSync(path.join(nearDir, "mcq.jsonl"), lines(songs.flatMap((song) => asked.map(([question, answer, others, category], q) => ({
+    id: `${song}-q${q}`, audio: `audio/${song}.wav`, question, choices: [answer, ...others], answer, split: "global", category,
+  })))));
+  const read = (nearestOption: boolean) => {
+    const r = readChatSamples([nearDir], ["mcq-written-summary-session"], { promptStyles: ["think"], answerOrder: "text-first", summaryTokens: 19, nearestOption });
+    return [...r.train, ...r.heldOut];
+  };
+  const sessions = read(true);
+  assert.equal(sessions.length, songs.length);
+  const heard = sessions.map((s) => s.heard!);
+  assert.ok(heard.every((h) => h !== undefined), "every session says what its summary states");
+  const tempi = heard.flatMap((h) => (h.bpm === undefined ? [] : [h.bpm]));
+  assert.ok(tempi.length > 10 && tempi.length < 35, `some songs' tempo is misheard (${tempi.length} of 40)`);
+  assert.ok(tempi.every((bpm) => bpm !== 100 && Math.abs(bpm - 100) <= 2), `never as far as half the way to the next option: ${tempi.join(", ")}`);
+  const tonics = heard.flatMap((h) => (h.tonic === undefined ? [] : [h.tonic]));
+  assert.ok(tonics.length > 5 && tonics.length < 35 && tonics.every((t) => t === "Ab"), `G# is sometimes written Ab (${tonics.length} of 40)`);
+  assert.deepEqual(read(true).map((s) => s.heard), heard, "the same song states the same every time");
+
+  for (const session of sessions) {
+    const replies = session.messages.flatMap((m) => (m.role === "assistant" ? [m.content as string] : []));
+    const says = (category: string) => replies[session.turnCategories!.indexOf(category)]!;
+    assert.match(says("tempo-value"), new RegExp(`I hear "${session.heard!.bpm ?? 100} BPM"; the nearest option is "100 BPM"\\.</think><answer>100 BPM \\([A-D]\\)</answer>`));
+    assert.match(says("key"), new RegExp(`I hear "${session.heard!.tonic ?? "G#"} minor"; the nearest option is "G# minor"`));
+    assert.match(says("genre"), /What I hear fits "funk"/, "a fact the options name as heard keeps its plain thought");
+  }
+  assert.ok(read(false).every((s) => s.heard === undefined && s.messages.every((m) => m.role === "user" || !/I hear "/.test(m.content as string))), "off by default");
+
+  // The summary's words state what was heard (the chat stage writes them with withHeardFacts).
+  const tokenizer = loadTokenizer(tinyTokenizerFile());
+  const truth = annotation as unknown as SongAnnotation, misheard = { bpm: 98, tonic: "Ab" };
+  const restated = (tempo: number, tonic: string) => ({ ...truth, global: { ...truth.global, tempo, key: { ...truth.global.key, tonic } } });
+  assert.deepEqual(summaryWordTargets(withHeardFacts(truth, misheard), tokenizer, 19), summaryWordTargets(restated(98, "Ab"), tokenizer, 19));
+  assert.notDeepEqual(summaryWordTargets(withHeardFacts(truth, misheard), tokenizer, 19), summaryWordTargets(truth, tokenizer, 19));
+  assert.equal(withHeardFacts(truth, {}), truth, "nothing misheard: the song's own facts");
+  assert.deepEqual(misheardFacts("audio/x.wav", { global: { ...truth.global, key: { tonic: "D", mode: "minor" } } } as SongAnnotation, []), {}, "no tempo question, no natural tonic respelled: nothing misheard");
 });
 
 test("recall sessions: the summary's facts asked without options, answered with the fact alone", () => {

@@ -123,7 +123,7 @@ Example:
       if (config.summaryRhythm) model = withSummaryRhythm(model);
       if (config.summaryRhythmFacts) model = withSummaryRhythmSlots(model, factSlots(config.summaryRhythmFacts, model.config.projector.summaryTokens ?? 0));
       model = withAudioView(model, { summaryAsWords: config.summaryAsWords, summaryOnly: config.summaryOnly });
-      const { train: samples, heldOut } = readChatSamples(config.datasets, config.kinds, { answerOrder: config.answerOrder, promptStyles: config.promptStyles, summaryTokens: model.config.projector.summaryTokens });
+      const { train: samples, heldOut } = readChatSamples(config.datasets, config.kinds, { answerOrder: config.answerOrder, promptStyles: config.promptStyles, summaryTokens: model.config.projector.summaryTokens, nearestOption: config.nearestOption });
       if (samples.length === 0) throw new Error(`${opts.config}: no ${config.kinds.join("/")} samples in ${config.datasets.join(", ")}`);
       console.error(`${stage}: ${samples.length} training conversations (${config.kinds.join(", ")}), ${heldOut.length} held out; training ${config.trainable.join(", ")}; run ${config.run}`);
       fs.mkdirSync(config.run, { recursive: true });

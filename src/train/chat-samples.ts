@@ -17,6 +17,8 @@ import { readManifest } from "../data/dataset.js";
 import { isHeldOut } from "./songs.js";
 import { reportContext, reportOf, songOfAudio, wholeSongFacts } from "./text-documents.js";
 import { answerableFromSummary, BASE_SUMMARY_TOKENS, SongFacts } from "./summary-words.js";
+import type { SongAnnotation } from "../data/schema.js";
+import { modeName } from "../data/text/theory.js";
 
 export const SAMPLE_KINDS = ["caption", "report", "dialogue", "mcq", "mcq-session", "mcq-summary", "mcq-context", "mcq-context-session", "mcq-written-summary", "mcq-written-summary-session", "recall-written-summary-session"] as const;
 /** Questions in one mcq-session conversation at most (a song with more gets several sessions). */
@@ -50,6 +52,18 @@ export interface ChatSample {
   writtenSummary?: boolean;
   /** The question category of each assistant turn, where known (sessions of single questions): per-category scores. */
   turnCategories?: string[];
+  /**
+   * A written summary that states these in place of the song's true facts (readChatSamples' `nearestOption`): a
+   * tempo a few BPM off, a tonic spelled the other way. Its MCQs' thoughts say what was heard and which option
+   * is nearest to it.
+   */
+  heard?: HeardFacts;
+}
+
+/** What a written summary states instead of the song's tempo (rounded BPM) and key tonic (ChatSample.heard). */
+export interface HeardFacts {
+  bpm?: number;
+  tonic?: string;
 }
 
 const CAPTION_PROMPTS = [
@@ -81,8 +95,11 @@ function withAudio(content: string, audio: string): string | ChatPart[] {
  * The reasoning an SFT answer in the "think" style starts with. It only names what the question is about and
  * the option that fits: it teaches the format the RL stage rewards, and RL then rewards what is right.
  */
-function thinking(category: string, answer: string): string {
-  return `<think>The question is about the ${category.replace(/[_-]+/g, " ")}. What I hear fits "${answer}".</think>`;
+function thinking(category: string, answer: string, heard?: string): string {
+  const about = `The question is about the ${category.replace(/[_-]+/g, " ")}.`;
+  return heard === undefined
+    ? `<think>${about} What I hear fits "${answer}".</think>`
+    : `<think>${about} I hear "${heard}"; the nearest option is "${answer}".</think>`;
 }
 
 /**
@@ -107,8 +124,11 @@ function drawStyle(id: string, styles?: readonly McqPromptStyle[]): McqPromptSty
   return draw < 0.4 ? "muchomusic" : draw < 0.8 ? "gamma" : "think";
 }
 
-/** An MCQ posed in one of the prompt styles (chosen per question), with its expected answer text. */
-export function mcqSample(id: string, audio: string, question: string, choices: string[], answer: string, split: string, category: string, order: AnswerOrder = "letter-first", styles?: readonly McqPromptStyle[]): ChatSample {
+/**
+ * An MCQ posed in one of the prompt styles (chosen per question), with its expected answer text. `heard`: what the
+ * summary the answer reads from states (a thought in the "think" style then names it and the nearest option).
+ */
+export function mcqSample(id: string, audio: string, question: string, choices: string[], answer: string, split: string, category: string, order: AnswerOrder = "letter-first", styles?: readonly McqPromptStyle[], heard?: string): ChatSample {
   const style: PromptStyle = drawStyle(id, styles);
   const options = optionOrder(choices.length, 11, id, true).map((i) => choices[i]!);
   const right = options.indexOf(answer);
@@ -118,7 +138,7 @@ export function mcqSample(id: string, audio: string, question: string, choices: 
     id, kind: "mcq", audio,
     messages: [
       { role: "user", content: [{ type: "audio", clip: audio }, { type: "text", text: formatPrompt(style, question, options) }] },
-      { role: "assistant", content: style === "muchomusic" ? reply : `${style === "think" ? thinking(category, answer) : ""}<answer>${reply}</answer>` },
+      { role: "assistant", content: style === "muchomusic" ? reply : `${style === "think" ? thinking(category, answer, heard) : ""}<answer>${reply}</answer>` },
     ],
     mcq: { style, options, answer: right, split, category },
   };
@@ -191,8 +211,44 @@ function writtenSummarySample(q: ChatSample): ChatSample {
 
 /** A song's questions about its summary's facts over its written summary, up to SESSION_QUESTIONS a conversation (see mcqSessions). */
 export function writtenSummarySessions(questions: readonly ChatSample[]): ChatSample[] {
-  return mcqSessions(questions)
-    .map((session) => ({ ...session, id: `${session.id}-written`, kind: "mcq-written-summary-session" as const, summaryOnly: true, writtenSummary: true }));
+  const heard = new Map(questions.flatMap((q) => (q.heard ? [[q.audio, q.heard] as const] : [])));
+  return mcqSessions(questions).map((session) => ({
+    ...session, id: `${session.id}-written`, kind: "mcq-written-summary-session" as const, summaryOnly: true, writtenSummary: true,
+    ...(heard.has(session.audio) ? { heard: heard.get(session.audio) } : {}),
+  }));
+}
+
+/** Tonics with an accidental and the other spelling of each. */
+const ENHARMONIC: Readonly<Record<string, string>> = { "C#": "Db", Db: "C#", "D#": "Eb", Eb: "D#", "F#": "Gb", Gb: "F#", "G#": "Ab", Ab: "G#", "A#": "Bb", Bb: "A#" };
+
+/** Share of songs whose written summary states a misheard tempo; share of those whose tonic has another spelling that state it. */
+const MISHEARD_TEMPO = 0.6, RESPELLED_TONIC = 0.5;
+
+/**
+ * What a song's written summary states under readChatSamples' `nearestOption`: for MISHEARD_TEMPO of songs a tempo a
+ * few BPM off, never half the way to the nearest wrong option of any of the song's tempo-value questions (so the
+ * nearest option is still the right one), and for RESPELLED_TONIC the tonic spelled the other way ("Ab" for
+ * "G#"). A model hears a tempo between the options and a key spelled unlike them; this teaches the decoder to name
+ * the option nearest to what it heard instead of copying a value no option has. Seeded by the song, so every
+ * conversation over it states the same.
+ */
+export function misheardFacts(audio: string, annotation: SongAnnotation, tempoChoices: readonly (readonly string[])[]): HeardFacts {
+  const rng = questionRng(13, audio);
+  const heard: HeardFacts = {};
+  const bpm = Math.round(annotation.global.tempo);
+  const gaps = tempoChoices.flatMap((choices) => choices.map((c) => Math.abs(parseFloat(c) - bpm)).filter((g) => g > 0));
+  const reach = gaps.length ? Math.ceil(Math.min(...gaps) / 2) - 1 : 0;
+  if (rng.chance(MISHEARD_TEMPO) && reach >= 1) heard.bpm = bpm + rng.int(1, reach) * (rng.chance(0.5) ? 1 : -1);
+  const other = ENHARMONIC[annotation.global.key.tonic];
+  if (other && rng.chance(RESPELLED_TONIC)) heard.tonic = other;
+  return heard;
+}
+
+/** What a thought says was heard for a question the summary answers by value (tempo in BPM, key), as the summary states it. */
+function heardPhrase(category: string, a: SongAnnotation, heard: HeardFacts): string | undefined {
+  if (category === "tempo-value") return `${heard.bpm ?? Math.round(a.global.tempo)} BPM`;
+  if (category === "key") return `${heard.tonic ?? a.global.key.tonic} ${modeName(a.global.key.mode)}`;
+  return undefined;
 }
 
 /**
@@ -210,14 +266,28 @@ export function recallSessions(records: readonly { id: string; audio: string; qu
   return mcqSessions(singles).map((session) => ({ ...session, id: `${session.id}-recall`, kind: "recall-written-summary-session" as const, summaryOnly: true, writtenSummary: true }));
 }
 
+/** A line of a dataset's mcq.jsonl, its audio path made absolute. */
+interface McqRecord { id: string; audio: string; question: string; choices: string[]; answer: string; split: string; category: string }
+
 /**
  * Every conversation of the given kinds in the dataset directories, split by song. The written-summary and recall
  * kinds ask only what a summary of `summaryTokens` (default BASE_SUMMARY_TOKENS) holds (answerableFromSummary).
  */
-export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKind[], o: { answerOrder?: AnswerOrder; summaryTokens?: number; promptStyles?: readonly McqPromptStyle[] } = {}): { train: ChatSample[]; heldOut: ChatSample[] } {
+export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKind[], o: { answerOrder?: AnswerOrder; summaryTokens?: number; promptStyles?: readonly McqPromptStyle[]; nearestOption?: boolean } = {}): { train: ChatSample[]; heldOut: ChatSample[] } {
   const all: ChatSample[] = [];
   const facts = new SongFacts();
   const fromSummary = (q: { audio: string; category: string; answer: string }) => answerableFromSummary(q, o.summaryTokens ?? BASE_SUMMARY_TOKENS, () => facts.get(q.audio));
+  // Written-summary MCQs whose summaries state misheard facts and whose thoughts name the nearest option (misheardFacts).
+  const nearestOptionMcqs = (records: readonly McqRecord[]): ChatSample[] => {
+    const tempoChoices = new Map<string, string[][]>();
+    for (const r of records) if (r.category === "tempo-value") tempoChoices.set(r.audio, [...(tempoChoices.get(r.audio) ?? []), r.choices]);
+    const heard = new Map<string, HeardFacts>();
+    for (const r of records) if (!heard.has(r.audio)) heard.set(r.audio, misheardFacts(r.audio, facts.get(r.audio), tempoChoices.get(r.audio) ?? []));
+    return records.map((r) => {
+      const said = heardPhrase(r.category, facts.get(r.audio), heard.get(r.audio)!);
+      return { ...mcqSample(r.id, r.audio, r.question, r.choices, r.answer, r.split, r.category, o.answerOrder, o.promptStyles, said), heard: heard.get(r.audio)! };
+    });
+  };
   for (const dir of datasetDirs) {
     const abs = (rel: string) => path.resolve(dir, rel);
     const from = all.length;
@@ -239,7 +309,7 @@ export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKin
       all.push({ id: String(r.id), kind, audio, messages });
     }
     if (kinds.some((k) => k.startsWith("mcq") || k.startsWith("recall"))) {
-      const records = readJsonl(path.join(dir, "mcq.jsonl")).map((r) => ({ id: String(r.id), audio: abs(String(r.audio)), question: String(r.question), choices: r.choices as string[], answer: String(r.answer), split: String(r.split), category: String(r.category) }));
+      const records = readJsonl(path.join(dir, "mcq.jsonl")).map((r): McqRecord => ({ id: String(r.id), audio: abs(String(r.audio)), question: String(r.question), choices: r.choices as string[], answer: String(r.answer), split: String(r.split), category: String(r.category) }));
       const mcqs = records.map((r) => mcqSample(r.id, r.audio, r.question, r.choices, r.answer, r.split, r.category, o.answerOrder, o.promptStyles));
       if (kinds.includes("mcq")) all.push(...mcqs);
       if (kinds.includes("mcq-session")) all.push(...mcqSessions(mcqs));
@@ -250,7 +320,7 @@ export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKin
       if (kinds.includes("mcq-context-session")) all.push(...contextSessions(mcqs, reports));
       if (kinds.some((k) => k.includes("written-summary"))) {
         const answerable = records.map(fromSummary);
-        const summarisedMcqs = mcqs.filter((_, i) => answerable[i]);
+        const summarisedMcqs = o.nearestOption ? nearestOptionMcqs(records.filter((_, i) => answerable[i])) : mcqs.filter((_, i) => answerable[i]);
         if (kinds.includes("mcq-written-summary")) all.push(...summarisedMcqs.map(writtenSummarySample));
         if (kinds.includes("mcq-written-summary-session")) all.push(...writtenSummarySessions(summarisedMcqs));
         if (kinds.includes("recall-written-summary-session")) all.push(...recallSessions(records.filter((_, i) => answerable[i])));

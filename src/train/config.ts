@@ -88,6 +88,8 @@ export interface ChatRunConfig {
   answerOrder: AnswerOrder;
   /** The prompt styles MCQs are posed in (chat-samples.ts MCQ_PROMPT_STYLES); absent = the default mix of all three. */
   promptStyles?: McqPromptStyle[];
+  /** Written summaries state slightly misheard tempi and respelled tonics, and thoughts name the nearest option (chat-samples.ts misheardFacts). */
+  nearestOption: boolean;
   datasets: string[];
   run: string;
   kinds: SampleKind[];
@@ -313,6 +315,7 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
         : list("summaryRhythmFacts", SUMMARY_FACTS.map((f) => f.name), []),
       answerOrder: oneOf("answerOrder", ANSWER_ORDERS, "letter-first"),
       promptStyles: raw.promptStyles === undefined ? undefined : list("promptStyles", MCQ_PROMPT_STYLES, []),
+      nearestOption: bool(raw, "nearestOption", false),
       datasets: (datasets as string[]).map((d) => resolvePath(d, base)),
       run: path.resolve(run),
       kinds,

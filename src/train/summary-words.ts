@@ -132,6 +132,13 @@ export function summaryLine(annotation: SongAnnotation, count: number): string {
   return [key, ...rest, bpm].filter((p) => p !== undefined).join(", ");
 }
 
+/** A song's annotation with the tempo and tonic a written summary states instead (ChatSample.heard); as it is without. */
+export function withHeardFacts(a: SongAnnotation, heard?: { bpm?: number; tonic?: string }): SongAnnotation {
+  if (!heard || (heard.bpm === undefined && heard.tonic === undefined)) return a;
+  const key = { ...a.global.key, tonic: heard.tonic ?? a.global.key.tonic };
+  return { ...a, global: { ...a.global, tempo: heard.bpm ?? a.global.tempo, key } };
+}
+
 /** The annotation of a dataset song from its audio path (DIR/audio/ID.wav -> DIR/songs/ID.json), cached. */
 export class SongFacts {
   private readonly cache = new Map<string, SongAnnotation>();

@@ -22,7 +22,7 @@ import { type ExpertFeatures, FeatureCache } from "../feature-cache.js";
 import type { StepResult, TrainTask } from "../loop.js";
 import { type MixtureState, MixtureSampler } from "../mixture.js";
 import { type SamplerState, SongSampler } from "../songs.js";
-import { factOffsets, factsOfSummary, SongFacts, summaryWordsLoss, summaryWordTargets } from "../summary-words.js";
+import { factOffsets, factsOfSummary, SongFacts, summaryWordsLoss, summaryWordTargets, withHeardFacts } from "../summary-words.js";
 
 export { MODEL_PARTS, type ModelPart } from "../chat-inputs.js";
 
@@ -121,7 +121,9 @@ export class ChatStage implements TrainTask<ChatBatch> {
   /** `factsOf`: whose facts a written summary states (default the conversation's song; the recall control's differ). */
   private inputs(b: ChatBatch, generationPrompt: boolean, factsOf = b.sample.audio): ModelInputs {
     const messages = generationPrompt ? b.sample.messages.slice(0, -1) : b.sample.messages;
-    const writtenSummary = b.sample.writtenSummary ? summaryWordTargets(this.facts.get(factsOf), this.o.tokenizer, this.module.config.projector.summaryTokens ?? 0) : undefined;
+    // A summary that states misheard facts (ChatSample.heard) does so for its own song only, not the recall control's.
+    const facts = factsOf === b.sample.audio ? withHeardFacts(this.facts.get(factsOf), b.sample.heard) : this.facts.get(factsOf);
+    const writtenSummary = b.sample.writtenSummary ? summaryWordTargets(facts, this.o.tokenizer, this.module.config.projector.summaryTokens ?? 0) : undefined;
     return chatInputs(this.module, this.o.tokenizer, messages, b.features, generationPrompt, { summaryOnly: b.sample.summaryOnly, pooled: this.pooledFused(b), writtenSummary });
   }
 
