@@ -267,8 +267,8 @@ test("nearestOption: written summaries state a tempo a little off and a tonic sp
   fs.writeFileSync(path.join(nearDir, "mcq.jsonl"), lines(songs.flatMap((song) => asked.map(([question, answer, others, category], q) => ({
     id: `${song}-q${q}`, audio: `audio/${song}.wav`, question, choices: [answer, ...others], answer, split: "global", category,
   })))));
-  const read = (nearestOption: boolean) => {
-    const r = readChatSamples([nearDir], ["mcq-written-summary-session"], { promptStyles: ["think"], answerOrder: "text-first", summaryTokens: 19, nearestOption });
+  const read = (nearestOption: boolean, misheard?: number) => {
+    const r = readChatSamples([nearDir], ["mcq-written-summary-session"], { promptStyles: ["think"], answerOrder: "text-first", summaryTokens: 19, nearestOption, misheard });
     return [...r.train, ...r.heldOut];
   };
   const sessions = read(true);
@@ -291,6 +291,16 @@ test("nearestOption: written summaries state a tempo a little off and a tonic sp
   }
   assert.ok(read(false).every((s) => s.heard === undefined && s.messages.every((m) => m.role === "user" || !/I hear "/.test(m.content as string))), "off by default");
 
+  // Misheard summaries alone: the thoughts name the right option as always; `misheard` sets the share of tempi.
+  const plain = read(false, 0.9);
+  const plainTempi = plain.filter((s) => s.heard?.bpm !== undefined).length;
+  assert.ok(plainTempi > tempi.length && plainTempi >= 30, `a share of 0.9 mishears more tempi than nearestOption's 0.6 (${plainTempi} against ${tempi.length})`);
+  for (const session of plain) {
+    const replies = session.messages.flatMap((m) => (m.role === "assistant" ? [m.content as string] : []));
+    assert.match(replies[session.turnCategories!.indexOf("tempo-value")]!, /What I hear fits "100 BPM"/);
+    assert.match(replies[session.turnCategories!.indexOf("key")]!, /What I hear fits "G# minor"/);
+  }
+
   // The summary's words state what was heard (the chat stage writes them with withHeardFacts).
   const tokenizer = loadTokenizer(tinyTokenizerFile());
   const truth = annotation as unknown as SongAnnotation, misheard = { bpm: 98, tonic: "Ab" };
@@ -298,7 +308,7 @@ test("nearestOption: written summaries state a tempo a little off and a tonic sp
   assert.deepEqual(summaryWordTargets(withHeardFacts(truth, misheard), tokenizer, 19), summaryWordTargets(restated(98, "Ab"), tokenizer, 19));
   assert.notDeepEqual(summaryWordTargets(withHeardFacts(truth, misheard), tokenizer, 19), summaryWordTargets(truth, tokenizer, 19));
   assert.equal(withHeardFacts(truth, {}), truth, "nothing misheard: the song's own facts");
-  assert.deepEqual(misheardFacts("audio/x.wav", { global: { ...truth.global, key: { tonic: "D", mode: "minor" } } } as SongAnnotation, []), {}, "no tempo question, no natural tonic respelled: nothing misheard");
+  assert.deepEqual(misheardFacts("audio/x.wav", { global: { ...truth.global, key: { tonic: "D", mode: "minor" } } } as SongAnnotation, [], 1), {}, "no tempo question, no natural tonic respelled: nothing misheard");
 });
 
 test("recall sessions: the summary's facts asked without options, answered with the fact alone", () => {

@@ -123,7 +123,7 @@ Example:
       if (config.summaryRhythm) model = withSummaryRhythm(model);
       if (config.summaryRhythmFacts) model = withSummaryRhythmSlots(model, factSlots(config.summaryRhythmFacts, model.config.projector.summaryTokens ?? 0));
       model = withAudioView(model, { summaryAsWords: config.summaryAsWords, summaryOnly: config.summaryOnly });
-      const { train: samples, heldOut } = readChatSamples(config.datasets, config.kinds, { answerOrder: config.answerOrder, promptStyles: config.promptStyles, summaryTokens: model.config.projector.summaryTokens, nearestOption: config.nearestOption });
+      const { train: samples, heldOut } = readChatSamples(config.datasets, config.kinds, { answerOrder: config.answerOrder, promptStyles: config.promptStyles, summaryTokens: model.config.projector.summaryTokens, misheard: config.misheard, nearestOption: config.nearestOption });
       if (samples.length === 0) throw new Error(`${opts.config}: no ${config.kinds.join("/")} samples in ${config.datasets.join(", ")}`);
       console.error(`${stage}: ${samples.length} training conversations (${config.kinds.join(", ")}), ${heldOut.length} held out; training ${config.trainable.join(", ")}; run ${config.run}`);
       fs.mkdirSync(config.run, { recursive: true });
@@ -165,13 +165,14 @@ Example:
       const { train: items, heldOut } = splitBySong(readRlFile(config.rl));
       if (items.length === 0) throw new Error(`${config.rl}: every question is about a held-out song; nothing to train on`);
       console.error(`grpo: ${items.length} training questions, ${heldOut.length} held out, from ${config.rl}; training ${config.trainable.join(", ")}; run ${config.run}`);
-      fs.mkdirSync(config.run, { recursive: true });
-      fs.copyFileSync(opts.config, path.join(config.run, "train-config.json"));
       model.train();
+      // The stage refuses what cannot train (e.g. a projector behind summary words) before the run directory exists.
       const task = new GrpoStage({
         model, reference, tokenizer, initDir: config.init, train: items, heldOut, trainable: config.trainable, seed: config.loop.seed,
         featureDir: config.featureDir, variants: config.variants, augment: config.augment, grpo: config.grpo,
       });
+      fs.mkdirSync(config.run, { recursive: true });
+      fs.copyFileSync(opts.config, path.join(config.run, "train-config.json"));
       reportRun("grpo", await runLoop(task, config.loop, config.run, "grpo", { stopAfter: opts.stopAfter }));
     });
 }

@@ -53,9 +53,9 @@ export interface ChatSample {
   /** The question category of each assistant turn, where known (sessions of single questions): per-category scores. */
   turnCategories?: string[];
   /**
-   * A written summary that states these in place of the song's true facts (readChatSamples' `nearestOption`): a
-   * tempo a few BPM off, a tonic spelled the other way. Its MCQs' thoughts say what was heard and which option
-   * is nearest to it.
+   * A written summary that states these in place of the song's true facts (readChatSamples' `misheard`): a tempo
+   * a few BPM off, a tonic spelled the other way. With `nearestOption` its MCQs' thoughts say what was heard and
+   * which option is nearest to it.
    */
   heard?: HeardFacts;
 }
@@ -221,24 +221,25 @@ export function writtenSummarySessions(questions: readonly ChatSample[]): ChatSa
 /** Tonics with an accidental and the other spelling of each. */
 const ENHARMONIC: Readonly<Record<string, string>> = { "C#": "Db", Db: "C#", "D#": "Eb", Eb: "D#", "F#": "Gb", Gb: "F#", "G#": "Ab", Ab: "G#", "A#": "Bb", Bb: "A#" };
 
-/** Share of songs whose written summary states a misheard tempo; share of those whose tonic has another spelling that state it. */
-const MISHEARD_TEMPO = 0.6, RESPELLED_TONIC = 0.5;
+/** Share of the songs whose tonic has another spelling whose misheard summaries state it. */
+const RESPELLED_TONIC = 0.5;
+/** Share of songs whose tempo is misheard when `nearestOption` is asked for without `misheard` (mcqread-v3). */
+export const NEAREST_OPTION_MISHEARD = 0.6;
 
 /**
- * What a song's written summary states under readChatSamples' `nearestOption`: for MISHEARD_TEMPO of songs a tempo a
- * few BPM off, never half the way to the nearest wrong option of any of the song's tempo-value questions (so the
+ * What a song's written summary states under readChatSamples' `misheard`: for that share of songs a tempo a few BPM off, never half the way to the nearest wrong option of any of the song's tempo-value questions (so the
  * nearest option is still the right one), and for RESPELLED_TONIC the tonic spelled the other way ("Ab" for
  * "G#"). A model hears a tempo between the options and a key spelled unlike them; this teaches the decoder to name
  * the option nearest to what it heard instead of copying a value no option has. Seeded by the song, so every
  * conversation over it states the same.
  */
-export function misheardFacts(audio: string, annotation: SongAnnotation, tempoChoices: readonly (readonly string[])[]): HeardFacts {
+export function misheardFacts(audio: string, annotation: SongAnnotation, tempoChoices: readonly (readonly string[])[], share: number): HeardFacts {
   const rng = questionRng(13, audio);
   const heard: HeardFacts = {};
   const bpm = Math.round(annotation.global.tempo);
   const gaps = tempoChoices.flatMap((choices) => choices.map((c) => Math.abs(parseFloat(c) - bpm)).filter((g) => g > 0));
   const reach = gaps.length ? Math.ceil(Math.min(...gaps) / 2) - 1 : 0;
-  if (rng.chance(MISHEARD_TEMPO) && reach >= 1) heard.bpm = bpm + rng.int(1, reach) * (rng.chance(0.5) ? 1 : -1);
+  if (rng.chance(share) && reach >= 1) heard.bpm = bpm + rng.int(1, reach) * (rng.chance(0.5) ? 1 : -1);
   const other = ENHARMONIC[annotation.global.key.tonic];
   if (other && rng.chance(RESPELLED_TONIC)) heard.tonic = other;
   return heard;
@@ -273,18 +274,20 @@ interface McqRecord { id: string; audio: string; question: string; choices: stri
  * Every conversation of the given kinds in the dataset directories, split by song. The written-summary and recall
  * kinds ask only what a summary of `summaryTokens` (default BASE_SUMMARY_TOKENS) holds (answerableFromSummary).
  */
-export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKind[], o: { answerOrder?: AnswerOrder; summaryTokens?: number; promptStyles?: readonly McqPromptStyle[]; nearestOption?: boolean } = {}): { train: ChatSample[]; heldOut: ChatSample[] } {
+export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKind[], o: { answerOrder?: AnswerOrder; summaryTokens?: number; promptStyles?: readonly McqPromptStyle[]; misheard?: number; nearestOption?: boolean } = {}): { train: ChatSample[]; heldOut: ChatSample[] } {
   const all: ChatSample[] = [];
   const facts = new SongFacts();
   const fromSummary = (q: { audio: string; category: string; answer: string }) => answerableFromSummary(q, o.summaryTokens ?? BASE_SUMMARY_TOKENS, () => facts.get(q.audio));
-  // Written-summary MCQs whose summaries state misheard facts and whose thoughts name the nearest option (misheardFacts).
-  const nearestOptionMcqs = (records: readonly McqRecord[]): ChatSample[] => {
+  // Written-summary MCQs whose summaries state misheard facts (misheardFacts), their thoughts naming what was heard
+  // and the nearest option with `nearestOption`, else the right option as always.
+  const misheard = o.misheard ?? (o.nearestOption ? NEAREST_OPTION_MISHEARD : 0);
+  const misheardMcqs = (records: readonly McqRecord[]): ChatSample[] => {
     const tempoChoices = new Map<string, string[][]>();
     for (const r of records) if (r.category === "tempo-value") tempoChoices.set(r.audio, [...(tempoChoices.get(r.audio) ?? []), r.choices]);
     const heard = new Map<string, HeardFacts>();
-    for (const r of records) if (!heard.has(r.audio)) heard.set(r.audio, misheardFacts(r.audio, facts.get(r.audio), tempoChoices.get(r.audio) ?? []));
+    for (const r of records) if (!heard.has(r.audio)) heard.set(r.audio, misheardFacts(r.audio, facts.get(r.audio), tempoChoices.get(r.audio) ?? [], misheard));
     return records.map((r) => {
-      const said = heardPhrase(r.category, facts.get(r.audio), heard.get(r.audio)!);
+      const said = o.nearestOption ? heardPhrase(r.category, facts.get(r.audio), heard.get(r.audio)!) : undefined;
       return { ...mcqSample(r.id, r.audio, r.question, r.choices, r.answer, r.split, r.category, o.answerOrder, o.promptStyles, said), heard: heard.get(r.audio)! };
     });
   };
@@ -320,7 +323,7 @@ export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKin
       if (kinds.includes("mcq-context-session")) all.push(...contextSessions(mcqs, reports));
       if (kinds.some((k) => k.includes("written-summary"))) {
         const answerable = records.map(fromSummary);
-        const summarisedMcqs = o.nearestOption ? nearestOptionMcqs(records.filter((_, i) => answerable[i])) : mcqs.filter((_, i) => answerable[i]);
+        const summarisedMcqs = misheard > 0 ? misheardMcqs(records.filter((_, i) => answerable[i])) : mcqs.filter((_, i) => answerable[i]);
         if (kinds.includes("mcq-written-summary")) all.push(...summarisedMcqs.map(writtenSummarySample));
         if (kinds.includes("mcq-written-summary-session")) all.push(...writtenSummarySessions(summarisedMcqs));
         if (kinds.includes("recall-written-summary-session")) all.push(...recallSessions(records.filter((_, i) => answerable[i])));

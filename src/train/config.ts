@@ -88,7 +88,9 @@ export interface ChatRunConfig {
   answerOrder: AnswerOrder;
   /** The prompt styles MCQs are posed in (chat-samples.ts MCQ_PROMPT_STYLES); absent = the default mix of all three. */
   promptStyles?: McqPromptStyle[];
-  /** Written summaries state slightly misheard tempi and respelled tonics, and thoughts name the nearest option (chat-samples.ts misheardFacts). */
+  /** Share of songs whose written summaries state a slightly misheard tempo (and respelled tonics; chat-samples.ts misheardFacts); 0 = none. */
+  misheard?: number;
+  /** Thoughts of tempo and key answers name what the written summary states and the nearest option (with `misheard` 0.6 unless given). */
   nearestOption: boolean;
   datasets: string[];
   run: string;
@@ -315,6 +317,7 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
         : list("summaryRhythmFacts", SUMMARY_FACTS.map((f) => f.name), []),
       answerOrder: oneOf("answerOrder", ANSWER_ORDERS, "letter-first"),
       promptStyles: raw.promptStyles === undefined ? undefined : list("promptStyles", MCQ_PROMPT_STYLES, []),
+      misheard: raw.misheard === undefined ? undefined : num(raw, "misheard", 0, (v) => v >= 0 && v <= 1, "a share from 0 to 1 (of songs whose written summaries state a misheard tempo)"),
       nearestOption: bool(raw, "nearestOption", false),
       datasets: (datasets as string[]).map((d) => resolvePath(d, base)),
       run: path.resolve(run),
