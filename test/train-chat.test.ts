@@ -291,6 +291,9 @@ test("nearestOption: written summaries state a tempo a little off and a tonic sp
   }
   assert.ok(read(false).every((s) => s.heard === undefined && s.messages.every((m) => m.role === "user" || !/I hear "/.test(m.content as string))), "off by default");
 
+  assert.ok(read(true, 0).every((s) => s.heard?.bpm === undefined && s.messages.some((m) => m.role === "assistant" && (m.content as string).includes('I hear "100 BPM"; the nearest option is "100 BPM"'))),
+    "nearestOption with no tempo misheard still writes its thoughts");
+
   // Misheard summaries alone: the thoughts name the right option as always; `misheard` sets the share of tempi.
   const plain = read(false, 0.9);
   const plainTempi = plain.filter((s) => s.heard?.bpm !== undefined).length;

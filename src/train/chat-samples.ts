@@ -227,11 +227,12 @@ const RESPELLED_TONIC = 0.5;
 export const NEAREST_OPTION_MISHEARD = 0.6;
 
 /**
- * What a song's written summary states under readChatSamples' `misheard`: for that share of songs a tempo a few BPM off, never half the way to the nearest wrong option of any of the song's tempo-value questions (so the
+ * What a song's written summary states under readChatSamples' `misheard`: for that share of songs a tempo a few
+ * BPM off, never half the way to the nearest wrong option of any of the song's tempo-value questions (so the
  * nearest option is still the right one), and for RESPELLED_TONIC the tonic spelled the other way ("Ab" for
- * "G#"). A model hears a tempo between the options and a key spelled unlike them; this teaches the decoder to name
- * the option nearest to what it heard instead of copying a value no option has. Seeded by the song, so every
- * conversation over it states the same.
+ * "G#"). A model hears a tempo between the options and a key spelled unlike them; this is meant to teach the
+ * decoder to name the option nearest to what it heard instead of copying a value no option has (mcqread-v3 and v4
+ * did not learn it: docs/training.md). Seeded by the song, so every conversation over it states the same.
  */
 export function misheardFacts(audio: string, annotation: SongAnnotation, tempoChoices: readonly (readonly string[])[], share: number): HeardFacts {
   const rng = questionRng(13, audio);
@@ -323,7 +324,7 @@ export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKin
       if (kinds.includes("mcq-context-session")) all.push(...contextSessions(mcqs, reports));
       if (kinds.some((k) => k.includes("written-summary"))) {
         const answerable = records.map(fromSummary);
-        const summarisedMcqs = misheard > 0 ? misheardMcqs(records.filter((_, i) => answerable[i])) : mcqs.filter((_, i) => answerable[i]);
+        const summarisedMcqs = misheard > 0 || o.nearestOption ? misheardMcqs(records.filter((_, i) => answerable[i])) : mcqs.filter((_, i) => answerable[i]);
         if (kinds.includes("mcq-written-summary")) all.push(...summarisedMcqs.map(writtenSummarySample));
         if (kinds.includes("mcq-written-summary-session")) all.push(...writtenSummarySessions(summarisedMcqs));
         if (kinds.includes("recall-written-summary-session")) all.push(...recallSessions(records.filter((_, i) => answerable[i])));
