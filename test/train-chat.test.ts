@@ -367,3 +367,16 @@ test("a summary heard as words: answers train the decoder; the layers before the
   assert.throws(() => stage(["llm", "projector"]), /no answer can train through to the projector: fit the summary layers with "summaryWords"/);
   assert.ok(stage(["projector"], 1));
 });
+
+test("a conversation without a written summary trains on a dataset that has no songs/ annotations", async () => {
+  const { ChatStage } = await import("../src/train/stages/chat.js");
+  const { TRAIN_AUGMENT } = await import("../src/train/config.js");
+  const { train } = readChatSamples([dir], ["mcq-context"]);
+  assert.ok(!fs.existsSync(path.join(dir, "songs")));
+  const stage = new ChatStage({
+    model: tinyModel(), tokenizer: loadTokenizer(tinyTokenizerFile()), initDir: dir, train, heldOut: [],
+    trainable: ["llm"], seed: 0, featureDir: path.join(dir, "features"), variants: 1, augment: TRAIN_AUGMENT, evalSamples: 0, evalMcqs: 0,
+  });
+  const { loss } = stage.loss(await stage.prepare(0, 0));
+  assert.ok(Number.isFinite(loss.item()), "no annotation is read for it");
+});
