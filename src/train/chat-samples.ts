@@ -16,9 +16,10 @@ import { TIME_FREE_CATEGORIES } from "../data/text/mcq.js";
 import { readManifest } from "../data/dataset.js";
 import { isHeldOut } from "./songs.js";
 import { reportContext, reportOf, songOfAudio, wholeSongFacts } from "./text-documents.js";
-import { answerableFromSummary, BASE_SUMMARY_TOKENS, SongFacts } from "./summary-words.js";
+import { answerableFromSummary, BASE_SUMMARY_TOKENS, type HeardFacts, SongFacts } from "./summary-words.js";
 import type { SongAnnotation } from "../data/schema.js";
 import { modeName } from "../data/text/theory.js";
+import { pcName, pitchClass } from "../music/theory.js";
 
 export const SAMPLE_KINDS = ["caption", "report", "dialogue", "mcq", "mcq-session", "mcq-summary", "mcq-context", "mcq-context-session", "mcq-written-summary", "mcq-written-summary-session", "recall-written-summary-session"] as const;
 /** Questions in one mcq-session conversation at most (a song with more gets several sessions). */
@@ -60,11 +61,6 @@ export interface ChatSample {
   heard?: HeardFacts;
 }
 
-/** What a written summary states instead of the song's tempo (rounded BPM) and key tonic (ChatSample.heard). */
-export interface HeardFacts {
-  bpm?: number;
-  tonic?: string;
-}
 
 const CAPTION_PROMPTS = [
   "Describe this music.", "What do you hear in this recording?", "Write a short description of this track.",
@@ -218,9 +214,6 @@ export function writtenSummarySessions(questions: readonly ChatSample[]): ChatSa
   }));
 }
 
-/** Tonics with an accidental and the other spelling of each. */
-const ENHARMONIC: Readonly<Record<string, string>> = { "C#": "Db", Db: "C#", "D#": "Eb", Eb: "D#", "F#": "Gb", Gb: "F#", "G#": "Ab", Ab: "G#", "A#": "Bb", Bb: "A#" };
-
 /** Share of the songs whose tonic has another spelling whose misheard summaries state it. */
 const RESPELLED_TONIC = 0.5;
 /** Share of songs whose tempo is misheard when `nearestOption` is asked for without `misheard` (mcqread-v3). */
@@ -241,8 +234,9 @@ export function misheardFacts(audio: string, annotation: SongAnnotation, tempoCh
   const gaps = tempoChoices.flatMap((choices) => choices.map((c) => Math.abs(parseFloat(c) - bpm)).filter((g) => g > 0));
   const reach = gaps.length ? Math.ceil(Math.min(...gaps) / 2) - 1 : 0;
   if (rng.chance(share) && reach >= 1) heard.bpm = bpm + rng.int(1, reach) * (rng.chance(0.5) ? 1 : -1);
-  const other = ENHARMONIC[annotation.global.key.tonic];
-  if (other && rng.chance(RESPELLED_TONIC)) heard.tonic = other;
+  const tonic = annotation.global.key.tonic;
+  const other = pcName(pitchClass(tonic), tonic.includes("#")); // the other spelling: "G#" -> "Ab", "Ab" -> "G#", "D" -> "D"
+  if (other !== tonic && rng.chance(RESPELLED_TONIC)) heard.tonic = other;
   return heard;
 }
 

@@ -132,8 +132,14 @@ export function summaryLine(annotation: SongAnnotation, count: number): string {
   return [key, ...rest, bpm].filter((p) => p !== undefined).join(", ");
 }
 
+/** What a written summary states instead of the song's tempo (rounded BPM) and key tonic (ChatSample.heard). */
+export interface HeardFacts {
+  bpm?: number;
+  tonic?: string;
+}
+
 /** A song's annotation with the tempo and tonic a written summary states instead (ChatSample.heard); as it is without. */
-export function withHeardFacts(a: SongAnnotation, heard?: { bpm?: number; tonic?: string }): SongAnnotation {
+export function withHeardFacts(a: SongAnnotation, heard?: HeardFacts): SongAnnotation {
   if (!heard || (heard.bpm === undefined && heard.tonic === undefined)) return a;
   const key = { ...a.global.key, tonic: heard.tonic ?? a.global.key.tonic };
   return { ...a, global: { ...a.global, tempo: heard.bpm ?? a.global.tempo, key } };

@@ -122,8 +122,8 @@ export class ChatStage implements TrainTask<ChatBatch> {
   private inputs(b: ChatBatch, generationPrompt: boolean, factsOf = b.sample.audio): ModelInputs {
     const messages = generationPrompt ? b.sample.messages.slice(0, -1) : b.sample.messages;
     // A summary that states misheard facts (ChatSample.heard) does so for its own song only, not the recall control's.
-    const stated = () => (factsOf === b.sample.audio ? withHeardFacts(this.facts.get(factsOf), b.sample.heard) : this.facts.get(factsOf));
-    const writtenSummary = b.sample.writtenSummary ? summaryWordTargets(stated(), this.o.tokenizer, this.module.config.projector.summaryTokens ?? 0) : undefined;
+    const heard = factsOf === b.sample.audio ? b.sample.heard : undefined;
+    const writtenSummary = b.sample.writtenSummary ? summaryWordTargets(withHeardFacts(this.facts.get(factsOf), heard), this.o.tokenizer, this.module.config.projector.summaryTokens ?? 0) : undefined;
     return chatInputs(this.module, this.o.tokenizer, messages, b.features, generationPrompt, { summaryOnly: b.sample.summaryOnly, pooled: this.pooledFused(b), writtenSummary });
   }
 
