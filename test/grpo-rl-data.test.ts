@@ -196,7 +196,13 @@ test("grpo config: defaults, gradAccum from promptsPerBatch, reference defaults 
   assert.deepEqual(c.grpo, {
     groupSize: 8, promptsPerBatch: 3, innerSteps: 2, clipEpsilon: 0.2, klBeta: 0.04, temperature: 1, topK: 0, topP: 1, maxNewTokens: 128,
     rewardWeights: { format: 0.5, accuracy: 1 }, optionOrder: "per-rollout", ordersPerGroup: 1, mcqAnswer: "parsed", evalItems: 32,
+    summary: "heard", misheard: 0,
   });
+  const written = loadTrainConfig(file({ summary: "written", misheard: 0.5 }), "grpo").grpo;
+  assert.deepEqual([written.summary, written.misheard], ["written", 0.5]);
+  assert.throws(() => loadTrainConfig(file({ summary: "read" }), "grpo"), /"summary" must be one of "heard", "written"/);
+  assert.throws(() => loadTrainConfig(file({ misheard: 0.5 }), "grpo"), /"misheard" states misheard facts in written summaries: it needs "summary": "written"/);
+  assert.throws(() => loadTrainConfig(file({ summary: "written", misheard: 2 }), "grpo"), /"misheard" must be a share in \[0, 1\]/);
   assert.equal(loadTrainConfig(file({ mcqAnswer: "consistent" }), "grpo").grpo.mcqAnswer, "consistent");
   assert.equal(loadTrainConfig(file({ mcqAnswer: "text" }), "grpo").grpo.mcqAnswer, "text");
   assert.throws(() => loadTrainConfig(file({ mcqAnswer: "strict" }), "grpo"), /"mcqAnswer" must be one of "parsed", "consistent", "text"/);
@@ -212,4 +218,44 @@ test("grpo config: defaults, gradAccum from promptsPerBatch, reference defaults 
   assert.throws(() => loadTrainConfig(file({ rewardWeights: { style: 1 } }), "grpo"), /unknown reward weight "style"/);
   assert.throws(() => loadTrainConfig(file({ trainable: ["llm", "ears"] }), "grpo"), /"trainable" must be a list of/);
   assert.throws(() => loadTrainConfig(write("g2.json", JSON.stringify({ stage: "grpo", init: "m", run: "r" })), "grpo"), /g2\.json: "rl" .* is missing/);
+});
+
+test("rl-select over written summaries: only questions the summary answers are measured, no audio is heard, upgrades that leave the summary dropped", async () => {
+  const { rlSelect } = await import("../src/train/rl-select.js");
+  const { saveModel } = await import("../src/model/io.js");
+  const { tinyModel, tinyTokenizerFile } = await import("./model-helpers.js");
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-rl-written-"));
+  fs.mkdirSync(path.join(data, "songs"));
+  fs.mkdirSync(path.join(data, "audio"));
+  const annotation = {
+    global: {
+      key: { tonic: "D", mode: "major" }, tempo: 127.3, style: "jazz", tempoClass: "fast", mood: ["happy"], metre: { numerator: 3, denominator: 4 },
+      leadInstrument: "trumpet", instruments: [{ name: "trumpet", role: "lead" }, { name: "piano", role: "comping" }], duration: 80,
+    },
+  };
+  for (const s of ["a", "b"]) {
+    fs.writeFileSync(path.join(data, "songs", `${s}.json`), JSON.stringify(annotation));
+    fs.writeFileSync(path.join(data, "audio", `${s}.wav`), "not audio: a written summary never reads it");
+  }
+  fs.writeFileSync(path.join(data, "mcq.jsonl"), lines(["a", "b"].flatMap((s) => [
+    { ...tempoMcq, id: `${s}-tempo`, audio: `audio/${s}.wav` },
+    { ...styleMcq, id: `${s}-style`, audio: `audio/${s}.wav`, category: "genre" },
+    { ...timeMcq, id: `${s}-time`, audio: `audio/${s}.wav` },
+  ])));
+  const model = path.join(data, "model");
+  saveModel(model, tinyModel(2, (c) => { c.projector.summaryTokens = 19; c.projector.summaryAsWords = true; c.projector.summaryOnly = true; }), tinyTokenizerFile());
+  const featureDir = path.join(data, "features");
+  const options = {
+    model, pool: [data], out: path.join(data, "rl.jsonl"), groupSize: 4, orders: 2, minPass: 0, maxPass: 1, seed: 0, temperature: 1, maxNewTokens: 8,
+    batchSize: 4, featureDir, upgrades: ["closer-distractors", "finer-tolerance"] as const, summary: "written" as const,
+  };
+  const summary = await rlSelect({ ...options, upgrades: [...options.upgrades] });
+  assert.deepEqual([summary.pool, summary.answerable, summary.measured, summary.kept], [6, 4, 4, 4]);
+  assert.deepEqual(summary.variants_made, { "closer-distractors": 2 }, "the open tempo answers of finer-tolerance are not in the summary");
+  assert.equal(summary.written, 4 + summary.variants_kept);
+  assert.ok(!fs.existsSync(featureDir) || fs.readdirSync(featureDir).length === 0, "no features: nothing was heard");
+  assert.ok(readRlFile(options.out).every((item) => item.category !== "section-timing"));
+  await assert.rejects(rlSelect({ ...options, upgrades: [], summary: "heard", misheard: 0.5 }), /--misheard states misheard facts in written summaries: it needs --summary written/);
+  saveModel(model, tinyModel(2), tinyTokenizerFile());
+  await assert.rejects(rlSelect({ ...options, upgrades: [] }), /rl-select: questions over written summaries need a model that hears a song as summary words alone/);
 });

@@ -1,7 +1,7 @@
 // GRPO's arithmetic on hand-made numbers (group advantages, the clipped objective's value and gradient signs,
 // the k3 KL estimator), teacher-forced answer log-probs (the prompt shared through a KV cache) against a
 // row-by-row computation, values and gradients, one optimisation step on a tiny model, and the stage's rollout
-// batch: scored, measured, and carried through a checkpoint exactly.
+// batch: scored, measured, and carried through a checkpoint exactly; the same over written summaries.
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
@@ -20,6 +20,7 @@ import { scoreAnswer } from "../src/train/rewards.js";
 import { poseItem, type RlItem } from "../src/train/rl-items.js";
 import { isHeldOut } from "../src/train/songs.js";
 import { GrpoStage, type GrpoSettings, rotationRuns } from "../src/train/stages/grpo.js";
+import { WrittenSummaries } from "../src/train/grpo/written-summary.js";
 import { assertClose, values } from "./helpers.js";
 import { tinyModel, tinyTokenizerFile } from "./model-helpers.js";
 
@@ -190,8 +191,8 @@ test("the stage's rollout batch: scored groups, old and reference log-probs, and
   assert.equal(r.samples, 3);
   assertClose([r.metrics.kl!, r.metrics.clip_fraction!], [0, 0], 1e-5, "the policy is the reference and the sampler");
   assert.ok(r.metrics.entropy! > 0);
-  second.features.temporal.dispose();
-  second.features.global.dispose();
+  second.features?.temporal.dispose();
+  second.features?.global.dispose();
 
   // Through JSON (as in a checkpoint) and into a fresh stage: the same state, the same batch, no new rollout.
   const saved = JSON.parse(JSON.stringify(stage.dataState())) as unknown;
@@ -202,13 +203,13 @@ test("the stage's rollout batch: scored groups, old and reference log-probs, and
   assert.equal(again.rolloutSeconds, 0);
   assert.deepEqual(again.group, first.group);
   assert.deepEqual(again.posed.options, first.posed.options, "posed again with the options in the order the group was sampled with");
-  again.features.temporal.dispose();
-  again.features.global.dispose();
+  again.features?.temporal.dispose();
+  again.features?.global.dispose();
   // The next rollout batch (step 2) comes from where the sampler stood.
   const [next, nextResumed] = [await stage.prepare(2, 0), await resumed.prepare(2, 0)];
   assert.deepEqual(nextResumed.group, next.group);
   assert.notEqual(next.group.orderSeed, first.group.orderSeed, "each rollout batch poses its questions in a new order");
-  for (const b of [next, nextResumed]) { b.features.temporal.dispose(); b.features.global.dispose(); }
+  for (const b of [next, nextResumed]) { b.features?.temporal.dispose(); b.features?.global.dispose(); }
 });
 
 test("a group posed in several option orders: each answer scored, measured and trained against its own posing", async () => {
@@ -262,4 +263,56 @@ test("grpo refuses to train the fusion or projector of a model that hears only s
   assert.throws(() => make(["projector", "llm"]), /grpo: "trainable" includes projector, but this model's LLM hears a song only as summary words/);
   assert.throws(() => make(["fusion", "projector", "llm"]), /includes fusion and projector/);
   assert.doesNotThrow(() => make(["llm"]));
+});
+
+test("GRPO over written summaries: the summary slot holds the song's facts as words, no audio is read, only questions a summary answers", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-grpo-written-"));
+  fs.mkdirSync(path.join(dir, "songs"));
+  const annotation = {
+    global: {
+      key: { tonic: "G#", mode: "minor" }, tempo: 100.2, style: "funk", tempoClass: "moderate", mood: ["tense"], metre: { numerator: 4, denominator: 4 },
+      leadInstrument: "flute", instruments: [{ name: "flute", role: "lead" }, { name: "piano", role: "comping" }], duration: 90,
+    },
+  };
+  let n = 0;
+  while (isHeldOut(`song-${n}`)) n++;
+  fs.writeFileSync(path.join(dir, "songs", `song-${n}.json`), JSON.stringify(annotation));
+  const audio = path.join(dir, "audio", `song-${n}.wav`); // never written: nothing is heard
+  const items: RlItem[] = [
+    { id: "k", audio, question: "Which key?", kind: "mcq", choices: ["G# minor", "A minor", "B major", "E minor"], answer: "G# minor", split: "global", category: "key" },
+    { id: "t", audio, question: "How fast?", kind: "mcq", choices: ["100 BPM", "105 BPM", "95 BPM", "110 BPM"], answer: "100 BPM", split: "global", category: "tempo-value" },
+  ];
+  const tokenizer = loadTokenizer(tinyTokenizerFile());
+  const wordsOnly = (seed: number) => tinyModel(seed, (c) => { c.projector.summaryTokens = 19; c.projector.summaryAsWords = true; c.projector.summaryOnly = true; });
+  const featureDir = path.join(dir, "features");
+  const make = (o: { model?: ReturnType<typeof tinyModel>; train?: RlItem[]; misheard?: number } = {}) => new GrpoStage({
+    model: o.model ?? wordsOnly(3), reference: o.model ?? wordsOnly(3), tokenizer, initDir: dir, train: o.train ?? items, heldOut: [], trainable: ["llm"], seed: 1,
+    featureDir, variants: 1, augment: TRAIN_AUGMENT, grpo: { ...settings, summary: "written", misheard: o.misheard ?? 0 },
+  });
+
+  // What the summary slot holds: the song's facts as the words a summary-only model hears.
+  const spoken = (words: number[]) => words.map((t) => tokenizer.decode([t])).join("|");
+  const truth = spoken(new WrittenSummaries(tokenizer, 19).words(items[1]!));
+  // (The tiny tokenizer spells most words letter by letter, so a fact's two slots hold its first and last letters.)
+  assert.equal(truth, "G|#| minor|,|f|k| m|e| t|e|4|4|f|e|1|0|0|p|o", "tonic, mode, style, tempo class, mood, metre, lead, BPM, accompaniment");
+  const misheard = spoken(new WrittenSummaries(tokenizer, 19, 1).words(items[1]!));
+  assert.match(misheard, /9\|8|9\|9|1\|0\|1|1\|0\|2/, `a tempo within half the way to the nearest wrong option (5 BPM away), not 100: ${misheard}`);
+  assert.ok(!misheard.includes("1|0|0"));
+
+  const stage = make();
+  const b = await stage.prepare(0, 0);
+  assert.equal(b.features, undefined, "no expert features");
+  assert.ok(!fs.existsSync(featureDir) || fs.readdirSync(featureDir).length === 0, "nothing cached: no audio was read");
+  assert.equal(b.group.answers.length, settings.groupSize);
+  for (const a of b.group.answers) assert.deepEqual(a.refLogp, a.oldLogp);
+  const r = enableGrad(() => tidy(() => {
+    const out = stage.loss(b);
+    return { loss: out.loss.item(), kl: out.metrics.kl! };
+  }));
+  assert.ok(Number.isFinite(r.loss));
+  assertClose([r.kl], [0], 1e-5, "the policy is the reference: its log-probs were taken over the same written prompt");
+
+  assert.throws(() => make({ model: tinyModel(3) }), /grpo: questions over written summaries need a model that hears a song as summary words alone/);
+  const timing: RlItem = { ...items[0]!, id: "s", question: "When does the chorus start?", choices: ["0:10.0", "0:20.0", "0:30.0"], answer: "0:20.0", split: "temporal", category: "section-timing" };
+  assert.throws(() => make({ train: [...items, timing] }), /but 1 questions ask what a summary of 19 tokens does not hold \(first: s, section-timing\)/);
 });

@@ -11,6 +11,7 @@ import { fluidsynthVersion } from "../data/render.js";
 import type { BuildConfig, SongSpec } from "../data/build-song.js";
 import { UPGRADES, type Upgrade } from "../train/rl-items.js";
 import { rlSelect } from "../train/rl-select.js";
+import { SUMMARY_VIEWS, type SummaryView } from "../train/grpo/written-summary.js";
 import { packageVersion } from "./paths.js";
 import { intOption, numberOption } from "./options.js";
 import { formatDuration } from "./progress.js";
@@ -123,6 +124,8 @@ function rlSelectCommand(): Command {
     .option("--batch-size <n>", "questions sampled together", intOption("--batch-size", 1), 8)
     .addOption(new Option("--upgrades <list>", `harder variants of kept questions, comma-separated: ${UPGRADES.join(", ")}; or none`).argParser(upgradeList).default([...UPGRADES], "all three"))
     .option("--feature-dir <dir>", "the expert-feature cache (shared with training)", path.join(os.homedir(), ".cache/gamma-music/features"))
+    .addOption(new Option("--summary <view>", "how a question's song reaches the model: heard (its audio) or written (its facts in the summary slot, as a grpo config's \"summary\": \"written\"; only questions the summary answers are measured)").choices([...SUMMARY_VIEWS]).default("heard"))
+    .option("--misheard <share>", "with --summary written: share of songs whose summary states a tempo a few BPM off (and, for half, the tonic spelled the other way), as a grpo config's \"misheard\"", numberOption("--misheard", 0, 1), 0)
     .addHelpText("after", `
 GRPO learns only from questions whose sampled answers differ in reward: ones the model always or never gets
 right teach nothing. rl-select samples --group answers to each question of the pool (think-style prompts, as
@@ -130,17 +133,20 @@ GRPO poses them), keeps those whose pass rate (share of right answers) is in [--
 harder variants of the kept ones (closer-distractors: time and tempo options nearer the answer, still outside
 the stated tolerance; finer-tolerance: open time, tempo and count answers graded finely; composite: two
 questions about one song in one), measures the variants the same way and keeps those within the bounds. Every
-question is written with its pass_rate; variants carry source_ids and upgrade. The last line of stdout is a
+question is written with its pass_rate; variants carry source_ids and upgrade. With --summary written the
+questions are posed over their songs' written facts (no audio heard; only questions the summary answers), as a
+grpo config with "summary": "written" poses them. The last line of stdout is a
 JSON summary. Format of the file: docs/training.md, "Stage 3: GRPO".
 
 Example:
   $ gamma data rl-select --model ~/.cache/gamma-music/runs/sft-v1/model --pool ~/.cache/gamma-music/data/train-v1 \\
       --limit 2000 --out ~/.cache/gamma-music/data/rl-v1/rl.jsonl`)
-    .action(async (o: { model: string; pool: string[]; out: string; group: number; minPass: number; maxPass: number; limit?: number; seed: number; temperature: number; maxNewTokens: number; batchSize: number; upgrades: Upgrade[]; featureDir: string; orders: number }) => {
+    .action(async (o: { model: string; pool: string[]; out: string; group: number; minPass: number; maxPass: number; limit?: number; seed: number; temperature: number; maxNewTokens: number; batchSize: number; upgrades: Upgrade[]; featureDir: string; orders: number; summary: SummaryView; misheard: number }) => {
       configureThreads();
       const summary = await rlSelect({
         model: o.model, pool: o.pool, out: o.out, groupSize: o.group, orders: o.orders, minPass: o.minPass, maxPass: o.maxPass, limit: o.limit, seed: o.seed,
         temperature: o.temperature, maxNewTokens: o.maxNewTokens, batchSize: o.batchSize, featureDir: o.featureDir, upgrades: o.upgrades,
+        summary: o.summary, misheard: o.misheard,
       });
       console.error(`rl-select: kept ${summary.kept} of ${summary.measured} questions and ${summary.variants_kept} variants; wrote ${summary.written} to ${summary.out}`);
       console.log(JSON.stringify(summary));

@@ -12,6 +12,7 @@ import { ANSWER_ORDERS, type AnswerOrder, MCQ_PROMPT_STYLES, type McqPromptStyle
 import type { LoopConfig } from "./loop.js";
 import { SUMMARY_FACTS } from "./summary-words.js";
 import { MCQ_ANSWER_RULES } from "./rewards.js";
+import { SUMMARY_VIEWS } from "./grpo/written-summary.js";
 import { MODEL_PARTS, type ModelPart } from "./stages/chat.js";
 import type { GrpoSettings } from "./stages/grpo.js";
 
@@ -223,6 +224,9 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
     };
     if (rewardWeights.format + rewardWeights.accuracy === 0) fail(`"rewardWeights" are all 0: nothing to learn from`);
     const init = resolvePath(raw.init as string, base);
+    const summary = oneOf("summary", SUMMARY_VIEWS, "heard");
+    const misheard = num(raw, "misheard", 0, (v) => v >= 0 && v <= 1, "a share in [0, 1]");
+    if (misheard > 0 && summary !== "written") fail(`"misheard" states misheard facts in written summaries: it needs "summary": "written"`);
     return {
       stage, source: file, init,
       reference: typeof raw.reference === "string" ? resolvePath(raw.reference, base) : init,
@@ -247,6 +251,8 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
         ordersPerGroup: num(raw, "ordersPerGroup", 1, (v) => posInt(v) && groupSize % v === 0, `a positive integer dividing groupSize (${groupSize})`),
         mcqAnswer: oneOf("mcqAnswer", MCQ_ANSWER_RULES, "parsed"),
         evalItems: num(raw, "evalItems", 32, (v) => Number.isInteger(v) && v >= 0, "a non-negative integer"),
+        summary,
+        misheard,
       },
       loop: { ...loop, gradAccum: promptsPerBatch },
     };

@@ -10,6 +10,7 @@ import { Rng } from "../music/rng.js";
 import { TRAIN_AUGMENT } from "./config.js";
 import { FeatureCache } from "./feature-cache.js";
 import { type RolloutContext, sampleGroups } from "./grpo/rollout.js";
+import { type SummaryView, writtenSummariesFor } from "./grpo/written-summary.js";
 import { readRlPool, RL_OPTION_SEED, type RlItem, type Upgrade, writeRlFile } from "./rl-items.js";
 import { upgradeQuestions } from "./rl-upgrades.js";
 
@@ -33,12 +34,17 @@ export interface RlSelectOptions {
   batchSize: number;
   featureDir: string;
   upgrades: Upgrade[];
+  /** "written": pose the questions over their songs' written summaries, as a GRPO config's "summary" (only those the summary answers are measured); default "heard". */
+  summary?: SummaryView;
+  /** With summary "written": the share of songs whose summary states misheard facts (GRPO's "misheard"). */
+  misheard?: number;
 }
 
 export interface RlSelectSummary {
   out: string;
-  /** Questions in the pool, measured (--limit), kept; variants made (by upgrade) and kept; lines written. */
+  /** Questions in the pool, those a written summary answers (summary "written" only), measured (--limit), kept; variants made (by upgrade) and kept; lines written. */
   pool: number;
+  answerable?: number;
   measured: number;
   kept: number;
   variants_made: Record<string, number>;
@@ -55,17 +61,24 @@ export async function rlSelect(o: RlSelectOptions): Promise<RlSelectSummary> {
   const orders = o.orders ?? 1;
   if (o.groupSize % orders !== 0) throw new Error(`--orders (${orders}) must divide --group (${o.groupSize})`);
   const started = performance.now();
+  if ((o.misheard ?? 0) > 0 && o.summary !== "written") throw new Error("--misheard states misheard facts in written summaries: it needs --summary written");
   let pool = readRlPool(o.pool);
   const poolSize = pool.length;
+  const { model, tokenizer } = loadModel(o.model);
+  const written = o.summary === "written" ? writtenSummariesFor(model, tokenizer, o.misheard ?? 0, "rl-select") : undefined;
+  if (written) {
+    pool = pool.filter((item) => written.answerable(item));
+    if (pool.length === 0) throw new Error(`--summary written: no question of the pool (${poolSize}) asks what the model's summary holds (key, mode, genre, tempo, mood, metre, lead...)`);
+  }
+  const answerable = pool.length;
   if (o.limit !== undefined && o.limit < pool.length) {
     const chosen = new Set(new Rng(o.seed).shuffle(pool.map((_, i) => i)).slice(0, o.limit));
     pool = pool.filter((_, i) => chosen.has(i));
   }
-  const { model, tokenizer } = loadModel(o.model);
   const context: RolloutContext = {
     model, tokenizer, cache: new FeatureCache(o.featureDir, model, TRAIN_AUGMENT),
     sampling: { groupSize: o.groupSize, temperature: o.temperature, topK: 0, topP: 1, maxNewTokens: o.maxNewTokens },
-    weights: { format: 0, accuracy: 1 },
+    weights: { format: 0, accuracy: 1 }, written,
   };
   const songSeconds = new Map<string, number>();
   const histogram: Record<string, number> = {};
@@ -96,7 +109,8 @@ export async function rlSelect(o: RlSelectOptions): Promise<RlSelectSummary> {
   const moderate = (item: RlItem) => item.pass_rate! >= o.minPass && item.pass_rate! <= o.maxPass;
 
   const kept = (await measure(pool, 0, "rl-select")).filter(moderate);
-  const variants = upgradeQuestions(kept, { upgrades: o.upgrades, seed: o.seed, songSeconds: (audio) => songSeconds.get(audio)! });
+  // Over written summaries a variant must still be a question the summary answers (an open tempo answer is not).
+  const variants = upgradeQuestions(kept, { upgrades: o.upgrades, seed: o.seed, songSeconds: (audio) => songSeconds.get(audio)! }).filter((v) => !written || written.answerable(v));
   const keptVariants = variants.length ? (await measure(variants, 1, "rl-select upgrades")).filter(moderate) : [];
   const selected = [...kept, ...keptVariants];
   const histogramText = Object.entries(histogram).sort(([a], [b]) => parseInt(a) - parseInt(b)).map(([k, n]) => `${k}: ${n}`).join(", ");
@@ -106,7 +120,7 @@ export async function rlSelect(o: RlSelectOptions): Promise<RlSelectSummary> {
   const made: Record<string, number> = {};
   for (const v of variants) made[v.upgrade!] = (made[v.upgrade!] ?? 0) + 1;
   return {
-    out: o.out, pool: poolSize, measured: pool.length, kept: kept.length, variants_made: made, variants_kept: keptVariants.length,
+    out: o.out, pool: poolSize, ...(written && { answerable }), measured: pool.length, kept: kept.length, variants_made: made, variants_kept: keptVariants.length,
     written: selected.length, pass_rate_histogram: histogram, seconds: Math.round((performance.now() - started) / 100) / 10,
     rollouts_per_s: Math.round((rollouts / Math.max(1e-9, samplingSeconds)) * 100) / 100,
   };

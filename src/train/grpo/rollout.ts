@@ -2,7 +2,8 @@
 // `gamma train grpo` (which learns from them) and `gamma data rl-select` (which measures pass rates with them).
 // The songs come from the feature cache (frozen experts), the prompts are posed as rl-items.ts says, and all
 // questions of a batch are sampled in one generate() call (left-padded prompts, G rows each) from one seed, so a
-// batch is a function of (seed, the questions, the weights). A group may pose its multiple-choice question in
+// batch is a function of (seed, the questions, the weights); with `written`, a song is its facts written in the
+// summary slot instead (written-summary.ts) and no features are read. A group may pose its multiple-choice question in
 // several option orders (rotations of one order), G / orders answers each: a letter the model prefers whatever the
 // question is then right in some of the group's answers and wrong in others, and earns no advantage of its own.
 import { noGrad } from "../../engine/autograd.js";
@@ -16,6 +17,7 @@ import { chatInputs } from "../chat-inputs.js";
 import type { FeatureCache } from "../feature-cache.js";
 import { type McqAnswerRule, type PosedQuestion, type Reward, type RewardWeights, scoreAnswer } from "../rewards.js";
 import { poseItem, posedMessages, RL_OPTION_SEED, type RlItem, spreadRotations } from "../rl-items.js";
+import type { WrittenSummaries } from "./written-summary.js";
 
 export interface SamplingOptions {
   /** Answers per question (G). */
@@ -55,11 +57,22 @@ export interface RolloutContext {
   weights: RewardWeights;
   /** How an MCQ answer must name its option to be right (rewards.ts; default "parsed", as `gamma bench` reads it). */
   mcqAnswer?: McqAnswerRule;
+  /** Pose every question over its song's written summary (written-summary.ts) instead of the heard song. */
+  written?: WrittenSummaries;
 }
 
-/** The prompts of posings of one question as input embeddings [Lp, hidden] (kept: the caller disposes of them). */
-export async function promptEmbeds(model: GammaModel, tokenizer: Tokenizer, cache: FeatureCache, posings: readonly PosedQuestion[], variant: number): Promise<{ embeds: Tensor[]; seconds: number }> {
-  const features = await cache.get(posings[0]!.item.audio, variant);
+/**
+ * The prompts of posings of one question as input embeddings [Lp, hidden] (kept: the caller disposes of them),
+ * over the song as heard (features of `variant`) or, with `written`, over its written summary.
+ */
+export async function promptEmbeds(model: GammaModel, tokenizer: Tokenizer, cache: FeatureCache, posings: readonly PosedQuestion[], variant: number, written?: WrittenSummaries): Promise<{ embeds: Tensor[]; seconds: number }> {
+  const item = posings[0]!.item;
+  if (written) {
+    const writtenSummary = written.words(item);
+    const embeds = posings.map((q) => keep(noGrad(() => tidy(() => chatInputs(model, tokenizer, posedMessages(q), undefined, true, { summaryOnly: true, writtenSummary }).embeds))));
+    return { embeds, seconds: written.annotation(item).global.duration };
+  }
+  const features = await cache.get(item.audio, variant);
   try {
     const embeds = posings.map((q) => keep(noGrad(() => tidy(() => chatInputs(model, tokenizer, posedMessages(q), features, true).embeds))));
     return { embeds, seconds: features.seconds };
@@ -86,7 +99,7 @@ export async function sampleGroups(ctx: RolloutContext, items: readonly RlItem[]
     for (const [i, item] of items.entries()) {
       const rotations = spreadRotations(item.choices?.length ?? 0, orders);
       const posings = rotations.map((r) => poseItem(item, orderSeed, r));
-      const { embeds, seconds } = await promptEmbeds(model, tokenizer, ctx.cache, posings, variants[i]!);
+      const { embeds, seconds } = await promptEmbeds(model, tokenizer, ctx.cache, posings, variants[i]!, ctx.written);
       prompts.push(...embeds);
       groups.push({ item, rotations, posings, seconds });
     }

@@ -26,6 +26,7 @@ import { poseItem, posedMessages, RL_OPTION_SEED, type RlItem } from "../rl-item
 import { type SamplerState, SongSampler } from "../songs.js";
 import { type AnswerLogProbs, answerLogProbs, groupAdvantages, grpoLoss, sequenceMean } from "../grpo/objective.js";
 import { meanStd, promptEmbeds, type RolloutContext, type SampledGroup, sampleGroups } from "../grpo/rollout.js";
+import { type SummaryView, type WrittenSummaries, writtenSummariesFor } from "../grpo/written-summary.js";
 
 export interface GrpoSettings {
   /** Answers sampled per question (G). */
@@ -62,6 +63,13 @@ export interface GrpoSettings {
   mcqAnswer: McqAnswerRule;
   /** Held-out questions answered greedily at each evaluation. */
   evalItems: number;
+  /**
+   * "heard": a question's song is its audio through the experts; "written": its facts as summary words
+   * (grpo/written-summary.ts; a summary-only model, questions the summary answers), no audio read. Default "heard".
+   */
+  summary?: SummaryView;
+  /** With summary "written": the share of songs whose summary states a misheard tempo / respelled tonic (misheardFacts); default 0. */
+  misheard?: number;
 }
 
 export interface GrpoStageOptions {
@@ -114,7 +122,8 @@ export interface RolloutBatch {
 export interface GrpoBatch {
   group: RolloutGroup;
   posed: PosedQuestion;
-  features: ExpertFeatures;
+  /** The song as heard; absent when the questions are posed over written summaries. */
+  features?: ExpertFeatures;
   stats: Record<string, number>;
   /** Seconds spent sampling and scoring the rollout batch, in the step that did it (0 in the others). */
   rolloutSeconds: number;
@@ -137,6 +146,7 @@ export class GrpoStage implements TrainTask<GrpoBatch> {
   private sampler: SongSampler<RlItem>;
   private readonly cache: FeatureCache;
   private readonly items: Map<string, RlItem>;
+  private readonly written: WrittenSummaries | undefined;
   private batch: RolloutBatch | undefined;
   private rolledAt = { step: -1, seconds: 0 };
 
@@ -153,6 +163,7 @@ export class GrpoStage implements TrainTask<GrpoBatch> {
     // One feature cache serves both models, so they must hear a song through the same experts.
     if (expertsFingerprint(o.reference) !== expertsFingerprint(o.model)) throw new Error("grpo: the reference model's experts differ from the policy's (use the SFT model, or a model made from it)");
     this.module = o.model;
+    this.written = o.grpo.summary === "written" ? writtenSummaries(o) : undefined;
     this.sampler = new SongSampler(o.train, o.seed);
     this.cache = new FeatureCache(o.featureDir, o.model, o.augment);
     this.items = new Map([...o.train, ...o.heldOut].map((item) => [item.id, item]));
@@ -180,7 +191,7 @@ export class GrpoStage implements TrainTask<GrpoBatch> {
   private get rolloutContext(): RolloutContext {
     const g = this.o.grpo;
     return {
-      model: this.module, tokenizer: this.o.tokenizer, cache: this.cache, weights: g.rewardWeights, mcqAnswer: g.mcqAnswer,
+      model: this.module, tokenizer: this.o.tokenizer, cache: this.cache, weights: g.rewardWeights, mcqAnswer: g.mcqAnswer, written: this.written,
       sampling: { groupSize: g.groupSize, temperature: g.temperature, topK: g.topK, topP: g.topP, maxNewTokens: g.maxNewTokens },
     };
   }
@@ -195,7 +206,7 @@ export class GrpoStage implements TrainTask<GrpoBatch> {
     const group = this.batch.groups[micro]!;
     const item = this.items.get(group.itemId)!;
     return {
-      group, posed: poseItem(item, group.orderSeed), features: await this.cache.get(item.audio, group.variant), stats: this.batch.stats,
+      group, posed: poseItem(item, group.orderSeed), features: this.written ? undefined : await this.cache.get(item.audio, group.variant), stats: this.batch.stats,
       rolloutSeconds: this.rolledAt.step === step ? this.rolledAt.seconds : 0,
     };
   }
@@ -203,7 +214,7 @@ export class GrpoStage implements TrainTask<GrpoBatch> {
   /** Log-probs of a group's answers under a model, each to the posing it answered, without gradients, as numbers per answer. */
   private async logProbs(model: GammaModel, g: SampledGroup): Promise<number[][]> {
     const runs = rotationRuns(g.answers);
-    const { embeds } = await promptEmbeds(model, this.o.tokenizer, this.cache, runs.map((r) => g.posings.get(r.rotation)!), g.variant);
+    const { embeds } = await promptEmbeds(model, this.o.tokenizer, this.cache, runs.map((r) => g.posings.get(r.rotation)!), g.variant, this.written);
     try {
       return noGrad(() => tidy(() => runs.flatMap((run, k) => {
         const answers = g.answers.slice(run.start, run.end).map((a) => a.tokens);
@@ -266,9 +277,10 @@ export class GrpoStage implements TrainTask<GrpoBatch> {
       const answers = b.group.answers;
       // One prompt per rotation the group's answers were sampled under, its answers sharing it (answerLogProbs).
       let promptTokens = 0;
+      const view = this.written ? { summaryOnly: true, writtenSummary: this.written.words(b.posed.item) } : {};
       const parts = rotationRuns(answers).map((run) => {
         const posed = run.rotation === 0 ? b.posed : poseItem(b.posed.item, b.group.orderSeed, run.rotation);
-        const prompt = chatInputs(this.module, tokenizer, posedMessages(posed), b.features, true).embeds;
+        const prompt = chatInputs(this.module, tokenizer, posedMessages(posed), b.features, true, view).embeds;
         promptTokens += (run.end - run.start) * prompt.size(0);
         return answerLogProbs(this.module.llm, prompt, answers.slice(run.start, run.end).map((a) => a.tokens), { temperature: grpo.temperature, vocabLimit: tokenizer.vocabSize });
       });
@@ -287,8 +299,8 @@ export class GrpoStage implements TrainTask<GrpoBatch> {
         tokens: promptTokens + answers.reduce((s, a) => s + a.tokens.length, 0),
       };
     } finally {
-      b.features.temporal.dispose();
-      b.features.global.dispose();
+      b.features?.temporal.dispose();
+      b.features?.global.dispose();
     }
   }
 
@@ -322,6 +334,15 @@ export class GrpoStage implements TrainTask<GrpoBatch> {
     saveModel(dir, this.module, path.join(this.o.initDir, TOKENIZER_FILE));
     return [dir];
   }
+}
+
+/** The written summaries of a run whose questions are posed over them; every question, trained or held out, must be one they answer. */
+function writtenSummaries(o: GrpoStageOptions): WrittenSummaries {
+  const written = writtenSummariesFor(o.model, o.tokenizer, o.grpo.misheard ?? 0, "grpo");
+  const unanswerable = [...o.train, ...o.heldOut].filter((item) => !written.answerable(item));
+  if (unanswerable.length > 0)
+    throw new Error(`grpo: "summary": "written", but ${unanswerable.length} questions ask what a summary of ${o.model.config.projector.summaryTokens} tokens does not hold (first: ${unanswerable[0]!.id}, ${unanswerable[0]!.category}); select them with \`gamma data rl-select --summary written\`, which keeps only those it answers`);
+  return written;
 }
 
 /** Consecutive answers sampled under one rotation: [start, end) runs, in order. */
