@@ -257,10 +257,11 @@ test("Wilson 95% interval", () => {
   assert.deepEqual(wilsonInterval(0, 0), [0, 1]);
 });
 
-test("controls: silent keeps each duration; shuffled gives every question another file's audio, by seed", () => {
+test("controls: silent keeps each duration; shuffled gives every question another file's audio, by seed; written names its own song", () => {
   const qs = [{ file: "a", seconds: 1 }, { file: "a", seconds: 1 }, { file: "b", seconds: 2 }, { file: "c", seconds: 3 }, { file: "d", seconds: 4 }];
   assert.deepEqual(audioInputs(qs, "silent", 0), qs.map((q) => ({ kind: "silent", seconds: q.seconds })));
   assert.deepEqual(audioInputs(qs, "real", 0), qs.map((q) => ({ kind: "file", path: q.file })));
+  assert.deepEqual(audioInputs(qs, "written", 0), qs.map((q) => ({ kind: "written", path: q.file })), "each question's own song, its facts to be written");
   for (let seed = 0; seed < 20; seed++) {
     const heard = audioInputs(qs, "shuffled", seed).map((a) => (a.kind === "file" ? a.path : ""));
     heard.forEach((h, i) => assert.notEqual(h, qs[i]!.file, `seed ${seed}: question ${i} hears its own audio`));

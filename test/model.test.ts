@@ -281,3 +281,35 @@ test("answerLogLikelihoods: the log-probability of the last assistant turn's tok
     assertClose([scores[c]!], [lastTurn.reduce((a, b) => a + b, 0)], { atol: 1e-4, rtol: 1e-5 });
   });
 }));
+
+test("readSummary and the bench's written view: the song's facts as summary words, exactly as training writes them; refused where words are not all the model hears", async () => {
+  const { chatInputs } = await import("../src/train/chat-inputs.js");
+  const { createModelAnswerer } = await import("../src/model/answerer.js");
+  const model = tinyModel(6, (c) => { c.projector.summaryTokens = 19; c.projector.summaryAsWords = true; c.projector.summaryOnly = true; });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-model-written-"));
+  saveModel(path.join(dir, "model"), model, tinyTokenizerFile());
+  const gamma = Gamma.load(path.join(dir, "model"));
+  const tokenizer = gamma.loaded.tokenizer;
+  const words = [5, 9, 11, 13];
+  const messages: ChatMessage[] = [{ role: "user", content: [{ type: "audio", clip: "a" }, { type: "text", text: "Key?" }] }];
+  noGrad(() => {
+    const fromBench = assembleInputs(gamma.loaded.model, (t) => tokenizer.encode(t, { parseSpecial: false }), encodeChat(tokenizer, messages, { addGenerationPrompt: true }), [gamma.readSummary(words)]);
+    const fromTraining = chatInputs(gamma.loaded.model, tokenizer, messages, undefined, true, { summaryOnly: true, writtenSummary: words });
+    assert.deepEqual(fromBench.embeds.toList(), fromTraining.embeds.toList());
+  });
+
+  // A dataset song: bench's written view reads songs/<id>.json beside audio/<id>.wav.
+  fs.mkdirSync(path.join(dir, "songs"));
+  const annotation = { global: { key: { tonic: "F#", mode: "minor" }, tempo: 90, style: "pop", tempoClass: "moderate", mood: ["calm"], metre: { numerator: 4, denominator: 4 }, leadInstrument: "flute", instruments: [{ name: "flute", role: "lead" }], duration: 30 } };
+  fs.writeFileSync(path.join(dir, "songs", "song-1.json"), JSON.stringify(annotation));
+  const answerer = await createModelAnswerer(path.join(dir, "model"), { batchSize: 2 });
+  const request = (id: string, file: string) => ({ id, prompt: "Which key? (A) F# minor (B) C major", choices: ["F# minor", "C major"], audio: { kind: "written" as const, path: file } });
+  const [answer] = await answerer.answer([request("q", path.join(dir, "audio", "song-1.wav"))]);
+  assert.equal(typeof answer, "string");
+  await assert.rejects(answerer.answer([request("r", path.join(dir, "audio", "song-2.wav"))]), /songs\/song-2\.json: no annotation for .*song-2\.wav/);
+  answerer.close?.();
+
+  const plain = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-model-plain-"));
+  saveModel(plain, tinyModel(6), tinyTokenizerFile());
+  assert.throws(() => Gamma.load(plain).readSummary(words), /does not hear songs as summary words alone/);
+});

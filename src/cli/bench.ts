@@ -43,7 +43,7 @@ export function benchCommand(): Command {
     .addOption(new Option("--seeds <list>", "run once per seed (option order), e.g. 0,1,2,3 or 0-3: one run each in <out>/seed-<s>, the model loaded once, the mean and spread over orders reported").argParser(parseSeeds))
     .option("--no-shuffle", "present the options in the file's order")
     .addOption(new Option("--prompt <style>", "muchomusic: MuChoMusic's prompt and answer parsing; gamma: ours, answer in <answer></answer>; think: ours, <think>reasoning</think> then <answer></answer>; likelihood: the question alone, the model ranks the options by its likelihood of each as its whole answer").choices(PROMPT_STYLES).default("muchomusic"))
-    .addOption(new Option("--audio <mode>", "real, or a control: silent (silence as long as the audio), shuffled (another question's audio)").choices(AUDIO_MODES).default("real"))
+    .addOption(new Option("--audio <mode>", "real, or a control: silent (silence as long as the audio), shuffled (another question's audio); or written: no audio, the song's annotated facts (its dataset's songs/ folder) where the model's summary of the audio would be, to measure what it answers when it hears perfectly (a model hearing summary words alone)").choices(AUDIO_MODES).default("real"))
     .option("--out <dir>", "write run.json, results.jsonl (as it goes), report.json and report.md here")
     .option("--resume", "continue the run in --out after a kill (same settings)")
     .option("--limit <n>", "only the first N questions of the file", intOption("--limit", 1))

@@ -1,10 +1,11 @@
 // What `gamma bench` asks of a model: answer multiple-choice prompts about audio, a batch at a time. The GaMMA
 // model, the text-only baselines and any other system plug in through this interface.
-export type AudioInput = { kind: "file"; path: string } | { kind: "silent"; seconds: number };
+/** A recording: its file, silence of a length, or (`written`) the annotated facts of a dataset song's file, written for the model to read. */
+export type AudioInput = { kind: "file"; path: string } | { kind: "silent"; seconds: number } | { kind: "written"; path: string };
 
-/** What identifies a recording as heard: its file, or the silence's length. */
+/** What identifies a recording as heard: its file, the silence's length, or the file whose facts are written. */
 export function audioKey(audio: AudioInput): string {
-  return audio.kind === "file" ? `file:${audio.path}` : `silent:${audio.seconds}`;
+  return audio.kind === "silent" ? `silent:${audio.seconds}` : `${audio.kind}:${audio.path}`;
 }
 
 export interface AnswerRequest {

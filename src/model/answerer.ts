@@ -1,13 +1,15 @@
 // The GaMMA model as a `gamma bench` answerer: each request's audio is heard (or silence of the same length,
 // for the audio-blind control), the prompt asked in a one-turn chat, and the batch answered greedily in one
 // generation. Benchmarks ask several questions about each recording, usually in a row, so the last few
-// encodings are kept (keyed by file, or by the silence's length) instead of hearing the file again.
+// encodings are kept (keyed by file, or by the silence's length) instead of hearing the file again. A "written"
+// recording is the song's annotated facts as the words of the summary slot (Gamma.readSummary).
 // Requests of the "likelihood" protocol are answered by ranking their options instead (Gamma.answerLogLikelihoods).
 import { type Answerer, type AnswerRequest, type AudioInput, audioKey } from "../eval/answerer.js";
 import type { ChatMessage } from "./tokenizer/chat.js";
 import type { AudioEncoding } from "./gamma.js";
 import { optionLetter } from "../eval/prompt.js";
 import { Gamma } from "./pipeline.js";
+import { SongFacts, summaryWordTargets } from "../train/summary-words.js";
 
 /** Encodings kept: a batch's worth of distinct recordings and then some. */
 const KEPT_ENCODINGS = 16;
@@ -23,12 +25,15 @@ function asked(r: AnswerRequest): ChatMessage[] {
 export async function createModelAnswerer(modelDir: string | undefined, options: { batchSize?: number } = {}): Promise<Answerer> {
   const gamma = Gamma.load(modelDir);
   const kept = new Map<string, AudioEncoding>();
+  const facts = new SongFacts();
+  /** A dataset song's annotated facts as the words its summary holds. */
+  const written = (file: string) => gamma.readSummary(summaryWordTargets(facts.get(file), gamma.loaded.tokenizer, gamma.loaded.config.projector.summaryTokens ?? 0));
   const release = (e: AudioEncoding) => { e.embeds.dispose(); e.summary?.dispose(); for (const g of e.gates) g.dispose(); };
   async function hear(audio: AudioInput): Promise<AudioEncoding> {
     const key = audioKey(audio);
     let encoding = kept.get(key);
     if (encoding) kept.delete(key); // re-inserted below as the most recent
-    else encoding = audio.kind === "file" ? (await gamma.hear(audio.path)).encoding : gamma.hearSilence(audio.seconds);
+    else encoding = audio.kind === "file" ? (await gamma.hear(audio.path)).encoding : audio.kind === "silent" ? gamma.hearSilence(audio.seconds) : written(audio.path);
     kept.set(key, encoding);
     return encoding;
   }
