@@ -3,7 +3,7 @@
 // them into a chat's token embeddings; llm.ts and generate.ts do the rest.
 import { isGradEnabled } from "../engine/autograd.js";
 import { Module, type InitOptions } from "../engine/module.js";
-import { cat, type Tensor, zeros } from "../engine/tensor.js";
+import { cat, type Tensor, tensor, zeros } from "../engine/tensor.js";
 import { tidy } from "../engine/scope.js";
 import { planWindows } from "../audio/window.js";
 import { AudioExpert } from "./audio-expert.js";
@@ -114,6 +114,16 @@ export class GammaModel extends Module {
       gates: fused.gates.map((g) => g.squeeze(0)),
       ...(summary ? { summary: this.summaryInput(summary.squeeze(0)) } : {}),
     };
+  }
+
+  /**
+   * A clip that is these words (token ids) in the summary slot and nothing else: what a model hearing songs as
+   * summary words alone (projector.summaryAsWords and summaryOnly) gets from audio it heard as exactly these
+   * words. Training's written summaries and `gamma bench --audio written` are this.
+   */
+  writtenSummary(words: number[]): AudioEncoding {
+    const summary = this.llm.embed(tensor(words, { dtype: "int64", device: this.llm.model.embed_tokens.weight.device }));
+    return { embeds: summary.narrow(0, 0, 0), seconds: 0, tokenSeconds: this.audioTokenSeconds, gates: [], summary };
   }
 
   /**

@@ -69,18 +69,17 @@ export class Gamma {
     return encoding;
   }
 
-  /**
-   * A clip that is only these words (token ids) in the summary slot: what a model that hears songs as summary
-   * words alone (projector.summaryAsWords and summaryOnly) gets from audio it heard as exactly these words.
-   */
+  /** A clip that is these words (token ids) in the summary slot (GammaModel.writtenSummary), kept; for a model that hears summary words alone. */
   readSummary(words: number[]): AudioEncoding {
     const { projector } = this.loaded.config;
     if (!(projector.summaryAsWords && projector.summaryOnly))
       throw new Error(`${this.name} does not hear songs as summary words alone (projector.summaryAsWords and summaryOnly), so written facts are not what it would hear; this needs such a model (gamma-small)`);
     if (words.length === 0) throw new Error(`${this.name} has no summary tokens to write facts in`);
     return noGrad(() => {
-      const summary = keep(this.loaded.model.llm.embed(tensor(words, { dtype: "int64", device: this.loaded.model.llm.model.embed_tokens.weight.device })));
-      return { embeds: keep(summary.narrow(0, 0, 0)), seconds: 0, tokenSeconds: this.loaded.model.audioTokenSeconds, gates: [], summary };
+      const clip = this.loaded.model.writtenSummary(words);
+      keep(clip.embeds);
+      keep(clip.summary!);
+      return clip;
     });
   }
 

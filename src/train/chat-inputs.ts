@@ -37,11 +37,6 @@ function summaryOnlyClip(model: GammaModel, f: ExpertFeatures | undefined, poole
   return summaryClip(model, clipSummary(model, f, pooled?.tokens ?? (f && pooledFusedTokens(model, f))), pooled?.seconds ?? f!.seconds);
 }
 
-/** A clip whose summary slot holds these words (token ids) and nothing else: ChatSample.writtenSummary. */
-function writtenSummaryClip(model: GammaModel, words: number[]): AudioEncoding {
-  return summaryClip(model, model.llm.embed(tensor(words, { dtype: "int64", device: model.llm.model.embed_tokens.weight.device })), 0);
-}
-
 /** A clip heard as these summary embeddings [K, hidden] alone, no time-marked tokens. */
 function summaryClip(model: GammaModel, summary: Tensor, seconds: number): AudioEncoding {
   return { embeds: summary.narrow(0, 0, 0), seconds, tokenSeconds: model.audioTokenSeconds, gates: [], summary };
@@ -84,7 +79,7 @@ export function chatInputs(model: GammaModel, tokenizer: Tokenizer, messages: re
   const clips: AudioEncoding[] = [];
   if (chat.audioSlots.length > 0) {
     if (!features && !(o.summaryOnly && o.pooled) && !o.writtenSummary) throw new Error("a conversation with audio needs the song's expert features");
-    const clip = o.writtenSummary ? writtenSummaryClip(model, o.writtenSummary) : o.summaryOnly ? summaryOnlyClip(model, features, o.pooled) : encodeCachedClip(model, features!);
+    const clip = o.writtenSummary ? model.writtenSummary(o.writtenSummary) : o.summaryOnly ? summaryOnlyClip(model, features, o.pooled) : encodeCachedClip(model, features!);
     clips.push(...chat.audioSlots.map(() => clip));
   }
   return assembleInputs(model, (t) => tokenizer.encode(t, { parseSpecial: false }), chat, clips);
