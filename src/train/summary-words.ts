@@ -153,7 +153,7 @@ export class SongFacts {
     let a = this.cache.get(audio);
     if (!a) {
       const file = songPaths(path.dirname(path.dirname(audio)), songOfAudio(audio)).annotation;
-      if (!fs.existsSync(file)) throw new Error(`${file}: no annotation for ${audio} (summary words need the dataset's songs/ folder)`);
+      if (!fs.existsSync(file)) throw new Error(`${file}: no annotation for ${audio} (a song's written facts and summary words come from its dataset's songs/ folder, beside audio/, as \`gamma data synth\` writes them)`);
       a = JSON.parse(fs.readFileSync(file, "utf8")) as SongAnnotation;
       this.cache.set(audio, a);
     }
