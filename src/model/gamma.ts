@@ -122,8 +122,21 @@ export class GammaModel extends Module {
    * words. Training's written summaries and `gamma bench --audio written` are this.
    */
   writtenSummary(words: number[]): AudioEncoding {
-    const summary = this.llm.embed(tensor(words, { dtype: "int64", device: this.llm.model.embed_tokens.weight.device }));
-    return { embeds: summary.narrow(0, 0, 0), seconds: 0, tokenSeconds: this.audioTokenSeconds, gates: [], summary };
+    return this.summaryClip(this.llm.embed(tensor(words, { dtype: "int64", device: this.llm.model.embed_tokens.weight.device })), 0);
+  }
+
+  /** A clip heard as these summary embeddings [K, hidden] alone, no time-marked tokens. */
+  summaryClip(summary: Tensor, seconds: number): AudioEncoding {
+    return { embeds: summary.narrow(0, 0, 0), seconds, tokenSeconds: this.audioTokenSeconds, gates: [], summary };
+  }
+
+  /**
+   * Whether the LLM hears a song as its summary words alone (projector.summaryAsWords and summaryOnly): then
+   * written words are exactly what it would hear, and no gradient of an answer reaches the parts before them.
+   */
+  get hearsSummaryWordsOnly(): boolean {
+    const { projector } = this.config;
+    return projector.summaryAsWords === true && projector.summaryOnly === true;
   }
 
   /**

@@ -71,8 +71,7 @@ export class Gamma {
 
   /** A clip that is these words (token ids) in the summary slot (GammaModel.writtenSummary), kept; for a model that hears summary words alone. */
   readSummary(words: number[]): AudioEncoding {
-    const { projector } = this.loaded.config;
-    if (!(projector.summaryAsWords && projector.summaryOnly))
+    if (!this.loaded.model.hearsSummaryWordsOnly)
       throw new Error(`${this.name} does not hear songs as summary words alone (projector.summaryAsWords and summaryOnly), so written facts are not what it would hear; this needs such a model (gamma-small)`);
     if (words.length === 0) throw new Error(`${this.name} has no summary tokens to write facts in`);
     return noGrad(() => {

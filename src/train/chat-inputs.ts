@@ -34,12 +34,7 @@ export function encodeCachedClip(model: GammaModel, f: ExpertFeatures): AudioEnc
  * the fusion is frozen.
  */
 function summaryOnlyClip(model: GammaModel, f: ExpertFeatures | undefined, pooled?: PooledClip): AudioEncoding {
-  return summaryClip(model, clipSummary(model, f, pooled?.tokens ?? (f && pooledFusedTokens(model, f))), pooled?.seconds ?? f!.seconds);
-}
-
-/** A clip heard as these summary embeddings [K, hidden] alone, no time-marked tokens. */
-function summaryClip(model: GammaModel, summary: Tensor, seconds: number): AudioEncoding {
-  return { embeds: summary.narrow(0, 0, 0), seconds, tokenSeconds: model.audioTokenSeconds, gates: [], summary };
+  return model.summaryClip(clipSummary(model, f, pooled?.tokens ?? (f && pooledFusedTokens(model, f))), pooled?.seconds ?? f!.seconds);
 }
 
 /** A clip's pooled fused tokens (projector.pool(), [1, pooledWidth]) and its length: all a summary-only view needs. */

@@ -53,8 +53,7 @@ export class WrittenSummaries {
  * meets again. `who` names the caller in the error.
  */
 export function writtenSummariesFor(model: GammaModel, tokenizer: Tokenizer, misheard: number, who: string): WrittenSummaries {
-  const projector = model.config.projector;
-  if (!(projector.summaryAsWords && projector.summaryOnly))
+  if (!model.hearsSummaryWordsOnly)
     throw new Error(`${who}: questions over written summaries need a model that hears a song as summary words alone (projector.summaryAsWords and summaryOnly, set by an sft config's "summaryAsWords" and "summaryOnly")`);
-  return new WrittenSummaries(tokenizer, projector.summaryTokens ?? 0, misheard);
+  return new WrittenSummaries(tokenizer, model.config.projector.summaryTokens ?? 0, misheard);
 }

@@ -152,9 +152,8 @@ export class GrpoStage implements TrainTask<GrpoBatch> {
 
   constructor(private readonly o: GrpoStageOptions) {
     if (o.train.length === 0) throw new Error("grpo: no training questions");
-    const projector = o.model.config.projector;
     const unreachable = o.trainable.filter((part) => part === "fusion" || part === "projector");
-    if (projector.summaryAsWords && projector.summaryOnly && unreachable.length > 0) {
+    if (o.model.hearsSummaryWordsOnly && unreachable.length > 0) {
       throw new Error(`grpo: "trainable" includes ${unreachable.join(" and ")}, but this model's LLM hears a song only as summary words (projector.summaryAsWords, summaryOnly), `
         + "so no policy gradient reaches them; train them with `gamma train sft` and the mcq-summary kind (configs/gamma-small/sumfit-*.json), or train only the llm here");
     }
