@@ -293,6 +293,28 @@ test("batches, parse failures scored wrong, and per-split/category scores", asyn
   }
 });
 
+test("--audio written reads each song's annotation, not its audio: a text-only dataset is benched; a song without one is invalid", async () => {
+  const dir = makeTempDir("bench-written");
+  try {
+    // A dataset as `gamma data synth --text-only` leaves it: songs/<id>.json, no audio/<id>.wav.
+    fs.mkdirSync(path.join(dir, "songs"));
+    fs.writeFileSync(path.join(dir, "songs", "s1.json"), JSON.stringify({ global: { duration: 95.5 } }));
+    const file = path.join(dir, "q.jsonl");
+    const question = (id: string, song: string) => JSON.stringify({ id, audio: `audio/${song}.wav`, question: "Mode?", choices: ["major", "minor"], answer: "minor" });
+    fs.writeFileSync(file, [question("known", "s1"), question("unknown", "s2")].join("\n") + "\n");
+    const answerer = scripted(() => "(B)");
+    const warnings: string[] = [];
+    const report = await runBench(options(file, { audio: "written", warn: (l) => warnings.push(l), makeAnswerer: () => Promise.resolve(answerer) }));
+    assert.deepEqual([report.n, report.invalid], [1, 1]);
+    assert.deepEqual(answerer.batches.flat().map((r) => r.audio), [{ kind: "written", path: path.join(dir, "audio", "s1.wav") }]);
+    assert.match(warnings.join("\n"), /invalid: q\.jsonl:2 \(id unknown\): .*songs\/s2\.json: no annotation for .*s2\.wav/);
+    // Heard, the same questions have no audio to hear.
+    await assert.rejects(runBench(options(file, { makeAnswerer: () => Promise.resolve(scripted(() => "(B)")) })), /no valid questions .*s1\.wav: no such file/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("gamma bench --baseline: bad items warned and counted, report.json and report.md written, last line JSON", async () => {
   const dir = makeTempDir("bench-cli");
   try {

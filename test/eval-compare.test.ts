@@ -7,6 +7,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { comparePair, mcnemarExact, readBenchResults, summarise } from "../src/eval/compare.js";
+import { compareGroups } from "../src/eval/compare-groups.js";
 import { assertClose } from "./helpers.js";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-compare-"));
@@ -59,4 +60,62 @@ test("bad input: a missing run, a broken line, runs without shared questions, an
   const ok = spawnSync(process.execPath, [gamma, "compare", a, a], { encoding: "utf8" });
   assert.equal(ok.status, 0, ok.stderr);
   assert.equal(JSON.parse(ok.stdout.trim().split("\n").at(-1)!).pairs[0].p_value, 1);
+});
+
+test("groups of runs: each group's mean and run-to-run sd, a bootstrap interval over runs and questions", () => {
+  // Two base seeds at 2/8 and 3/8, three candidate seeds at 6/8, 7/8, 6/8 on the same eight questions.
+  const q = (rights: number[]) => Array.from({ length: 8 }, (_, i) => rights.includes(i));
+  const base = [run("g-base0", q([0, 1])), run("g-base1", q([0, 1, 2]))];
+  const candidate = [run("g-cand0", q([0, 1, 2, 3, 4, 5])), run("g-cand1", q([0, 1, 2, 3, 4, 5, 6])), run("g-cand2", q([1, 2, 3, 4, 5, 6]))];
+  const c = compareGroups(base, candidate, { draws: 2000, seed: 1 });
+  assert.equal(c.questions, 8);
+  assert.equal(c.orders, null);
+  assertClose([c.base.mean, c.base.sd!, c.candidate.mean], [2.5 / 8, Math.sqrt(0.5) / 8, 19 / 24], 1e-12);
+  assertClose([c.difference], [19 / 24 - 2.5 / 8], 1e-12);
+  assert.ok(c.ci95[0] > 0 && c.ci95[0] < c.difference && c.difference < c.ci95[1], `interval ${c.ci95} around ${c.difference}`);
+  assert.equal(c.beyond_noise, true);
+  assert.ok(c.p_not_above < 0.05, `p ${c.p_not_above}`);
+  assert.deepEqual(compareGroups(base, candidate, { draws: 2000, seed: 1 }), c, "the same seed draws the same interval");
+
+  // Equal recipes: the interval straddles zero and nothing is claimed; one run per group claims nothing either.
+  const same = compareGroups(candidate.slice(0, 2), candidate.slice(1), { draws: 2000 });
+  assert.ok(same.ci95[0] < 0 && same.ci95[1] > 0 && !same.beyond_noise, `interval ${same.ci95}`);
+  const lone = compareGroups([base[0]!], [candidate[0]!], { draws: 500 });
+  assert.equal(lone.base.sd, null);
+  assert.equal(lone.beyond_noise, false, "one run a side cannot show run-to-run noise is beaten");
+});
+
+test("groups of runs over --seeds folders average the option orders; the CLI prints a verdict and one JSON line", () => {
+  const seeds = (name: string, orders: boolean[][]) => {
+    const out = path.join(dir, name);
+    fs.mkdirSync(out);
+    orders.forEach((right, s) => fs.renameSync(run(`${name}-tmp${s}`, right), path.join(out, `seed-${s}`)));
+    return out;
+  };
+  const b0 = seeds("o-base0", [[true, false, false, false], [false, true, false, false]]);
+  const b1 = seeds("o-base1", [[true, false, false, false], [true, false, false, false]]);
+  const c0 = seeds("o-cand0", [[true, true, true, false], [true, true, false, true]]);
+  const c1 = seeds("o-cand1", [[true, true, true, true], [true, true, true, false]]);
+  const c = compareGroups([b0, b1], [c0, c1], { draws: 1000 });
+  assert.deepEqual(c.orders, [0, 1]);
+  assertClose([c.base.runs[0]!.accuracy, c.candidate.runs[1]!.accuracy], [0.25, 7 / 8], 1e-12);
+  const gamma = fileURLToPath(new URL("../../bin/gamma.js", import.meta.url));
+  const cli = spawnSync(process.execPath, [gamma, "compare", "--base", b0, b1, "--candidate", c0, c1, "--draws", "1000"], { encoding: "utf8" });
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.match(cli.stdout, /base \(2 runs\): mean 25\.0%; run-to-run sd 0\.0 points/);
+  assert.match(cli.stdout, /difference \+56\.3 points, 95% interval \[\+\d+\.\d, \+\d+\.\d\]/);
+  assert.deepEqual(JSON.parse(cli.stdout.trim().split("\n").at(-1)!).ci95, c.ci95);
+
+  // Bad input: mixed folder kinds, a lone group, stray positional runs, a bad --draws.
+  const plain = run("o-plain", [true, false, false, false]);
+  assert.throws(() => compareGroups([b0], [plain]), /several option orders \(gamma bench --seeds\) but .*o-plain does not/);
+  for (const [args, message] of [
+    [["--base", b0], /group mode needs both --base and --candidate/],
+    [[b0, "--base", b0, "--candidate", c0], /with --base\/--candidate give every run to one of them/],
+    [["--base", b0, "--candidate", c0, "--draws", "5"], /--draws must be an integer of at least 100, got 5/],
+  ] as const) {
+    const bad = spawnSync(process.execPath, [gamma, "compare", ...args], { encoding: "utf8" });
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, message);
+  }
 });

@@ -1,26 +1,44 @@
 // `gamma compare`: paired comparison of bench runs (src/eval/compare.ts).
 import { Command } from "commander";
 import { comparePair, type PairComparison, readBenchResults, summarise } from "../eval/compare.js";
+import { compareGroups, type GroupSummary } from "../eval/compare-groups.js";
 import { seedRuns } from "../eval/seeds.js";
 
 const points = (x: number) => `${x >= 0 ? "+" : ""}${(100 * x).toFixed(1)}`;
 
+const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
+
 export function compareCommand(): Command {
   return new Command("compare")
-    .description("compare bench runs question by question: accuracies, the questions only one run gets right, McNemar's exact test")
-    .argument("<runs...>", "`gamma bench --out` folders (or their results.jsonl) as pairs: base candidate [base candidate ...]; a pair of `--seeds` folders compares seed by seed")
+    .description("compare bench runs question by question (pairs: McNemar's exact test), or groups of training runs (--base/--candidate: run-to-run noise)")
+    .argument("[runs...]", "`gamma bench --out` folders (or their results.jsonl) as pairs: base candidate [base candidate ...]; a pair of `--seeds` folders compares seed by seed")
+    .option("--base <runs...>", "group mode: the base recipe's runs, one bench folder per training seed (e.g. SFT seeds)")
+    .option("--candidate <runs...>", "group mode: the candidate recipe's runs (e.g. GRPO seeds)")
+    .option("--draws <n>", "group mode: bootstrap draws", "10000")
+    .option("--seed <n>", "group mode: seed of the bootstrap draws", "0")
     .addHelpText("after", `
-Each pair is compared on the questions both runs answered. Give several pairs for several seeds, each pair with
+Pairs. Each pair is compared on the questions both runs answered. Give several pairs for several seeds, each pair with
 the same --seed (option order), e.g. an SFT model and the GRPO run of seed S, both benched with --seed S. Two
 folders written by \`gamma bench --seeds\` are compared in each option order both hold (seed-<s> with seed-<s>).
 The last line of stdout is one JSON object: pairs, mean_difference, difference_sd (across pairs), candidate_only,
 base_only and pooled_p_value (the summed counts; pairs over the same questions are not independent, so a
 rough figure).
 
+Groups (--base R... --candidate R...). Each run is one training seed of a recipe, benched on the same questions
+(a \`--seeds\` folder's option orders are averaged question by question). Prints each group's mean accuracy and
+its run-to-run standard deviation, the difference of the means and its 95% interval from a bootstrap that
+resamples both the runs of each group and the questions, and whether the candidate beats the base beyond that
+noise (the interval above zero, at least two runs in each group). With few runs the bootstrap sees little of
+the seeds' spread: read the per-run accuracies too. The last line of stdout is one JSON object: questions,
+orders, base and candidate (runs, mean, sd), difference, ci95, p_not_above, draws, beyond_noise.
+
 Examples:
   $ gamma compare evals/sft-seed0 evals/grpo-s0 evals/sft-seed1 evals/grpo-s1
-  $ gamma compare evals/sft-orders evals/grpo-s0-orders evals/sft-orders evals/grpo-s1-orders`)
-    .action((runs: string[]) => {
+  $ gamma compare evals/sft-orders evals/grpo-s0-orders evals/sft-orders evals/grpo-s1-orders
+  $ gamma compare --base evals/sft-s1 evals/sft-s2 --candidate evals/grpo-s0 evals/grpo-s1 evals/grpo-s2`)
+    .action((runs: string[], opts: { base?: string[]; candidate?: string[]; draws: string; seed: string }) => {
+      if (opts.base || opts.candidate) return compareGroupsCommand(runs, opts);
+      if (runs.length === 0) throw new Error("give bench runs as pairs (base candidate ...), or groups with --base and --candidate");
       if (runs.length % 2 !== 0) throw new Error(`give the runs as pairs (base candidate ...): got ${runs.length}`);
       const pairs: PairComparison[] = [];
       for (let i = 0; i < runs.length; i += 2) pairs.push(...comparePairOfRuns(runs[i]!, runs[i + 1]!));
@@ -48,4 +66,27 @@ function comparePairOfRuns(base: string, candidate: string): PairComparison[] {
   const common = [...baseSeeds.keys()].filter((s) => candidateSeeds.has(s));
   if (common.length === 0) throw new Error(`${base} (seeds ${[...baseSeeds.keys()].join(", ")}) and ${candidate} (seeds ${[...candidateSeeds.keys()].join(", ")}) share no option order`);
   return common.map((s) => comparePair(baseSeeds.get(s)!, readBenchResults(baseSeeds.get(s)!), candidateSeeds.get(s)!, readBenchResults(candidateSeeds.get(s)!)));
+}
+
+function compareGroupsCommand(runs: string[], opts: { base?: string[]; candidate?: string[]; draws: string; seed: string }): void {
+  if (runs.length > 0) throw new Error(`with --base/--candidate give every run to one of them (got ${runs.length} more: ${runs.join(" ")})`);
+  if (!opts.base || !opts.candidate) throw new Error("group mode needs both --base and --candidate");
+  const draws = Number(opts.draws), seed = Number(opts.seed);
+  if (!Number.isInteger(draws) || draws < 100) throw new Error(`--draws must be an integer of at least 100, got ${opts.draws}`);
+  if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${opts.seed}`);
+  const c = compareGroups(opts.base, opts.candidate, { draws, seed });
+  const orders = c.orders ? `option orders ${c.orders.join(",")} averaged` : "one option order";
+  const line = (name: string, g: GroupSummary) => {
+    const sd = g.sd === null ? "one run: its run-to-run noise is not measured" : `run-to-run sd ${(100 * g.sd).toFixed(1)} points`;
+    return `${name} (${g.runs.length} run${g.runs.length === 1 ? "" : "s"}): mean ${percent(g.mean)}; ${sd}`;
+  };
+  console.log(`${c.questions} questions, ${orders}`);
+  console.log(line("base", c.base));
+  console.log(line("candidate", c.candidate));
+  for (const [name, g] of [["base", c.base], ["candidate", c.candidate]] as const) g.runs.forEach((r) => console.log(`  ${name} ${r.run}: ${percent(r.accuracy)}`));
+  const verdict = c.beyond_noise ? "beyond the run-to-run and question noise"
+    : c.base.runs.length < 2 || c.candidate.runs.length < 2 ? "not shown: a group has one run" : "not beyond the noise";
+  console.log(`difference ${points(c.difference)} points, 95% interval [${points(c.ci95[0])}, ${points(c.ci95[1])}] over ${c.draws} draws of runs and questions; `
+    + `candidate not above the base in ${percent(c.p_not_above)} of draws: ${verdict}`);
+  console.log(JSON.stringify(c));
 }

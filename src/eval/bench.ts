@@ -14,6 +14,7 @@ import type { PromptStyle } from "./prompt.js";
 import { poseQuestion } from "./protocol.js";
 import { type BenchReport, buildReport, type RunSettings } from "./report.js";
 import { runQuestions } from "./run.js";
+import { SongFacts } from "../train/summary-words.js";
 
 export interface BenchOptions {
   file: string;
@@ -46,7 +47,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const warn = o.warn ?? ((line: string) => console.error(line));
   const file = path.resolve(o.file);
   const bench = loadBenchmark(file, { format: o.format, audioDir: o.audioDir, limit: o.limit });
-  const checks = await checkAllAudio(bench.items);
+  const checks = o.audio === "written" ? checkAllWritten(bench.items) : await checkAllAudio(bench.items);
   const valid: { item: BenchItem; seconds: number }[] = [], problems: ItemProblem[] = [...bench.problems];
   for (const item of bench.items) {
     const check = checks.get(item.audio)!;
@@ -91,6 +92,23 @@ async function checkAllAudio(items: readonly BenchItem[]): Promise<Map<string, A
     progress.tick();
   }
   if (files.length > 0) progress.finish();
+  return checks;
+}
+
+/**
+ * Under --audio written no audio is heard, only the song's annotation (songs/<id>.json beside audio/) is read:
+ * each distinct song checked once for that file, so a text-only dataset (`gamma data synth --text-only`) can be
+ * benched over written facts without rendering a note.
+ */
+function checkAllWritten(items: readonly BenchItem[]): Map<string, AudioCheck> {
+  const facts = new SongFacts(), checks = new Map<string, AudioCheck>();
+  for (const f of new Set(items.map((item) => item.audio))) {
+    try {
+      checks.set(f, { seconds: facts.get(f).global.duration });
+    } catch (err) {
+      checks.set(f, { problem: (err as Error).message });
+    }
+  }
   return checks;
 }
 
