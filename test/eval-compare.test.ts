@@ -7,7 +7,8 @@ import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { comparePair, mcnemarExact, readBenchResults, summarise } from "../src/eval/compare.js";
-import { compareGroups } from "../src/eval/compare-groups.js";
+import { compareGroups, groupDrawer } from "../src/eval/compare-groups.js";
+import { Rng } from "../src/music/rng.js";
 import { assertClose } from "./helpers.js";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-compare-"));
@@ -118,4 +119,14 @@ test("groups of runs over --seeds folders average the option orders; the CLI pri
     assert.notEqual(bad.status, 0);
     assert.match(bad.stderr, message);
   }
+});
+
+test("a group's drawn mean spreads as its runs' sample variance over n says, not (n - 1) / n of it", () => {
+  // Two runs at accuracy 0.5 and 0 on two questions: sample variance 0.125, so the mean of two varies by 0.0625.
+  const draw = groupDrawer([[1, 0], [0, 0]], 2, new Rng(3));
+  const accuracies = Array.from({ length: 4000 }, () => { const s = draw(); return (s[0]! + s[1]!) / 2; });
+  const m = accuracies.reduce((a, b) => a + b, 0) / accuracies.length;
+  const variance = accuracies.reduce((a, b) => a + (b - m) ** 2, 0) / accuracies.length;
+  assertClose([m, variance], [0.25, 0.0625], { atol: 0.006 });
+  assert.deepEqual(groupDrawer([[1, 0]], 2, new Rng(3))(), [1, 0], "one run: drawn as it is");
 });

@@ -28,8 +28,9 @@ Groups (--base R... --candidate R...). Each run is one training seed of a recipe
 (a \`--seeds\` folder's option orders are averaged question by question). Prints each group's mean accuracy and
 its run-to-run standard deviation, the difference of the means and its 95% interval from a bootstrap that
 resamples both the runs of each group and the questions, and whether the candidate beats the base beyond that
-noise (the interval above zero, at least two runs in each group). With few runs the bootstrap sees little of
-the seeds' spread: read the per-run accuracies too. The last line of stdout is one JSON object: questions,
+noise (the interval above zero, at least two runs in each group). The runs' deviation in each draw is scaled
+by sqrt(n/(n-1)) so that a few seeds' spread is not understated; still, two or three seeds measure it roughly:
+read the per-run accuracies too. The last line of stdout is one JSON object: questions,
 orders, base and candidate (runs, mean, sd), difference, ci95, p_not_above, draws, beyond_noise.
 
 Examples:

@@ -5,7 +5,8 @@
 // `--seeds` folder, whose option orders are averaged question by question). The uncertainty of the difference
 // of group means comes from a two-level bootstrap: each draw resamples the runs of each group (seed noise) and
 // the questions (which questions the benchmark happened to ask), the same questions for both groups since both
-// answered them.
+// answered them. With few runs a plain bootstrap understates their spread, so the runs' deviation is scaled up
+// (groupDrawer).
 import { Rng } from "../music/rng.js";
 import { readBenchResults } from "./compare.js";
 import type { QuestionResult } from "./run.js";
@@ -64,6 +65,22 @@ function quantile(sorted: readonly number[], p: number): number {
 }
 
 /**
+ * Draws of a group's per-question mean over its runs resampled with replacement. The resampled mean's deviation
+ * from the group's mean is scaled by sqrt(n / (n - 1)): a plain bootstrap of n runs spreads the mean by only
+ * (n - 1) / n of the variance the runs' sample variance implies (half of it for two runs), and with a handful of
+ * seeds that would understate the run-to-run noise. One run has no spread to draw: its scores are used as they are.
+ */
+export function groupDrawer(runs: readonly number[][], questions: number, rng: Rng): () => number[] {
+  const n = runs.length;
+  const groupMean = Array.from({ length: questions }, (_, i) => mean(runs.map((r) => r[i]!)));
+  const scale = n > 1 ? Math.sqrt(n / (n - 1)) : 0;
+  return () => {
+    const drawn = runs.map(() => runs[rng.int(0, n - 1)]!);
+    return groupMean.map((m, i) => m + scale * (mean(drawn.map((r) => r[i]!)) - m));
+  };
+}
+
+/**
  * Compares groups of runs on the questions and option orders all of them hold. Refuses mixed single-order and
  * `--seeds` folders, and groups with no common question or order, naming the runs.
  */
@@ -90,16 +107,15 @@ export function compareGroups(baseRuns: readonly string[], candidateRuns: readon
   const base = summarise(0, baseRuns.length), candidate = summarise(baseRuns.length, candidateRuns.length);
 
   const draws = opts.draws ?? 10000, rng = new Rng(opts.seed ?? 0);
-  const baseScores = scores.slice(0, baseRuns.length), candidateScores = scores.slice(baseRuns.length);
-  const differences: number[] = [];
   const q = ids.length;
+  const drawGroup = groupDrawer(scores.slice(0, baseRuns.length), q, rng), drawCandidate = groupDrawer(scores.slice(baseRuns.length), q, rng);
+  const differences: number[] = [];
   for (let d = 0; d < draws; d++) {
-    const b = baseScores.map(() => baseScores[rng.int(0, baseScores.length - 1)]!);
-    const c = candidateScores.map(() => candidateScores[rng.int(0, candidateScores.length - 1)]!);
+    const b = drawGroup(), c = drawCandidate();
     let sum = 0;
     for (let k = 0; k < q; k++) {
       const i = rng.int(0, q - 1);
-      sum += mean(c.map((s) => s[i]!)) - mean(b.map((s) => s[i]!));
+      sum += c[i]! - b[i]!;
     }
     differences.push(sum / q);
   }
