@@ -315,6 +315,28 @@ test("--audio written reads each song's annotation, not its audio: a text-only d
   }
 });
 
+test("--temperature: recorded in the run's settings, so a resume at another temperature is refused; refused with a baseline or likelihood", async () => {
+  const dir = makeTempDir("bench-temperature");
+  try {
+    const file = writeJsonlBench(dir);
+    const out = path.join(dir, "run");
+    const report = await runBench(options(file, { out, temperature: 0.7 }));
+    assert.equal(report.temperature, 0.7);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(out, "run.json"), "utf8")).temperature, 0.7);
+    assert.match(fs.readFileSync(path.join(out, "report.md"), "utf8"), /\| answers \| sampled at temperature 0\.7, each question from its own seed \|/);
+    await assert.rejects(runBench(options(file, { out, resume: true })), /other settings \(temperature was 0\.7, now null\)/);
+    const greedy = await runBench(options(file, { out: path.join(dir, "greedy") }));
+    assert.equal("temperature" in greedy, false, "greedy runs' settings are as before");
+    const baseline = cli(file, "--baseline", "longest", "--temperature", "1");
+    assert.notEqual(baseline.code, 0);
+    assert.match(baseline.stderr, /--temperature samples a model's answers; a baseline does not generate text/);
+    assert.match(cli(file, "--prompt", "likelihood", "--temperature", "1").stderr, /--prompt likelihood ranks the options without generating/);
+    assert.match(cli(file, "--temperature", "-1").stderr, /--temperature must be a number from 0 to 10, got "-1"/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("gamma bench --baseline: bad items warned and counted, report.json and report.md written, last line JSON", async () => {
   const dir = makeTempDir("bench-cli");
   try {

@@ -109,6 +109,16 @@ test("left-padded batches generate what each prompt generates alone; samples are
   assert.deepEqual(a.map((s) => s.tokens), b.map((s) => s.tokens));
   assert.notDeepEqual(a.map((s) => s.tokens), c.map((s) => s.tokens));
   assert.ok(new Set(a.slice(0, 3).map((s) => s.text)).size > 1, "samples of one prompt should differ at temperature 1");
+
+  // Row seeds: a row's sample is its seed's, whichever prompts share the batch (and in which order).
+  const sampled = { maxNewTokens: 10, stopTokens: [], temperature: 1 };
+  const pair = generate(model.llm, [p1, p2], decode, { ...sampled, rowSeeds: [21, 22] }).map((s) => s.tokens);
+  const swapped = generate(model.llm, [p2, p1], decode, { ...sampled, rowSeeds: [22, 21] }).map((s) => s.tokens);
+  const single = generate(model.llm, [p2], decode, { ...sampled, rowSeeds: [22] })[0]!.tokens;
+  assert.deepEqual([swapped[1], swapped[0]], pair);
+  assert.deepEqual(single, pair[1]);
+  assert.notDeepEqual(generate(model.llm, [p2], decode, { ...sampled, rowSeeds: [23] })[0]!.tokens, single, "another seed, another sample");
+  assert.throws(() => generate(model.llm, [p1, p2], decode, { ...sampled, rowSeeds: [1] }), /1 row seeds for 2 rows/);
 }));
 
 test("stop tokens and stop strings end a sample; streamed text equals the final text", () => noGrad(() => {
@@ -308,6 +318,17 @@ test("readSummary and the bench's written view: the song's facts as summary word
   assert.equal(typeof answer, "string");
   await assert.rejects(answerer.answer([request("r", path.join(dir, "audio", "song-2.wav"))]), /songs\/song-2\.json: no annotation for .*song-2\.wav/);
   answerer.close?.();
+
+  // Sampled answers (gamma bench --temperature): each request's own seed, whatever else is in the batch.
+  const sampler = await createModelAnswerer(path.join(dir, "model"), { batchSize: 2, temperature: 1 });
+  assert.match(sampler.name, /sampled at temperature 1$/);
+  const song = path.join(dir, "audio", "song-1.wav");
+  const seeded = (id: string, sampleSeed: number) => ({ ...request(id, song), prompt: `${id}: which key? (A) F# minor (B) C major`, sampleSeed });
+  const [, second] = await sampler.answer([seeded("x", 1), seeded("y", 2)]);
+  const [alone] = await sampler.answer([seeded("y", 2)]);
+  assert.equal(alone, second);
+  sampler.close?.();
+  await assert.rejects(createModelAnswerer(path.join(dir, "model"), { temperature: -1 }), /temperature must be 0 \(greedy\) or above, got -1/);
 
   const plain = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-model-plain-"));
   saveModel(plain, tinyModel(6), tinyTokenizerFile());

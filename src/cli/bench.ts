@@ -7,7 +7,7 @@ import { BENCH_FORMATS, type BenchFormat } from "../eval/formats/index.js";
 import { PROMPT_STYLES, type PromptStyle } from "../eval/prompt.js";
 import { type BenchReport, reportJson, reportSummary } from "../eval/report.js";
 import { parseSeeds, runBenchSeeds } from "../eval/seeds.js";
-import { intOption } from "./options.js";
+import { intOption, numberOption } from "./options.js";
 
 interface BenchFlags {
   model?: string;
@@ -23,6 +23,7 @@ interface BenchFlags {
   resume?: boolean;
   limit?: number;
   batchSize?: number;
+  temperature: number;
 }
 
 /** A run's accuracy for people: interval, questions, chance, unparsed and invalid counts. */
@@ -47,6 +48,7 @@ export function benchCommand(): Command {
     .option("--out <dir>", "write run.json, results.jsonl (as it goes), report.json and report.md here")
     .option("--resume", "continue the run in --out after a kill (same settings)")
     .option("--limit <n>", "only the first N questions of the file", intOption("--limit", 1))
+    .option("--temperature <t>", "0: greedy answers (the default); above 0: the model's answers sampled at this temperature, each question from its own seed (from --seed and its id), as RL rollouts sample them", numberOption("--temperature", 0, 10), 0)
     .option("--batch-size <n>", "questions per answerer call (default: the model's; 256 for baselines)", intOption("--batch-size", 1))
     .addHelpText("after", `
 Options are shuffled per question (seeded by --seed and the question id). Items that cannot be asked (a
@@ -69,16 +71,18 @@ Examples:
   $ gamma bench mmau-test-mini-music.json --model models/gamma --limit 100 | tail -1 | jq .accuracy`)
     .action(async (file: string, o: BenchFlags) => {
       if (o.model !== undefined && o.baseline !== undefined) throw new Error("give --model or --baseline, not both");
+      if (o.temperature > 0 && o.baseline !== undefined) throw new Error("--temperature samples a model's answers; a baseline does not generate text");
+      if (o.temperature > 0 && o.prompt === "likelihood") throw new Error("--temperature samples generated answers; --prompt likelihood ranks the options without generating: drop one of them");
       const baseline = o.baseline;
       const common = {
         file, format: o.format, audioDir: o.audioDir, limit: o.limit, shuffle: o.shuffle,
-        prompt: o.prompt, audio: o.audio, out: o.out, resume: o.resume,
+        prompt: o.prompt, audio: o.audio, out: o.out, resume: o.resume, temperature: o.temperature,
         answererId: baseline ? `baseline:${baseline}` : `model:${o.model ?? "default"}`,
       };
       const makeAnswerer = async (seed: number) => {
         if (baseline) return baselineAnswerer(baseline, seed, o.batchSize);
         const { createModelAnswerer } = await import("../model/answerer.js");
-        return createModelAnswerer(o.model, { batchSize: o.batchSize });
+        return createModelAnswerer(o.model, { batchSize: o.batchSize, temperature: o.temperature });
       };
       if (o.seeds) {
         if (!o.shuffle) throw new Error("--seeds with --no-shuffle would pose every run in the file's order: drop one of them");

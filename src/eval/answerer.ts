@@ -20,6 +20,11 @@ export interface AnswerRequest {
    */
   rankChoices?: boolean;
   audio: AudioInput;
+  /**
+   * The seed of this question's sampled answer (from the bench seed and its id), for an answerer that samples
+   * rather than answering greedily: the same question gets the same sample in any batch and after a resume.
+   */
+  sampleSeed?: number;
 }
 
 export interface Answerer {

@@ -27,6 +27,8 @@ export interface BenchOptions {
   shuffle: boolean;
   prompt: PromptStyle;
   audio: AudioMode;
+  /** The model answerer samples at this temperature (0 or absent: greedy); recorded in the run's settings. */
+  temperature?: number;
   /** Who answers, as the run's settings name it: "baseline:<kind>" or "model:<folder>". */
   answererId: string;
   /** Makes the answerer; called only once the benchmark has valid questions (a model loads only then). */
@@ -63,6 +65,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const settings: RunSettings = {
     benchmark: file, format: bench.format, audio_dir: bench.audioDir,
     answerer: o.answererId, prompt: o.prompt, audio: o.audio, seed: o.seed, shuffle: o.shuffle,
+    ...(o.temperature ? { temperature: o.temperature } : {}),
   };
   const outDir = o.out ? openOutDir(o.out, settings, o.resume ?? false) : undefined;
   const inputs = audioInputs(valid.map((v) => ({ file: v.item.audio, seconds: v.seconds })), o.audio, o.seed);

@@ -20,9 +20,11 @@ export function openOutDir(dir: string, settings: RunSettings, resume: boolean):
   if (fs.existsSync(runFile)) {
     if (!resume) throw new Error(`${dir} already holds a bench run: continue it with --resume, or choose another --out`);
     const before = JSON.parse(fs.readFileSync(runFile, "utf8")) as Record<string, unknown>;
-    const changed = Object.entries(settings).filter(([key, value]) => before[key] !== value);
+    const now = settings as unknown as Record<string, unknown>;
+    // Keys of either side: a setting present in only one (a temperature) is a change too.
+    const changed = [...new Set([...Object.keys(now), ...Object.keys(before)])].filter((key) => before[key] !== now[key]);
     if (changed.length) {
-      const list = changed.map(([key, value]) => `${key} was ${JSON.stringify(before[key])}, now ${JSON.stringify(value)}`).join("; ");
+      const list = changed.map((key) => `${key} was ${JSON.stringify(before[key] ?? null)}, now ${JSON.stringify(now[key] ?? null)}`).join("; ");
       throw new Error(`--resume: ${dir} holds a run with other settings (${list})`);
     }
     return { resultsFile, earlier: readResults(resultsFile) };

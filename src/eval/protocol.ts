@@ -2,7 +2,7 @@
 import type { AnswerRequest, AudioInput } from "./answerer.js";
 import type { BenchItem } from "./item.js";
 import { formatPrompt, type PromptStyle } from "./prompt.js";
-import { optionOrder } from "./shuffle.js";
+import { optionOrder, questionRng } from "./shuffle.js";
 
 export interface Question {
   item: BenchItem;
@@ -24,6 +24,15 @@ export function poseQuestion(item: BenchItem, audio: AudioInput, o: ProtocolOpti
   return {
     item,
     correct: order.indexOf(item.answer),
-    request: { id: item.id, prompt: formatPrompt(o.prompt, item.question, choices), choices, audio, ...(o.prompt === "likelihood" ? { rankChoices: true } : {}) },
+    request: {
+      id: item.id, prompt: formatPrompt(o.prompt, item.question, choices), choices, audio,
+      sampleSeed: sampleSeed(o.seed, item.id),
+      ...(o.prompt === "likelihood" ? { rankChoices: true } : {}),
+    },
   };
+}
+
+/** The seed an answerer that samples (`gamma bench --temperature`) draws this question's answer from. */
+export function sampleSeed(seed: number, id: string): number {
+  return Math.floor(questionRng(seed, `sample\u0000${id}`).next() * 2 ** 31);
 }

@@ -17,6 +17,8 @@ export interface RunSettings {
   audio: string;
   seed: number;
   shuffle: boolean;
+  /** Answers sampled at this temperature (absent: greedy). */
+  temperature?: number;
 }
 
 export interface BenchReport extends RunSettings {
@@ -119,6 +121,7 @@ export function reportMarkdown(r: BenchReport): string {
     `| answerer | ${cell(r.answerer_name === r.answerer ? r.answerer : `${r.answerer_name} (${r.answerer})`)} |`,
     `| prompt | ${r.prompt} |`,
     `| audio | ${r.audio} |`,
+    `| answers | ${r.temperature ? `sampled at temperature ${r.temperature}, each question from its own seed` : "greedy"} |`,
     `| options | ${r.shuffle ? `shuffled per question, seed ${r.seed}` : "in the file's order"} |`,
     ...(r.limit !== null ? [`| limit | first ${r.limit} records |`] : []),
     "",

@@ -28,6 +28,8 @@ export interface SeedsReport {
   answerer_name: string;
   prompt: string;
   audio: string;
+  /** Answers sampled at this temperature (absent: greedy). */
+  temperature?: number;
   seeds: number[];
   /** The mean over seeds of each seed's accuracy. */
   accuracy: number;
@@ -118,6 +120,7 @@ export function summariseSeeds(reports: readonly BenchReport[]): SeedsReport {
   const first = reports[0]!;
   return {
     benchmark: first.benchmark, answerer: first.answerer, answerer_name: first.answerer_name, prompt: first.prompt, audio: first.audio,
+    ...(first.temperature ? { temperature: first.temperature } : {}),
     seeds: reports.map((r) => r.seed),
     accuracy: m, accuracy_sd: sd, accuracy_range: [Math.min(...accuracies), Math.max(...accuracies)], chance: first.chance,
     n: reports.reduce((s, r) => s + r.n, 0), correct: reports.reduce((s, r) => s + r.correct, 0),

@@ -4,6 +4,9 @@
 // encodings are kept (keyed by file, or by the silence's length) instead of hearing the file again. A "written"
 // recording is the song's annotated facts as the words of the summary slot (Gamma.readSummary).
 // Requests of the "likelihood" protocol are answered by ranking their options instead (Gamma.answerLogLikelihoods).
+// With a temperature above 0 the answers are sampled instead of greedy, each question from its own seed
+// (AnswerRequest.sampleSeed), so a question's sample does not depend on its batch: how a policy answers as RL
+// samples it, where greedy decoding shows its single likeliest answer.
 import { type Answerer, type AnswerRequest, type AudioInput, audioKey } from "../eval/answerer.js";
 import type { ChatMessage } from "./tokenizer/chat.js";
 import type { AudioEncoding } from "./gamma.js";
@@ -22,7 +25,15 @@ function asked(r: AnswerRequest): ChatMessage[] {
   return [{ role: "user", content: [{ type: "audio", clip: r.id }, { type: "text", text: r.prompt }] }];
 }
 
-export async function createModelAnswerer(modelDir: string | undefined, options: { batchSize?: number } = {}): Promise<Answerer> {
+export interface ModelAnswererOptions {
+  batchSize?: number;
+  /** 0 (default): greedy answers; above 0: answers sampled at this temperature. */
+  temperature?: number;
+}
+
+export async function createModelAnswerer(modelDir: string | undefined, options: ModelAnswererOptions = {}): Promise<Answerer> {
+  const temperature = options.temperature ?? 0;
+  if (!(temperature >= 0 && Number.isFinite(temperature))) throw new RangeError(`temperature must be 0 (greedy) or above, got ${temperature}`);
   const gamma = Gamma.load(modelDir);
   const kept = new Map<string, AudioEncoding>();
   const facts = new SongFacts();
@@ -58,7 +69,7 @@ export async function createModelAnswerer(modelDir: string | undefined, options:
     }
   }
   return {
-    name: `gamma:${gamma.name}`,
+    name: `gamma:${gamma.name}${temperature > 0 ? ` sampled at temperature ${temperature}` : ""}`,
     batchSize: options.batchSize ?? 4,
     async answer(requests: AnswerRequest[]): Promise<string[]> {
       if (requests.some((r) => r.rankChoices)) return rank(requests);
@@ -67,7 +78,8 @@ export async function createModelAnswerer(modelDir: string | undefined, options:
         conversations.push({ messages: asked(r), clips: [await hear(r.audio)] });
       }
       try {
-        return gamma.replyBatch(conversations, { maxNewTokens: MAX_ANSWER_TOKENS }).map((r) => r.texts[0] ?? "");
+        const sampling = temperature > 0 ? { temperature, rowSeeds: requests.map((r) => r.sampleSeed ?? 0) } : {};
+        return gamma.replyBatch(conversations, { maxNewTokens: MAX_ANSWER_TOKENS, ...sampling }).map((r) => r.texts[0] ?? "");
       } finally {
         evict(new Set(conversations.flatMap((c) => c.clips)));
       }

@@ -26,6 +26,12 @@ export interface GenerateOptions {
   /** Strings that end a sample; the text is cut before the first one. */
   stopStrings?: string[];
   seed?: number;
+  /**
+   * One seed per row (rows are prompt-major, sample-minor) instead of `seed`: each row draws from its own
+   * generator, so a row's sample does not depend on which other prompts share its batch (a benchmark question
+   * sampled alone or in any batch, before or after a resume, gets the same answer).
+   */
+  rowSeeds?: number[];
   /** Called with each row's new text as it is decoded. */
   onText?: (row: number, delta: string) => void;
 }
@@ -48,12 +54,13 @@ export function generate(llm: DecoderLM, prompts: Tensor[], decode: (ids: number
   if (prompts.length === 0) return [];
   if (!(samples >= 1) || !(maxNew >= 1)) throw new RangeError("generate: samples and maxNewTokens must be at least 1");
   return noGrad(() => {
-    const generator = new Generator(o.seed ?? 0);
+    const rows = prompts.length * samples;
+    if (o.rowSeeds && o.rowSeeds.length !== rows) throw new RangeError(`generate: ${o.rowSeeds.length} row seeds for ${rows} rows`);
+    const generators = o.rowSeeds ? o.rowSeeds.map((s) => new Generator(s)) : new Generator(o.seed ?? 0);
     const lengths = prompts.map((p) => p.size(0));
     const longest = Math.max(...lengths);
     const device = prompts[0]!.device;
     let cache = KVCache.create(llm.config, prompts.length, longest + maxNew, { dtype: prompts[0]!.dtype, device });
-    const rows = prompts.length * samples;
     const rowPrompt = Array.from({ length: rows }, (_, r) => Math.floor(r / samples));
     // Left padding: every prompt ends at the same column, so the next token goes to the same place in all rows.
     const { firstLogits, keyValid } = tidy(() => {
@@ -85,7 +92,7 @@ export function generate(llm: DecoderLM, prompts: Tensor[], decode: (ids: number
     const stopTokens = new Set(o.stopTokens);
     try {
       for (let step = 0; step < maxNew; step++) {
-        const next = tidy(() => pickTokens(o.vocabLimit ? logits.narrow(-1, 0, o.vocabLimit) : logits, temperature, o.topK ?? 0, o.topP ?? 1, generator));
+        const next = tidy(() => pickTokens(o.vocabLimit ? logits.narrow(-1, 0, o.vocabLimit) : logits, temperature, o.topK ?? 0, o.topP ?? 1, generators));
         logits.dispose();
         for (let r = 0; r < rows; r++) {
           if (finish[r]) continue;
@@ -120,8 +127,8 @@ export function generate(llm: DecoderLM, prompts: Tensor[], decode: (ids: number
   });
 }
 
-/** Next token per row from logits [rows, vocab]. */
-function pickTokens(logits: Tensor, temperature: number, topK: number, topP: number, generator: Generator): number[] {
+/** Next token per row from logits [rows, vocab]: from one generator, or row r from generators[r]. */
+function pickTokens(logits: Tensor, temperature: number, topK: number, topP: number, generator: Generator | Generator[]): number[] {
   if (temperature <= 0) return logits.argmax(-1).toList();
   let scores = logits.to("float32").div(temperature);
   const vocab = scores.size(-1);
@@ -136,7 +143,9 @@ function pickTokens(logits: Tensor, temperature: number, topK: number, topP: num
     const drop = before.ge(topP);
     scores = scores.scatter(-1, indices, values.log().maskedFill(drop, -Infinity));
   }
-  return multinomial(scores.softmax(-1), 1, { generator }).view(-1).toList();
+  const probs = scores.softmax(-1);
+  if (!Array.isArray(generator)) return multinomial(probs, 1, { generator }).view(-1).toList();
+  return generator.map((g, r) => multinomial(probs.narrow(0, r, 1), 1, { generator: g }).item());
 }
 
 function firstStop(text: string, stops: string[] | undefined): number | undefined {

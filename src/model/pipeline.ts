@@ -34,7 +34,7 @@ export interface HeardClip {
   warnings: string[];
 }
 
-export type ReplyOptions = Pick<GenerateOptions, "maxNewTokens" | "temperature" | "topK" | "topP" | "seed" | "samples" | "onText">;
+export type ReplyOptions = Pick<GenerateOptions, "maxNewTokens" | "temperature" | "topK" | "topP" | "seed" | "rowSeeds" | "samples" | "onText">;
 
 export class Gamma {
   private constructor(readonly loaded: LoadedModel) {}
