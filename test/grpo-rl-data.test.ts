@@ -220,13 +220,13 @@ test("grpo config: defaults, gradAccum from promptsPerBatch, reference defaults 
   assert.throws(() => loadTrainConfig(write("g2.json", JSON.stringify({ stage: "grpo", init: "m", run: "r" })), "grpo"), /g2\.json: "rl" .* is missing/);
 });
 
-test("rl-select over written summaries: only questions the summary answers are measured, no audio is heard, upgrades that leave the summary dropped", async () => {
+test("rl-select over written summaries: only questions the summary answers are measured, no audio is needed or heard, upgrades that leave the summary dropped", async () => {
   const { rlSelect } = await import("../src/train/rl-select.js");
   const { saveModel } = await import("../src/model/io.js");
   const { tinyModel, tinyTokenizerFile } = await import("./model-helpers.js");
   const data = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-rl-written-"));
+  // A text-only dataset (gamma data synth --text-only): annotations, no audio at all.
   fs.mkdirSync(path.join(data, "songs"));
-  fs.mkdirSync(path.join(data, "audio"));
   const annotation = {
     global: {
       key: { tonic: "D", mode: "major" }, tempo: 127.3, style: "jazz", tempoClass: "fast", mood: ["happy"], metre: { numerator: 3, denominator: 4 },
@@ -235,7 +235,6 @@ test("rl-select over written summaries: only questions the summary answers are m
   };
   for (const s of ["a", "b"]) {
     fs.writeFileSync(path.join(data, "songs", `${s}.json`), JSON.stringify(annotation));
-    fs.writeFileSync(path.join(data, "audio", `${s}.wav`), "not audio: a written summary never reads it");
   }
   fs.writeFileSync(path.join(data, "mcq.jsonl"), lines(["a", "b"].flatMap((s) => [
     { ...tempoMcq, id: `${s}-tempo`, audio: `audio/${s}.wav` },
@@ -254,7 +253,11 @@ test("rl-select over written summaries: only questions the summary answers are m
   assert.deepEqual(summary.variants_made, { "closer-distractors": 2 }, "the open tempo answers of finer-tolerance are not in the summary");
   assert.equal(summary.written, 4 + summary.variants_kept);
   assert.ok(!fs.existsSync(featureDir) || fs.readdirSync(featureDir).length === 0, "no features: nothing was heard");
-  assert.ok(readRlFile(options.out).every((item) => item.category !== "section-timing"));
+  assert.ok(readRlFile(options.out, { written: true }).every((item) => item.category !== "section-timing"));
+  assert.throws(() => readRlFile(options.out), /audio .*a\.wav does not exist/, "heard, the same questions need their audio");
+  fs.rmSync(path.join(data, "songs", "b.json"));
+  assert.throws(() => readRlFile(options.out, { written: true }), /the song's annotation .*songs\/b\.json does not exist \(a question over a written summary reads its song's songs\/<id>\.json\)/);
+  fs.writeFileSync(path.join(data, "songs", "b.json"), JSON.stringify(annotation));
   await assert.rejects(rlSelect({ ...options, upgrades: [], summary: "heard", misheard: 0.5 }), /--misheard states misheard facts in written summaries: it needs --summary written/);
   saveModel(model, tinyModel(2), tinyTokenizerFile());
   await assert.rejects(rlSelect({ ...options, upgrades: [] }), /rl-select: questions over written summaries need a model that hears a song as summary words alone/);

@@ -124,7 +124,7 @@ function rlSelectCommand(): Command {
     .option("--batch-size <n>", "questions sampled together", intOption("--batch-size", 1), 8)
     .addOption(new Option("--upgrades <list>", `harder variants of kept questions, comma-separated: ${UPGRADES.join(", ")}; or none`).argParser(upgradeList).default([...UPGRADES], "all three"))
     .option("--feature-dir <dir>", "the expert-feature cache (shared with training)", path.join(os.homedir(), ".cache/gamma-music/features"))
-    .addOption(new Option("--summary <view>", "how a question's song reaches the model: heard (its audio) or written (its facts in the summary slot, as a grpo config's \"summary\": \"written\"; only questions the summary answers are measured)").choices([...SUMMARY_VIEWS]).default("heard"))
+    .addOption(new Option("--summary <view>", "how a question's song reaches the model: heard (its audio) or written (its facts in the summary slot, as a grpo config's \"summary\": \"written\"; only questions the summary answers are measured; no audio is needed, so a text-only dataset from `gamma data synth --text-only` can be the pool)").choices([...SUMMARY_VIEWS]).default("heard"))
     .option("--misheard <share>", "with --summary written: share of songs whose summary states a tempo a few BPM off (and, for half, the tonic spelled the other way), as a grpo config's \"misheard\"", numberOption("--misheard", 0, 1), 0)
     .addHelpText("after", `
 GRPO learns only from questions whose sampled answers differ in reward: ones the model always or never gets

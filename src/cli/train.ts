@@ -162,7 +162,7 @@ Example:
       const { model, tokenizer } = loadModel(config.init);
       const reference = loadModel(config.reference).model;
       if (JSON.stringify(reference.config) !== JSON.stringify(model.config)) throw new Error(`${config.reference}: the reference model's config differs from ${config.init}'s`);
-      const { train: items, heldOut } = splitBySong(readRlFile(config.rl));
+      const { train: items, heldOut } = splitBySong(readRlFile(config.rl, { written: config.grpo.summary === "written" }));
       if (items.length === 0) throw new Error(`${config.rl}: every question is about a held-out song; nothing to train on`);
       console.error(`grpo: ${items.length} training questions, ${heldOut.length} held out, from ${config.rl}${config.grpo.summary === "written" ? ", posed over written summaries" : ""}; training ${config.trainable.join(", ")}; run ${config.run}`);
       model.train();

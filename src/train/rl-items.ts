@@ -13,6 +13,16 @@ import { optionOrder } from "../eval/shuffle.js";
 import type { ChatMessage } from "../model/tokenizer/chat.js";
 import { type PosedQuestion, questionKind, rewardKinds } from "./rewards.js";
 import { isHeldOut } from "./songs.js";
+import { annotationFileOf } from "./summary-words.js";
+
+/**
+ * What a question's song must have on disk: its audio (heard), or, for questions posed over written summaries
+ * (`"summary": "written"`), only its annotation (songs/<id>.json beside audio/), so a text-only dataset
+ * (`gamma data synth --text-only`) can be an RL pool.
+ */
+export interface RlReadOptions {
+  written?: boolean;
+}
 
 export const UPGRADES = ["closer-distractors", "finer-tolerance", "composite"] as const;
 export type Upgrade = (typeof UPGRADES)[number];
@@ -43,7 +53,7 @@ export interface RlItem {
 export const RL_OPTION_SEED = 13;
 
 /** Checks one parsed line; returns the item or throws naming `where` (file:line). */
-export function toRlItem(value: unknown, where: string, audioDir: string): RlItem {
+export function toRlItem(value: unknown, where: string, audioDir: string, o: RlReadOptions = {}): RlItem {
   const fail = (msg: string): never => { throw new Error(`${where}: ${msg}`); };
   if (typeof value !== "object" || value === null || Array.isArray(value)) fail("not a JSON object");
   const r = value as Record<string, unknown>;
@@ -62,7 +72,10 @@ export function toRlItem(value: unknown, where: string, audioDir: string): RlIte
   if (r.source_ids !== undefined && !(Array.isArray(r.source_ids) && r.source_ids.every((s) => typeof s === "string"))) fail(`"source_ids" must be a list of question ids`);
   if (r.upgrade !== undefined && !UPGRADES.includes(r.upgrade as Upgrade)) fail(`"upgrade" must be one of ${UPGRADES.join(", ")}`);
   const audio = path.resolve(audioDir, text("audio")!);
-  if (!fs.existsSync(audio)) fail(`audio ${audio} does not exist`);
+  if (o.written) {
+    const annotation = annotationFileOf(audio);
+    if (!fs.existsSync(annotation)) fail(`the song's annotation ${annotation} does not exist (a question over a written summary reads its song's songs/<id>.json)`);
+  } else if (!fs.existsSync(audio)) fail(`audio ${audio} does not exist`);
   const item: RlItem = {
     id: text("id")!, audio, question: text("question")!, kind,
     ...(r.choices === undefined ? {} : { choices: r.choices as string[] }),
@@ -80,7 +93,7 @@ export function toRlItem(value: unknown, where: string, audioDir: string): RlIte
 }
 
 /** Every question of an RL file (or of a dataset's mcq.jsonl); ids must be unique. */
-export function readRlFile(file: string): RlItem[] {
+export function readRlFile(file: string, o: RlReadOptions = {}): RlItem[] {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
@@ -99,7 +112,7 @@ export function readRlFile(file: string): RlItem[] {
     } catch (e) {
       throw new Error(`${where}: not valid JSON (${(e as Error).message})`, { cause: e });
     }
-    const item = toRlItem(value, where, path.dirname(path.resolve(file)));
+    const item = toRlItem(value, where, path.dirname(path.resolve(file)), o);
     const before = seen.get(item.id);
     if (before !== undefined) throw new Error(`${where}: question id ${item.id} repeats line ${before}`);
     seen.set(item.id, i + 1);
@@ -110,14 +123,14 @@ export function readRlFile(file: string): RlItem[] {
 }
 
 /** The questions of RL files and dataset directories (their mcq.jsonl), in order; ids unique across all. */
-export function readRlPool(sources: readonly string[]): RlItem[] {
+export function readRlPool(sources: readonly string[], o: RlReadOptions = {}): RlItem[] {
   const items: RlItem[] = [];
   const from = new Map<string, string>();
   for (const source of sources) {
     const isDir = fs.existsSync(source) && fs.statSync(source).isDirectory();
     const file = isDir ? path.join(source, "mcq.jsonl") : source;
     if (isDir && !fs.existsSync(file)) throw new Error(`${source}: not a dataset directory (no mcq.jsonl)`);
-    for (const item of readRlFile(file)) {
+    for (const item of readRlFile(file, o)) {
       const other = from.get(item.id);
       if (other) throw new Error(`${file}: question id ${item.id} is also in ${other}`);
       from.set(item.id, file);

@@ -62,7 +62,7 @@ export async function rlSelect(o: RlSelectOptions): Promise<RlSelectSummary> {
   if (o.groupSize % orders !== 0) throw new Error(`--orders (${orders}) must divide --group (${o.groupSize})`);
   const started = performance.now();
   if ((o.misheard ?? 0) > 0 && o.summary !== "written") throw new Error("--misheard states misheard facts in written summaries: it needs --summary written");
-  let pool = readRlPool(o.pool);
+  let pool = readRlPool(o.pool, { written: o.summary === "written" });
   const poolSize = pool.length;
   const { model, tokenizer } = loadModel(o.model);
   const written = o.summary === "written" ? writtenSummariesFor(model, tokenizer, o.misheard ?? 0, "rl-select") : undefined;

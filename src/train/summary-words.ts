@@ -145,14 +145,19 @@ export function withHeardFacts(a: SongAnnotation, heard?: HeardFacts): SongAnnot
   return { ...a, global: { ...a.global, tempo: heard.bpm ?? a.global.tempo, key } };
 }
 
-/** The annotation of a dataset song from its audio path (DIR/audio/ID.wav -> DIR/songs/ID.json), cached. */
+/** Where a dataset song's annotation is, from its audio path (DIR/audio/ID.wav -> DIR/songs/ID.json). */
+export function annotationFileOf(audio: string): string {
+  return songPaths(path.dirname(path.dirname(audio)), songOfAudio(audio)).annotation;
+}
+
+/** The annotation of a dataset song from its audio path (annotationFileOf), cached. */
 export class SongFacts {
   private readonly cache = new Map<string, SongAnnotation>();
 
   get(audio: string): SongAnnotation {
     let a = this.cache.get(audio);
     if (!a) {
-      const file = songPaths(path.dirname(path.dirname(audio)), songOfAudio(audio)).annotation;
+      const file = annotationFileOf(audio);
       if (!fs.existsSync(file)) throw new Error(`${file}: no annotation for ${audio} (a song's written facts and summary words come from its dataset's songs/ folder, beside audio/, as \`gamma data synth\` writes them)`);
       a = JSON.parse(fs.readFileSync(file, "utf8")) as SongAnnotation;
       this.cache.set(audio, a);
