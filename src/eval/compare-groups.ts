@@ -9,6 +9,7 @@
 // (groupDrawer).
 import { Rng } from "../music/rng.js";
 import { readBenchResults } from "./compare.js";
+import { mean } from "./report.js";
 import type { QuestionResult } from "./run.js";
 import { seedRuns } from "./seeds.js";
 
@@ -51,7 +52,6 @@ function readRunOrders(run: string): Map<number, Map<string, QuestionResult>> {
   return new Map([...seeds].map(([s, dir]) => [s, readBenchResults(dir)]));
 }
 
-const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 const sampleSd = (xs: readonly number[]) => {
   if (xs.length < 2) return null;
   const m = mean(xs);
