@@ -9,7 +9,7 @@
 // (groupDrawer).
 import { Rng } from "../music/rng.js";
 import { readBenchResults } from "./compare.js";
-import { mean } from "./report.js";
+import { mean, sampleSd } from "./report.js";
 import type { QuestionResult } from "./run.js";
 import { seedRuns } from "./seeds.js";
 
@@ -51,12 +51,6 @@ function readRunOrders(run: string): Map<number, Map<string, QuestionResult>> {
   if (seeds.size === 0) return new Map([[-1, readBenchResults(run)]]);
   return new Map([...seeds].map(([s, dir]) => [s, readBenchResults(dir)]));
 }
-
-const sampleSd = (xs: readonly number[]) => {
-  if (xs.length < 2) return null;
-  const m = mean(xs);
-  return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1));
-};
 
 /** p-quantile of sorted values, linearly interpolated. */
 function quantile(sorted: readonly number[], p: number): number {
@@ -108,10 +102,10 @@ export function compareGroups(baseRuns: readonly string[], candidateRuns: readon
 
   const draws = opts.draws ?? 10000, rng = new Rng(opts.seed ?? 0);
   const q = ids.length;
-  const drawGroup = groupDrawer(scores.slice(0, baseRuns.length), q, rng), drawCandidate = groupDrawer(scores.slice(baseRuns.length), q, rng);
+  const drawBase = groupDrawer(scores.slice(0, baseRuns.length), q, rng), drawCandidate = groupDrawer(scores.slice(baseRuns.length), q, rng);
   const differences: number[] = [];
   for (let d = 0; d < draws; d++) {
-    const b = drawGroup(), c = drawCandidate();
+    const b = drawBase(), c = drawCandidate();
     let sum = 0;
     for (let k = 0; k < q; k++) {
       const i = rng.int(0, q - 1);

@@ -5,6 +5,7 @@
 // binomial test on the discordant questions) says how surprising the split is.
 import fs from "node:fs";
 import path from "node:path";
+import { sampleSd } from "./report.js";
 import { parseResultsFile, type QuestionResult } from "./run.js";
 
 export interface PairComparison {
@@ -85,7 +86,7 @@ export function comparePair(baseName: string, base: ReadonlyMap<string, Question
 export function summarise(pairs: PairComparison[]): Comparison {
   const diffs = pairs.map((p) => p.difference);
   const mean = diffs.reduce((s, d) => s + d, 0) / diffs.length;
-  const sd = diffs.length > 1 ? Math.sqrt(diffs.reduce((s, d) => s + (d - mean) ** 2, 0) / (diffs.length - 1)) : NaN;
+  const sd = sampleSd(diffs) ?? NaN;
   const candidateOnly = pairs.reduce((s, p) => s + p.candidate_only, 0), baseOnly = pairs.reduce((s, p) => s + p.base_only, 0);
   return { pairs, mean_difference: mean, difference_sd: sd, candidate_only: candidateOnly, base_only: baseOnly, pooled_p_value: mcnemarExact(candidateOnly, baseOnly) };
 }

@@ -8,7 +8,7 @@ import path from "node:path";
 import { writeFileAtomic } from "../audio/wav-write.js";
 import type { Answerer } from "./answerer.js";
 import { type BenchOptions, runBench } from "./bench.js";
-import { type BenchReport, cell, mean, pct, reportJson } from "./report.js";
+import { type BenchReport, cell, mean, pct, reportJson, sampleSd } from "./report.js";
 
 /** The per-seed run folders of a multi-seed --out folder. */
 export const seedDir = (out: string, seed: number) => path.join(out, `seed-${seed}`);
@@ -112,7 +112,7 @@ export function summariseSeeds(reports: readonly BenchReport[]): SeedsReport {
   if (reports.length === 0) throw new Error("summariseSeeds: no runs");
   const accuracies = reports.map((r) => r.accuracy);
   const m = mean(accuracies);
-  const sd = reports.length > 1 ? Math.sqrt(accuracies.reduce((s, a) => s + (a - m) ** 2, 0) / (reports.length - 1)) : null;
+  const sd = sampleSd(accuracies);
   const meanOf = (pick: (r: BenchReport) => Record<string, { accuracy: number }>) => {
     const names = [...new Set(reports.flatMap((r) => Object.keys(pick(r))))];
     return Object.fromEntries(names.map((name) => [name, mean(reports.map((r) => pick(r)[name]?.accuracy ?? NaN))]));
