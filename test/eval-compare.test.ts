@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { comparePair, mcnemarExact, readBenchResults, summarise } from "../src/eval/compare.js";
+import { comparePair, mcnemarExact, readBenchResults, readQuestionIds, summarise } from "../src/eval/compare.js";
 import { compareGroups, groupDrawer } from "../src/eval/compare-groups.js";
 import { Rng } from "../src/music/rng.js";
 import { assertClose } from "./helpers.js";
@@ -129,4 +129,37 @@ test("a group's drawn mean spreads as its runs' sample variance over n says, not
   const variance = accuracies.reduce((a, b) => a + (b - m) ** 2, 0) / accuracies.length;
   assertClose([m, variance], [0.25, 0.0625], { atol: 0.006 });
   assert.deepEqual(groupDrawer([[1, 0]], 2, new Rng(3))(), [1, 0], "one run: drawn as it is");
+});
+
+test("--questions: pairs and groups compared on a subset of the questions; a bad subset file is an error naming it", () => {
+  const q = (rights: number[]) => Array.from({ length: 6 }, (_, i) => rights.includes(i));
+  const base = [run("s-base0", q([0, 1, 2])), run("s-base1", q([0, 1, 3]))];
+  const candidate = [run("s-cand0", q([0, 4, 5])), run("s-cand1", q([1, 4, 5]))];
+  const subset = path.join(dir, "subset.jsonl");
+  fs.writeFileSync(subset, ["q3", "q4", "q5", "nowhere"].map((id) => JSON.stringify({ id, pass_rate: 0.5 })).join("\n") + "\n");
+  const only = readQuestionIds(subset);
+  assert.deepEqual([...only], ["q3", "q4", "q5", "nowhere"]);
+  const c = compareGroups(base, candidate, { draws: 500, only });
+  assert.equal(c.questions, 3, "q0-q2 left out, and the id no run answered");
+  assertClose([c.base.mean, c.candidate.mean], [1 / 6, 2 / 3], 1e-12);
+  assert.equal(compareGroups(base, candidate, { draws: 500 }).difference, 0, "over all six questions the groups tie");
+  assert.throws(() => compareGroups(base, candidate, { only: new Set(["nowhere"]) }), /share no question among those of --questions/);
+
+  const gamma = fileURLToPath(new URL("../../bin/gamma.js", import.meta.url));
+  const pair = spawnSync(process.execPath, [gamma, "compare", base[0]!, candidate[0]!, "--questions", subset], { encoding: "utf8" });
+  assert.equal(pair.status, 0, pair.stderr);
+  const p = JSON.parse(pair.stdout.trim().split("\n").at(-1)!).pairs[0];
+  assert.deepEqual([p.n, p.candidate_only, p.base_only], [3, 2, 0]);
+  const broken = path.join(dir, "broken-subset.jsonl");
+  fs.writeFileSync(broken, '{"id": "q1"}\n{"question": "no id"}\n');
+  for (const [file, message] of [[broken, /broken-subset\.jsonl:2: no "id"/], [path.join(dir, "none.jsonl"), /none\.jsonl: no such file/]] as const) {
+    const bad = spawnSync(process.execPath, [gamma, "compare", base[0]!, candidate[0]!, "--questions", file], { encoding: "utf8" });
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, message);
+  }
+  const elsewhere = path.join(dir, "elsewhere.jsonl");
+  fs.writeFileSync(elsewhere, '{"id": "x9"}\n');
+  const none = spawnSync(process.execPath, [gamma, "compare", base[0]!, candidate[0]!, "--questions", elsewhere], { encoding: "utf8" });
+  assert.notEqual(none.status, 0);
+  assert.match(none.stderr, /none of its 6 questions is among those of --questions/);
 });

@@ -8,7 +8,7 @@
 // answered them. With few runs a plain bootstrap understates their spread, so the runs' deviation is scaled up
 // (groupDrawer).
 import { Rng } from "../music/rng.js";
-import { readBenchResults } from "./compare.js";
+import { onlyQuestions, readBenchResults } from "./compare.js";
 import { mean, sampleSd } from "./report.js";
 import type { QuestionResult } from "./run.js";
 import { seedRuns } from "./seeds.js";
@@ -45,11 +45,11 @@ export interface GroupComparison {
   beyond_noise: boolean;
 }
 
-/** A run's results by option order (-1 for a plain single-order folder). */
-function readRunOrders(run: string): Map<number, Map<string, QuestionResult>> {
+/** A run's results by option order (-1 for a plain single-order folder), only the given questions where given. */
+function readRunOrders(run: string, only?: ReadonlySet<string>): Map<number, Map<string, QuestionResult>> {
   const seeds = seedRuns(run);
-  if (seeds.size === 0) return new Map([[-1, readBenchResults(run)]]);
-  return new Map([...seeds].map(([s, dir]) => [s, readBenchResults(dir)]));
+  if (seeds.size === 0) return new Map([[-1, onlyQuestions(readBenchResults(run), only)]]);
+  return new Map([...seeds].map(([s, dir]) => [s, onlyQuestions(readBenchResults(dir), only)]));
 }
 
 /** p-quantile of sorted values, linearly interpolated. */
@@ -75,13 +75,13 @@ export function groupDrawer(runs: readonly number[][], questions: number, rng: R
 }
 
 /**
- * Compares groups of runs on the questions and option orders all of them hold. Refuses mixed single-order and
- * `--seeds` folders, and groups with no common question or order, naming the runs.
+ * Compares groups of runs on the questions and option orders all of them hold (of those in `only`, where given).
+ * Refuses mixed single-order and `--seeds` folders, and groups with no common question or order, naming the runs.
  */
-export function compareGroups(baseRuns: readonly string[], candidateRuns: readonly string[], opts: { draws?: number; seed?: number } = {}): GroupComparison {
+export function compareGroups(baseRuns: readonly string[], candidateRuns: readonly string[], opts: { draws?: number; seed?: number; only?: ReadonlySet<string> } = {}): GroupComparison {
   if (baseRuns.length === 0 || candidateRuns.length === 0) throw new Error("give at least one run in each group (--base and --candidate)");
   const all = [...baseRuns, ...candidateRuns];
-  const loaded = all.map(readRunOrders);
+  const loaded = all.map((run) => readRunOrders(run, opts.only));
   const single = all.filter((_, i) => loaded[i]!.has(-1)), multi = all.filter((_, i) => !loaded[i]!.has(-1));
   if (single.length > 0 && multi.length > 0) {
     throw new Error(`${multi[0]} holds runs in several option orders (gamma bench --seeds) but ${single[0]} does not: compare like with like`);
@@ -89,7 +89,9 @@ export function compareGroups(baseRuns: readonly string[], candidateRuns: readon
   const orders = [...loaded[0]!.keys()].filter((o) => loaded.every((m) => m.has(o))).sort((a, b) => a - b);
   if (orders.length === 0) throw new Error(`the runs share no option order (${all.map((r, i) => `${r}: ${[...loaded[i]!.keys()].join(",")}`).join("; ")})`);
   const ids = [...loaded[0]!.get(orders[0]!)!.keys()].filter((id) => loaded.every((m) => orders.every((o) => m.get(o)!.has(id))));
-  if (ids.length === 0) throw new Error("the runs share no question: compare runs of the same benchmark");
+  if (ids.length === 0) {
+    throw new Error(opts.only ? "the runs share no question among those of --questions" : "the runs share no question: compare runs of the same benchmark");
+  }
 
   // scores[run][question]: that question's correctness averaged over the compared option orders.
   const scores = loaded.map((m) => ids.map((id) => mean(orders.map((o) => (m.get(o)!.get(id)!.correct ? 1 : 0)))));

@@ -47,6 +47,34 @@ export function readBenchResults(runDirOrFile: string): Map<string, QuestionResu
   return results;
 }
 
+/**
+ * The question ids of a JSONL question file (a bench set, rl-select's output, any file with an "id" a line), to
+ * compare runs on a subset of their questions, e.g. the held-out questions of moderate pass rate (RL-style).
+ */
+export function readQuestionIds(file: string): Set<string> {
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new Error(`${file}: no such file (--questions takes a JSONL file with an "id" on each line)`);
+  const ids = new Set<string>();
+  fs.readFileSync(file, "utf8").split("\n").forEach((line, i) => {
+    if (line.trim() === "") return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new Error(`${file}:${i + 1}: not valid JSON`);
+    }
+    const id = typeof value === "object" && value !== null ? (value as { id?: unknown }).id : undefined;
+    if (typeof id !== "string" || id === "") throw new Error(`${file}:${i + 1}: no "id" (a string) on this line`);
+    ids.add(id);
+  });
+  if (ids.size === 0) throw new Error(`${file}: no questions in it`);
+  return ids;
+}
+
+/** A run's results restricted to the given question ids (all of them when `only` is absent). */
+export function onlyQuestions(results: Map<string, QuestionResult>, only?: ReadonlySet<string>): Map<string, QuestionResult> {
+  return only ? new Map([...results].filter(([id]) => only.has(id))) : results;
+}
+
 /** ln C(n, k), exactly enough for the binomial tails of a few thousand questions. */
 function logChoose(n: number, k: number): number {
   let s = 0;
