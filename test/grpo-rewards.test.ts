@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import {
-  accuracyReward, answerRegion, formatReward, namesOptionConsistently, optionNamedByText, parseNumberAnswer, parseTimeAnswer, registerReward, rewardKinds, scoreAnswer, type PosedQuestion,
+  accuracyReward, answerRegion, formatReward, groundedOption, namesOptionConsistently, optionNamedByText, parseNumberAnswer, parseTimeAnswer, registerReward, rewardKinds, scoreAnswer, thoughtRegion, type PosedQuestion,
 } from "../src/train/rewards.js";
 import { poseItem, readRlFile, type RlItem, spreadRotations } from "../src/train/rl-items.js";
 
@@ -128,6 +128,28 @@ test('mcq accuracy under the "text" rule: only the option the words name counts,
   assert.equal(score("funk or reggae"), 0, "two options named");
   assert.equal(optionNamedByText(think("reggae (A)"), q.options!), q.options!.indexOf("reggae"));
   assert.equal(optionNamedByText("<answer></answer>", q.options!), undefined);
+});
+
+test('mcq accuracy under the "grounded" rule: the answer\'s words and its reasoning name the same, right option', () => {
+  const q = poseItem(item({ id: "mcq-4", choices: ["funk", "jazz swing", "reggae", "hip-hop"], answer: "jazz swing" }));
+  const letter = String.fromCharCode(65 + q.answerIndex!);
+  const w = { format: 0.5, accuracy: 1 };
+  const said = (thought: string, answer: string) => `<think>${thought}</think><answer>${answer}</answer>`;
+  const score = (output: string) => scoreAnswer(output, q, w, "grounded").accuracy;
+  assert.equal(score(said('The question is about the genre. What I hear fits "jazz swing".', `jazz swing (${letter})`)), 1);
+  assert.equal(score(said("It swings: Jazz Swing", "jazz swing")), 1, "case and the words around it do not matter");
+  assert.equal(score(said('What I hear fits "reggae".', "jazz swing")), 0, "a right answer after a thought naming another option");
+  assert.equal(scoreAnswer(said('What I hear fits "reggae".', "jazz swing"), q, w, "text").accuracy, 1, "which text pays");
+  assert.equal(score(said('What I hear fits "tenor sax".', "jazz swing")), 0, "a thought naming no option");
+  assert.equal(score(said("funk or jazz swing", "jazz swing")), 0, "a thought naming two options");
+  assert.equal(score(said('fits "reggae"', "reggae")), 0, "grounded, and wrong");
+  assert.equal(score("<answer>jazz swing</answer>"), 0, "no reasoning at all");
+  assert.equal(groundedOption(said('fits "reggae"', "reggae (A)"), q.options!), q.options!.indexOf("reggae"));
+  assert.equal(thoughtRegion("<think> a </think><answer>b</answer>"), " a ");
+  assert.equal(thoughtRegion("<answer>b</answer>"), undefined);
+  // Open questions are not MCQs: the rule does not apply.
+  const n = poseItem(item({ kind: "number", answer: 7, tolerance: 0 }));
+  assert.equal(scoreAnswer("<think>x</think><answer>7</answer>", n, w, "grounded").accuracy, 1);
 });
 
 test("total reward: the weighted sum of format and accuracy", () => {

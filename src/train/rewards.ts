@@ -4,7 +4,8 @@
 // question plugs in with registerReward() without touching the trainer:
 //   mcq     the option parseGamma reads (the parser `gamma bench` uses) is the right one; with the
 //           "consistent" rule also one the answer names both ways it names it (letter and text agree), with
-//           the "text" rule the one its words name (McqAnswerRule);
+//           the "text" rule the one its words name, with the "grounded" rule that one named by its reasoning
+//           too (McqAnswerRule);
 //   number  a number within a relative tolerance (a tempo within 4 %), or exactly (a count, tolerance 0);
 //   time    a time (m:ss.s, or seconds) within an absolute tolerance in seconds (a section boundary, an entry).
 // Rewards are pure functions of the text, so they can be checked by hand and tested to the edge of a tolerance.
@@ -47,10 +48,14 @@ export interface RewardWeights {
  * the answer happens to sit there, and GRPO drifts to a letter (grpo-v6: (B) for 80 of 131 held-out questions
  * in one seed, (D) for 70 in another). "text": only the option the answer's words name (its letters taken
  * out) counts, so no letter is ever paid: "funk (A)" is right wherever funk sits, "(A)" alone and "tenor sax
- * (D)" earn nothing.
+ * (D)" earn nothing. "grounded": "text", and the reasoning names that same option: "<think>... fits "funk"
+ * </think><answer>funk (A)</answer>" earns 1, a right "funk" after a thought that names another option, or none
+ * ("fits "tenor sax""), earns 0. Under "text" such answers are paid as often as the guess lands (a quarter of the
+ * time among four options), so GRPO also reinforces answers that do not follow from their reasoning: grpo-w3's
+ * right answers whose thought named another option doubled (2% -> 4% of the fresh set's answers).
  */
-export type McqAnswerRule = "parsed" | "consistent" | "text";
-export const MCQ_ANSWER_RULES: readonly McqAnswerRule[] = ["parsed", "consistent", "text"];
+export type McqAnswerRule = "parsed" | "consistent" | "text" | "grounded";
+export const MCQ_ANSWER_RULES: readonly McqAnswerRule[] = ["parsed", "consistent", "text", "grounded"];
 
 export interface Reward {
   format: number;
@@ -78,6 +83,7 @@ export function rewardKinds(): string[] {
 const THINK_THEN_ANSWER = /^\s*<think>([\s\S]*?)<\/think>\s*<answer>([\s\S]*?)<\/answer>\s*$/;
 const ANSWER = /<answer>([\s\S]*?)<\/answer>/;
 const ANY_TAG = /<\/?(?:think|answer)>/;
+const THOUGHT = /<think>([\s\S]*?)<\/think>/;
 
 /**
  * 1: the whole output is `<think>reasoning</think><answer>answer</answer>` (whitespace around and between the
@@ -211,11 +217,27 @@ export function optionNamedByText(output: string, options: readonly string[]): n
   return text ? optionNamedBy(text, options) : undefined;
 }
 
+/** The reasoning: what the first <think></think> holds, or undefined without one. */
+export function thoughtRegion(output: string): string | undefined {
+  return THOUGHT.exec(output)?.[1];
+}
+
+/**
+ * The option an MCQ answer's words name when its reasoning names the same one (by the same matching: the
+ * option the thought equals, else the only one it holds); undefined otherwise.
+ */
+export function groundedOption(output: string, options: readonly string[]): number | undefined {
+  const answered = optionNamedByText(output, options), thought = thoughtRegion(output);
+  if (answered === undefined || thought === undefined) return undefined;
+  return optionNamedBy(thought.trim().toLowerCase(), options) === answered ? answered : undefined;
+}
+
 export function scoreAnswer(output: string, q: PosedQuestion, weights: RewardWeights, mcqAnswer: McqAnswerRule = "parsed"): Reward {
   const format = formatReward(output);
   const mcq = q.options !== undefined && q.answerIndex !== undefined;
   const accuracy =
     mcq && mcqAnswer === "text" ? (optionNamedByText(output, q.options!) === q.answerIndex ? 1 : 0)
+    : mcq && mcqAnswer === "grounded" ? (groundedOption(output, q.options!) === q.answerIndex ? 1 : 0)
     : mcq && mcqAnswer === "consistent" && !namesOptionConsistently(output, q.options!) ? 0
     : accuracyReward(output, q);
   return { format, accuracy, total: weights.format * format + weights.accuracy * accuracy };
