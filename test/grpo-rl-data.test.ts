@@ -1,10 +1,12 @@
 // GRPO's questions: RL files and dataset MCQs read the same way with errors that name file:line, prompts, the
 // harder answer-consistent variants rl-select makes, the held-out split, and the grpo config.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
+import { repoRoot } from "../src/cli/paths.js";
 import { parseTime } from "../src/data/timefmt.js";
 import { questionRng } from "../src/eval/shuffle.js";
 import { loadTrainConfig } from "../src/train/config.js";
@@ -261,4 +263,13 @@ test("rl-select over written summaries: only questions the summary answers are m
   await assert.rejects(rlSelect({ ...options, upgrades: [], summary: "heard", misheard: 0.5 }), /--misheard states misheard facts in written summaries: it needs --summary written/);
   saveModel(model, tinyModel(2), tinyTokenizerFile());
   await assert.rejects(rlSelect({ ...options, upgrades: [] }), /rl-select: questions over written summaries need a model that hears a song as summary words alone/);
+});
+
+test("rl-select --mcq-answer: the GRPO rules are offered, anything else is refused before any work", () => {
+  const gamma = path.join(repoRoot(), "bin/gamma.js");
+  const help = spawnSync(process.execPath, [gamma, "data", "rl-select", "--help"], { encoding: "utf8" });
+  assert.match(help.stdout.replace(/\s+/g, " "), /--mcq-answer <rule>.*choices: "parsed", "consistent", "text", "grounded"/);
+  const bad = spawnSync(process.execPath, [gamma, "data", "rl-select", "--model", "m", "--pool", "p", "--out", "o.jsonl", "--mcq-answer", "letters"], { encoding: "utf8" });
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /option '--mcq-answer <rule>' argument 'letters' is invalid. Allowed choices are parsed, consistent, text, grounded/);
 });

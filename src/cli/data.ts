@@ -11,6 +11,7 @@ import { fluidsynthVersion } from "../data/render.js";
 import type { BuildConfig, SongSpec } from "../data/build-song.js";
 import { UPGRADES, type Upgrade } from "../train/rl-items.js";
 import { rlSelect } from "../train/rl-select.js";
+import { MCQ_ANSWER_RULES, type McqAnswerRule } from "../train/rewards.js";
 import { SUMMARY_VIEWS, type SummaryView } from "../train/grpo/written-summary.js";
 import { packageVersion } from "./paths.js";
 import { intOption, numberOption } from "./options.js";
@@ -126,6 +127,7 @@ function rlSelectCommand(): Command {
     .option("--feature-dir <dir>", "the expert-feature cache (shared with training)", path.join(os.homedir(), ".cache/gamma-music/features"))
     .addOption(new Option("--summary <view>", "how a question's song reaches the model: heard (its audio) or written (its facts in the summary slot, as a grpo config's \"summary\": \"written\"; only questions the summary answers are measured; no audio is needed, so a text-only dataset from `gamma data synth --text-only` can be the pool)").choices([...SUMMARY_VIEWS]).default("heard"))
     .option("--misheard <share>", "with --summary written: share of songs whose summary states a tempo a few BPM off (and, for half, the tonic spelled the other way), as a grpo config's \"misheard\"", numberOption("--misheard", 0, 1), 0)
+    .addOption(new Option("--mcq-answer <rule>", "what earns an MCQ's accuracy, as the grpo config's \"mcqAnswer\" that will train on the set (docs/training.md, Rewards)").choices([...MCQ_ANSWER_RULES]).default("parsed"))
     .addHelpText("after", `
 GRPO learns only from questions whose sampled answers differ in reward: ones the model always or never gets
 right teach nothing. rl-select samples --group answers to each question of the pool (think-style prompts, as
@@ -141,12 +143,12 @@ JSON summary. Format of the file: docs/training.md, "Stage 3: GRPO".
 Example:
   $ gamma data rl-select --model ~/.cache/gamma-music/runs/sft-v1/model --pool ~/.cache/gamma-music/data/train-v1 \\
       --limit 2000 --out ~/.cache/gamma-music/data/rl-v1/rl.jsonl`)
-    .action(async (o: { model: string; pool: string[]; out: string; group: number; minPass: number; maxPass: number; limit?: number; seed: number; temperature: number; maxNewTokens: number; batchSize: number; upgrades: Upgrade[]; featureDir: string; orders: number; summary: SummaryView; misheard: number }) => {
+    .action(async (o: { model: string; pool: string[]; out: string; group: number; minPass: number; maxPass: number; limit?: number; seed: number; temperature: number; maxNewTokens: number; batchSize: number; upgrades: Upgrade[]; featureDir: string; orders: number; summary: SummaryView; misheard: number; mcqAnswer: McqAnswerRule }) => {
       configureThreads();
       const summary = await rlSelect({
         model: o.model, pool: o.pool, out: o.out, groupSize: o.group, orders: o.orders, minPass: o.minPass, maxPass: o.maxPass, limit: o.limit, seed: o.seed,
         temperature: o.temperature, maxNewTokens: o.maxNewTokens, batchSize: o.batchSize, featureDir: o.featureDir, upgrades: o.upgrades,
-        summary: o.summary, misheard: o.misheard,
+        summary: o.summary, misheard: o.misheard, mcqAnswer: o.mcqAnswer,
       });
       console.error(`rl-select: kept ${summary.kept} of ${summary.measured} questions and ${summary.variants_kept} variants; wrote ${summary.written} to ${summary.out}`);
       console.log(JSON.stringify(summary));

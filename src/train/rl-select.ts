@@ -10,6 +10,7 @@ import { Rng } from "../music/rng.js";
 import { TRAIN_AUGMENT } from "./config.js";
 import { FeatureCache } from "./feature-cache.js";
 import { type RolloutContext, sampleGroups } from "./grpo/rollout.js";
+import type { McqAnswerRule } from "./rewards.js";
 import { type SummaryView, writtenSummariesFor } from "./grpo/written-summary.js";
 import { readRlPool, RL_OPTION_SEED, type RlItem, type Upgrade, writeRlFile } from "./rl-items.js";
 import { upgradeQuestions } from "./rl-upgrades.js";
@@ -38,6 +39,8 @@ export interface RlSelectOptions {
   summary?: SummaryView;
   /** With summary "written": the share of songs whose summary states misheard facts (GRPO's "misheard"). */
   misheard?: number;
+  /** What earns an MCQ's accuracy, as the GRPO config's "mcqAnswer" that will train on the set; default "parsed". */
+  mcqAnswer?: McqAnswerRule;
 }
 
 export interface RlSelectSummary {
@@ -78,7 +81,7 @@ export async function rlSelect(o: RlSelectOptions): Promise<RlSelectSummary> {
   const context: RolloutContext = {
     model, tokenizer, cache: new FeatureCache(o.featureDir, model, TRAIN_AUGMENT),
     sampling: { groupSize: o.groupSize, temperature: o.temperature, topK: 0, topP: 1, maxNewTokens: o.maxNewTokens },
-    weights: { format: 0, accuracy: 1 }, written,
+    weights: { format: 0, accuracy: 1 }, written, mcqAnswer: o.mcqAnswer ?? "parsed",
   };
   const songSeconds = new Map<string, number>();
   const histogram: Record<string, number> = {};
