@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import {
-  accuracyReward, answerRegion, formatReward, groundedOption, namesOptionConsistently, optionNamedByText, parseNumberAnswer, parseTimeAnswer, registerReward, rewardKinds, scoreAnswer, thoughtRegion, type PosedQuestion,
+  accuracyReward, answerRegion, formatReward, groundedOption, namesOptionConsistently, optionNamedByText, optionNamedByThought, parseNumberAnswer, parseTimeAnswer, registerReward, rewardKinds, scoreAnswer, thoughtRegion, type PosedQuestion,
 } from "../src/train/rewards.js";
 import { poseItem, readRlFile, type RlItem, spreadRotations } from "../src/train/rl-items.js";
 
@@ -145,6 +145,12 @@ test('mcq accuracy under the "grounded" rule: the answer\'s words and its reason
   assert.equal(score(said('fits "reggae"', "reggae")), 0, "grounded, and wrong");
   assert.equal(score("<answer>jazz swing</answer>"), 0, "no reasoning at all");
   assert.equal(groundedOption(said('fits "reggae"', "reggae (A)"), q.options!), q.options!.indexOf("reggae"));
+  // An option inside a longer one: the thought names the longer one only.
+  const tempo = ["moderate", "very slow", "slow", "fast"];
+  assert.equal(optionNamedByThought('The question is about the tempo class. What I hear fits "very slow".', tempo), 1);
+  assert.equal(optionNamedByThought('What I hear fits "slow".', tempo), 2);
+  assert.equal(optionNamedByThought("slow, or fast", tempo), undefined);
+  assert.equal(optionNamedByThought(" Moderate ", tempo), 0);
   assert.equal(thoughtRegion("<think> a </think><answer>b</answer>"), " a ");
   assert.equal(thoughtRegion("<answer>b</answer>"), undefined);
   // Open questions are not MCQs: the rule does not apply.

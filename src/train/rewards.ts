@@ -223,13 +223,24 @@ export function thoughtRegion(output: string): string | undefined {
 }
 
 /**
- * The option an MCQ answer's words name when its reasoning names the same one (by the same matching: the
- * option the thought equals, else the only one it holds); undefined otherwise.
+ * The option a thought names: the one it equals, else the only one it holds once options held only as part of
+ * a longer held option are set aside ("fits \"very slow\"" names "very slow", not also "slow"); undefined
+ * when it names none or several ("funk or reggae").
  */
+export function optionNamedByThought(thought: string, options: readonly string[]): number | undefined {
+  const text = thought.trim().toLowerCase(), texts = options.map((o) => o.trim().toLowerCase());
+  const exact = texts.indexOf(text);
+  if (exact >= 0) return exact;
+  const held = texts.flatMap((o, i) => (text.includes(o) ? [i] : []));
+  const outermost = held.filter((i) => !held.some((j) => j !== i && texts[j]!.includes(texts[i]!)));
+  return outermost.length === 1 ? outermost[0] : undefined;
+}
+
+/** The option an MCQ answer's words name when its reasoning names the same one; undefined otherwise. */
 export function groundedOption(output: string, options: readonly string[]): number | undefined {
   const answered = optionNamedByText(output, options), thought = thoughtRegion(output);
   if (answered === undefined || thought === undefined) return undefined;
-  return optionNamedBy(thought.trim().toLowerCase(), options) === answered ? answered : undefined;
+  return optionNamedByThought(thought, options) === answered ? answered : undefined;
 }
 
 export function scoreAnswer(output: string, q: PosedQuestion, weights: RewardWeights, mcqAnswer: McqAnswerRule = "parsed"): Reward {
