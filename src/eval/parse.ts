@@ -47,8 +47,13 @@ export function parseGamma(output: string, options: readonly string[]): ParsedCh
 export function optionNamedBy(lowerText: string, options: readonly string[]): ParsedChoice {
   const exact = options.findIndex((o) => o.trim().toLowerCase() === lowerText);
   if (exact >= 0) return exact;
-  const held = options.flatMap((o, i) => (lowerText.includes(o.trim().toLowerCase()) ? [i] : []));
+  const held = optionsHeld(lowerText, options);
   return held.length === 1 ? held[0] : undefined;
+}
+
+/** The indices of the options (up to case and their outer spaces) that lower-cased text holds. */
+export function optionsHeld(lowerText: string, options: readonly string[]): number[] {
+  return options.flatMap((o, i) => (lowerText.includes(o.trim().toLowerCase()) ? [i] : []));
 }
 
 /**

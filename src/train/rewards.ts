@@ -9,7 +9,7 @@
 //   number  a number within a relative tolerance (a tempo within 4 %), or exactly (a count, tolerance 0);
 //   time    a time (m:ss.s, or seconds) within an absolute tolerance in seconds (a section boundary, an entry).
 // Rewards are pure functions of the text, so they can be checked by hand and tested to the edge of a tolerance.
-import { optionNamedBy, parseGamma } from "../eval/parse.js";
+import { optionNamedBy, optionsHeld, parseGamma } from "../eval/parse.js";
 import { formatTime, parseTime } from "../data/timefmt.js";
 import type { RlItem } from "./rl-items.js";
 
@@ -228,10 +228,10 @@ export function thoughtRegion(output: string): string | undefined {
  * when it names none or several ("funk or reggae").
  */
 export function optionNamedByThought(thought: string, options: readonly string[]): number | undefined {
-  const text = thought.trim().toLowerCase(), texts = options.map((o) => o.trim().toLowerCase());
-  const exact = texts.indexOf(text);
-  if (exact >= 0) return exact;
-  const held = texts.flatMap((o, i) => (text.includes(o) ? [i] : []));
+  const text = thought.trim().toLowerCase();
+  const named = optionNamedBy(text, options);
+  if (named !== undefined) return named;
+  const held = optionsHeld(text, options), texts = options.map((o) => o.trim().toLowerCase());
   const outermost = held.filter((i) => !held.some((j) => j !== i && texts[j]!.includes(texts[i]!)));
   return outermost.length === 1 ? outermost[0] : undefined;
 }

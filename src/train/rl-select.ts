@@ -81,7 +81,7 @@ export async function rlSelect(o: RlSelectOptions): Promise<RlSelectSummary> {
   const context: RolloutContext = {
     model, tokenizer, cache: new FeatureCache(o.featureDir, model, TRAIN_AUGMENT),
     sampling: { groupSize: o.groupSize, temperature: o.temperature, topK: 0, topP: 1, maxNewTokens: o.maxNewTokens },
-    weights: { format: 0, accuracy: 1 }, written, mcqAnswer: o.mcqAnswer ?? "parsed",
+    weights: { format: 0, accuracy: 1 }, written, mcqAnswer: o.mcqAnswer,
   };
   const songSeconds = new Map<string, number>();
   const histogram: Record<string, number> = {};
