@@ -11,6 +11,7 @@ import { fluidsynthVersion } from "../data/render.js";
 import type { BuildConfig, SongSpec } from "../data/build-song.js";
 import { UPGRADES, type Upgrade } from "../train/rl-items.js";
 import { rlSelect } from "../train/rl-select.js";
+import { writeWrittenSet } from "../train/written-set.js";
 import { MCQ_ANSWER_RULES, type McqAnswerRule } from "../train/rewards.js";
 import { SUMMARY_VIEWS, type SummaryView } from "../train/grpo/written-summary.js";
 import { packageVersion } from "./paths.js";
@@ -97,6 +98,7 @@ Example:
       await build("synthbench", o.out, synthbenchSpecs(), synthbenchConfig(o.out), o.workers, SYNTHBENCH_SEED, SYNTHBENCH_MCQ_PER_SPLIT);
     });
   data.addCommand(rlSelectCommand());
+  data.addCommand(writtenSetCommand());
   return data;
 }
 
@@ -106,6 +108,33 @@ function upgradeList(v: string): Upgrade[] {
   const unknown = names.filter((n) => !UPGRADES.includes(n as Upgrade));
   if (unknown.length) throw new Error(`--upgrades: unknown upgrade ${unknown.join(", ")} (known: ${UPGRADES.join(", ")}, or none)`);
   return names as Upgrade[];
+}
+
+function writtenSetCommand(): Command {
+  return new Command("written-set")
+    .description("make a benchmark set for the written view (gamma bench --audio written): the questions a written summary answers, at most N a category")
+    .requiredOption("--pool <paths...>", "dataset directories (their mcq.jsonl; a text-only one from `gamma data synth --text-only` is enough) and/or MCQ JSONL files")
+    .requiredOption("--out <file>", "the set to write (JSONL; replaced atomically)")
+    .option("--per-category <n>", "at most this many questions a category, drawn at random from the seed (default: all)", intOption("--per-category", 1))
+    .option("--summary-tokens <n>", "summary tokens of the models to be benched (their projector.summaryTokens; the shipped recipes' 19): which facts a summary states", intOption("--summary-tokens", 1), 19)
+    .option("--seed <n>", "seed of the per-category draw", intOption("--seed", 0), 0)
+    .addHelpText("after", `
+A model benched with --audio written reads a song's facts as summary words instead of hearing it, so only
+questions whose answer those words state (key, mode, style, tempo, mood, metre, lead...) can be answered.
+written-set keeps those questions of the pool, draws at most --per-category of each category (so every category
+weighs alike), and writes them in the pool's order. Use songs no model trained on (a fresh --seed of
+\`gamma data synth --text-only\`) for a held-out set. The last line of stdout is a JSON summary with the counts by
+category.
+
+Example (docs/training.md, rlheld-v2):
+  $ gamma data synth --songs 600 --seed 9018 --text-only --out ~/.cache/gamma-music/data/rlheld-v2
+  $ gamma data written-set --pool ~/.cache/gamma-music/data/rlheld-v2 --per-category 144 \\
+      --out ~/.cache/gamma-music/data/rlheld-v2/heldout-written.jsonl`)
+    .action((o: { pool: string[]; out: string; perCategory?: number; summaryTokens: number; seed: number }) => {
+      const summary = writeWrittenSet({ pool: o.pool, out: o.out, perCategory: o.perCategory, summaryTokens: o.summaryTokens, seed: o.seed });
+      console.error(`written-set: ${summary.answerable} of ${summary.pool} questions are answered by a written summary; wrote ${summary.written} to ${summary.out}`);
+      console.log(JSON.stringify(summary));
+    });
 }
 
 function rlSelectCommand(): Command {
