@@ -1,4 +1,5 @@
-// `gamma data synth|synthbench`: make training sets and the SynthBench benchmark from the synthetic music world.
+// `gamma data synth|synthbench|rl-select|written-set`: make training sets and the SynthBench benchmark from the
+// synthetic music world, choose GRPO's questions, and make benchmark sets for the written view.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";

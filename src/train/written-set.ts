@@ -38,7 +38,11 @@ export function selectWrittenSet(pool: readonly RlItem[], o: Pick<WrittenSetOpti
   const facts = new SongFacts();
   const answerable = pool.filter((q) => q.kind === "mcq" && typeof q.answer === "string" && answerableFromSummary({ category: q.category, answer: q.answer }, o.summaryTokens, () => facts.get(q.audio)));
   const byCategory = new Map<string, number[]>();
-  answerable.forEach((q, i) => byCategory.set(q.category, [...(byCategory.get(q.category) ?? []), i]));
+  answerable.forEach((q, i) => {
+    const indices = byCategory.get(q.category);
+    if (indices) indices.push(i);
+    else byCategory.set(q.category, [i]);
+  });
   const rng = new Rng(o.seed);
   const keep = new Set<number>();
   // Categories in sorted order so the draw does not depend on which category the pool happens to list first.
