@@ -7,8 +7,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { writeFileAtomic } from "../audio/wav-write.js";
 import { Rng } from "../music/rng.js";
+import { summaryAnswers } from "./grpo/written-summary.js";
 import { readRlPool, type RlItem } from "./rl-items.js";
-import { answerableFromSummary, SongFacts } from "./summary-words.js";
+import { SongFacts } from "./summary-words.js";
 
 export interface WrittenSetOptions {
   /** Dataset directories (their mcq.jsonl) and MCQ JSONL files. */
@@ -36,7 +37,7 @@ export interface WrittenSetSummary {
 export function selectWrittenSet(pool: readonly RlItem[], o: Pick<WrittenSetOptions, "summaryTokens" | "perCategory" | "seed">): { answerable: RlItem[]; chosen: RlItem[] } {
   if (!(o.summaryTokens > 0)) throw new Error("--summary-tokens must be positive: a written summary of no tokens states no fact");
   const facts = new SongFacts();
-  const answerable = pool.filter((q) => q.kind === "mcq" && typeof q.answer === "string" && answerableFromSummary({ category: q.category, answer: q.answer }, o.summaryTokens, () => facts.get(q.audio)));
+  const answerable = pool.filter((q) => summaryAnswers(q, o.summaryTokens, facts));
   const byCategory = new Map<string, number[]>();
   answerable.forEach((q, i) => {
     const indices = byCategory.get(q.category);

@@ -16,6 +16,11 @@ export const SUMMARY_VIEWS = ["heard", "written"] as const;
 /** How an RL question's song reaches the model: "heard" (its audio through the experts) or "written" (its facts as summary words). */
 export type SummaryView = (typeof SUMMARY_VIEWS)[number];
 
+/** Whether a written summary of `summaryTokens` tokens holds an RL item's answer (an MCQ about one of its song's facts). */
+export function summaryAnswers(item: RlItem, summaryTokens: number, facts: SongFacts): boolean {
+  return item.kind === "mcq" && typeof item.answer === "string" && answerableFromSummary({ category: item.category, answer: item.answer }, summaryTokens, () => facts.get(item.audio));
+}
+
 export class WrittenSummaries {
   private readonly facts = new SongFacts();
 
@@ -35,7 +40,7 @@ export class WrittenSummaries {
 
   /** Whether the summary holds the item's answer (an MCQ about one of its facts). */
   answerable(item: RlItem): boolean {
-    return item.kind === "mcq" && typeof item.answer === "string" && answerableFromSummary({ category: item.category, answer: item.answer }, this.summaryTokens, () => this.annotation(item));
+    return summaryAnswers(item, this.summaryTokens, this.facts);
   }
 
   /** The summary words (token ids) the item's prompt holds in its summary slot. */
