@@ -6,7 +6,7 @@ import { noGrad } from "../src/engine/autograd.js";
 import { tensor, type Tensor } from "../src/engine/tensor.js";
 import { validateConfig } from "../src/model/config.js";
 import { autocorrelation, RHYTHM_LAGS, rhythm } from "../src/model/projector.js";
-import { withSummaryRhythm, withSummaryRhythmSlots } from "../src/model/rebuild.js";
+import { withFreshSummary, withSummaryRhythm, withSummaryRhythmSlots } from "../src/model/rebuild.js";
 import { factSlots } from "../src/train/summary-words.js";
 import { tinyModel } from "./model-helpers.js";
 
@@ -86,3 +86,15 @@ test("factSlots: the summary tokens of named facts; a fact that does not fit is 
   assert.deepEqual(factSlots(["tonic"], 2), [0, 1]);
   assert.throws(() => factSlots(["bpm"], 10), /summary fact "bpm" does not fit in 10 summary tokens \(they hold tonic, mode, style, tempo, mood\)/);
 });
+
+test("withFreshSummary: the same layout, the summary layers drawn anew, every other tensor kept", () => noGrad(() => {
+  const model = withSummaryRhythmSlots(tinyModel(1, (c) => { c.projector.summaryTokens = 5; }), [1, 3]);
+  const summaryBefore = model.projector.summary_1!.weight.toFloat32Array(), rhythmBefore = model.projector.summary_rhythm_1!.weight.toFloat32Array();
+  const projectorBefore = model.projector.linear_1.weight.toFloat32Array();
+  const fresh = withFreshSummary(model);
+  assert.deepEqual(fresh.config.projector, model.config.projector, "the layout is unchanged");
+  assert.notDeepEqual(fresh.projector.summary_1!.weight.toFloat32Array(), summaryBefore, "the base summary layers start afresh");
+  assert.notDeepEqual(fresh.projector.summary_rhythm_1!.weight.toFloat32Array(), rhythmBefore, "so do the rhythm slots' layers");
+  assert.deepEqual(fresh.projector.linear_1.weight.toFloat32Array(), projectorBefore, "the rest of the model kept");
+  assert.throws(() => withFreshSummary(tinyModel(1, (c) => { c.projector.summaryTokens = 0; })), /freshSummaryLayers needs summary tokens/);
+}));

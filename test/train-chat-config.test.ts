@@ -33,6 +33,9 @@ test("outputNorm, answerWeight, answerOrder, promptStyles, summaryRhythm, summar
   assert.deepEqual(loadTrainConfig(write({ summaryRhythmFacts: ["tempo", "bpm"] }), "sft").summaryRhythmFacts, ["tempo", "bpm"]);
   assert.throws(() => loadTrainConfig(write({ summaryRhythmFacts: ["tempo", "groove"] }), "sft"), /"summaryRhythmFacts" must be a list of tonic, mode, style, tempo/);
   assert.throws(() => loadTrainConfig(write({ summaryRhythm: true, summaryRhythmFacts: ["tempo"] }), "sft"), /"summaryRhythm" and "summaryRhythmFacts" exclude each other/);
+  assert.equal(plain.freshSummaryLayers, false);
+  assert.equal(loadTrainConfig(write({ freshSummaryLayers: true }), "sft").freshSummaryLayers, true);
+  assert.throws(() => loadTrainConfig(write({ freshSummaryLayers: 1 }), "sft"), /"freshSummaryLayers" must be true or false/);
 });
 
 test("the shipped summary-fit recipe is a valid sft config that fits the summary layers alone", () => {

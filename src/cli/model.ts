@@ -19,7 +19,7 @@ import { configureThreads } from "../engine/runtime.js";
 import { tidy } from "../engine/scope.js";
 import { NO_AUGMENT } from "../data/augment.js";
 import { crossValidatedProbe, meanPooled, PROBE_FACTS } from "../eval/probe.js";
-import { FeatureCache } from "../train/feature-cache.js";
+import { disposeFeatures, FeatureCache } from "../train/feature-cache.js";
 import { readSongs } from "../train/songs.js";
 import { intOption } from "./options.js";
 import { Progress } from "./progress.js";
@@ -191,8 +191,7 @@ Example:
         // What the LLM side starts from: the fusion's output tokens (the summary tokens read their mean and max).
         const fused = noGrad(() => tidy(() => meanPooled(gamma.fusion.forward(f.temporal, f.global).tokens)));
         pooled.push({ temporal: meanPooled(f.temporal), global: meanPooled(f.global), fused });
-        f.temporal.dispose();
-        f.global.dispose();
+        disposeFeatures(f);
         progress.tick(1, `${cache.misses} computed`);
       }
       progress.finish();

@@ -11,7 +11,7 @@ import { ChatStage } from "../train/stages/chat.js";
 import { GrpoStage } from "../train/stages/grpo.js";
 import { readRlFile, splitBySong } from "../train/rl-items.js";
 import { loadModel } from "../model/io.js";
-import { withAudioView, withExperts, withOutputNorm, withSummaryRhythm, withSummaryRhythmSlots, withSummaryTokens } from "../model/rebuild.js";
+import { withAudioView, withExperts, withOutputNorm, withFreshSummary, withSummaryPitch, withSummaryRhythm, withSummaryRhythmSlots, withSummaryTokens } from "../model/rebuild.js";
 import { factSlots } from "../train/summary-words.js";
 import { readSongs } from "../train/songs.js";
 import { ExpertsStage } from "../train/stages/experts.js";
@@ -122,6 +122,8 @@ Example:
       if (config.outputNorm) model = withOutputNorm(model);
       if (config.summaryRhythm) model = withSummaryRhythm(model);
       if (config.summaryRhythmFacts) model = withSummaryRhythmSlots(model, factSlots(config.summaryRhythmFacts, model.config.projector.summaryTokens ?? 0));
+      if (config.summaryPitch) model = withSummaryPitch(model);
+      if (config.freshSummaryLayers) model = withFreshSummary(model);
       model = withAudioView(model, { summaryAsWords: config.summaryAsWords, summaryOnly: config.summaryOnly });
       const { train: samples, heldOut } = readChatSamples(config.datasets, config.kinds, { answerOrder: config.answerOrder, promptStyles: config.promptStyles, summaryTokens: model.config.projector.summaryTokens, misheard: config.misheard, nearestOption: config.nearestOption });
       if (samples.length === 0) throw new Error(`${opts.config}: no ${config.kinds.join("/")} samples in ${config.datasets.join(", ")}`);

@@ -26,3 +26,32 @@ export function expertInput(samples: Float32Array, e: AudioExpertConfig): Tensor
 export function silentExpertInput(frames: number, e: AudioExpertConfig): Tensor {
   return full([inputChannels(e), frames], -1.5);
 }
+
+/** Width of pitchView(): a pitch-class profile of all the semitone bands, then one of the lowest two octaves. */
+export const PITCH_VIEW_WIDTH = 24;
+
+/**
+ * A clip's pitch-class profile from its expert input [channels, frames] (the semitone channels, band 0 at C): in
+ * each frame each band's share of the frame's amplitude, averaged over the clip, folded into 12 pitch classes
+ * over every octave and, separately, over the lowest two (the bass, where the roots are), each as log shares
+ * standardised over its 12 classes -> [1, 24]. Key and mode are which pitch classes a song dwells on; a mean or
+ * max over the experts' tokens keeps that only as far as the experts learnt to (ProjectorConfig.summaryPitch).
+ * Silence gives zeros.
+ */
+export function pitchView(input: Tensor, e: AudioExpertConfig): Tensor {
+  const bins = e.pitchBins ?? 0;
+  if (bins < 24) throw new Error(`the pitch view needs at least 24 semitone bands in the experts' input (pitchBins is ${bins})`);
+  return noGrad(() => tidy(() => {
+    const octaves = Math.floor(bins / 12);
+    // The channels are (log10(power) + 4) / 4; amplitude is 10^(2 x), up to a factor the shares cancel.
+    const amplitude = input.narrow(0, e.nMels, octaves * 12).mul(2 * Math.LN10).exp(); // [bands, frames]
+    const shares = amplitude.div(amplitude.sum([0], true)).mean([1]); // [bands]
+    const profile = (t: Tensor, n: number) => {
+      const classes = t.view(n, 12).sum([0]);
+      const logShare = classes.div(classes.sum()).add(1e-3).log();
+      const centred = logShare.sub(logShare.mean());
+      return centred.div(centred.square().mean().sqrt().add(1e-3));
+    };
+    return cat([profile(shares, octaves), profile(shares.narrow(0, 0, 24), 2)], 0).view(1, PITCH_VIEW_WIDTH);
+  }));
+}

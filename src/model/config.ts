@@ -72,6 +72,12 @@ export interface ProjectorConfig {
    * summaryRhythm, where one set of layers reads everything for every token. Absent = none.
    */
   summaryRhythmSlots?: number[];
+  /**
+   * The summary also reads the clip's pitch-class profile (audio-input.ts pitchView(), 24 numbers from the
+   * experts' semitone input): the layers of the tokens that do not read the rhythm read it beside the mean and max.
+   * Needs the semitone channels (temporalExpert.pitchBins of 24 or more). Absent = no pitch view.
+   */
+  summaryPitch?: boolean;
 }
 
 /** A Qwen2/Llama-style decoder (RMSNorm, rotary positions, SwiGLU, grouped-query attention). */
@@ -183,7 +189,7 @@ export function validateConfig(value: unknown, source = "config"): GammaConfig {
   const summary = c.projector!.summaryTokens ?? 0;
   if (!Number.isInteger(summary) || summary < 0 || summary > 64) fail(`projector.summaryTokens must be an integer from 0 to 64 (got ${JSON.stringify(c.projector!.summaryTokens)})`);
   if (c.projector!.outputNorm !== undefined && typeof c.projector!.outputNorm !== "boolean") fail("projector.outputNorm must be true or false");
-  for (const flag of ["summaryAsWords", "summaryOnly", "summaryRhythm"] as const) {
+  for (const flag of ["summaryAsWords", "summaryOnly", "summaryRhythm", "summaryPitch"] as const) {
     const v = c.projector![flag];
     if (v !== undefined && typeof v !== "boolean") fail(`projector.${flag} must be true or false`);
     if (v && summary === 0) fail(`projector.${flag} needs summary tokens (projector.summaryTokens > 0)`);
@@ -194,6 +200,8 @@ export function validateConfig(value: unknown, source = "config"): GammaConfig {
       fail(`projector.summaryRhythmSlots must list distinct summary-token indices below ${summary}, fewer than all of them (got ${JSON.stringify(slots)})`);
     if (c.projector!.summaryRhythm) fail("projector.summaryRhythm and summaryRhythmSlots exclude each other (every summary layer reads the rhythm, or the slots' own do)");
   }
+  if (c.projector!.summaryPitch && !((c.temporalExpert!.pitchBins ?? 0) >= 24))
+    fail(`projector.summaryPitch needs the semitone channels in the experts' input (temporalExpert.pitchBins of 24 or more; got ${JSON.stringify(c.temporalExpert!.pitchBins ?? 0)})`);
   positiveInts(c.llm, "llm", ["vocabSize", "hiddenSize", "intermediateSize", "numLayers", "numHeads", "numKvHeads", "maxPositions"]);
   const l = c.llm!;
   if (l.hiddenSize % l.numHeads !== 0) fail(`llm.hiddenSize (${l.hiddenSize}) must be divisible by numHeads (${l.numHeads})`);

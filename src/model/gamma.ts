@@ -7,7 +7,7 @@ import { cat, type Tensor, tensor, zeros } from "../engine/tensor.js";
 import { tidy } from "../engine/scope.js";
 import { planWindows } from "../audio/window.js";
 import { AudioExpert } from "./audio-expert.js";
-import { inputChannels } from "./audio-input.js";
+import { inputChannels, pitchView } from "./audio-input.js";
 import { type GammaConfig, validateConfig } from "./config.js";
 import { FusionNetwork } from "./fusion.js";
 import { DecoderLM } from "./llm.js";
@@ -43,7 +43,7 @@ export class GammaModel extends Module {
     this.temporal_expert = this.registerModule("temporal_expert", new AudioExpert(config.temporalExpert, o));
     this.global_expert = this.registerModule("global_expert", new AudioExpert(config.globalExpert, o));
     this.fusion = this.registerModule("fusion", new FusionNetwork(config.fusion, config.temporalExpert.dModel, config.globalExpert.dModel, o));
-    this.projector = this.registerModule("projector", new Projector(config.fusion.dModel, config.llm.hiddenSize, config.projector.stack, { ...o, summaryTokens: config.projector.summaryTokens, outputNorm: config.projector.outputNorm, summaryRhythm: config.projector.summaryRhythm, summaryRhythmSlots: config.projector.summaryRhythmSlots }));
+    this.projector = this.registerModule("projector", new Projector(config.fusion.dModel, config.llm.hiddenSize, config.projector.stack, { ...o, summaryTokens: config.projector.summaryTokens, outputNorm: config.projector.outputNorm, summaryRhythm: config.projector.summaryRhythm, summaryRhythmSlots: config.projector.summaryRhythmSlots, summaryPitch: config.projector.summaryPitch }));
     this.llm = this.registerModule("llm", new DecoderLM(config.llm, o));
   }
 
@@ -89,7 +89,7 @@ export class GammaModel extends Module {
     return tidy(() => {
       const temporal = this.expertTokens(this.temporal_expert, mels);
       const global = this.expertTokens(this.global_expert, mels);
-      return mels.map((mel, i) => this.encodeExpertTokens(temporal[i]!, global[i]!, mel.size(1) / 100));
+      return mels.map((mel, i) => this.encodeExpertTokens(temporal[i]!, global[i]!, mel.size(1) / 100, this.config.projector.summaryPitch ? pitchView(mel, this.config.temporalExpert) : undefined));
     });
   }
 
@@ -100,11 +100,12 @@ export class GammaModel extends Module {
 
   /**
    * One clip's expert tokens ([1, Nt, dT] and [1, Ng, dG], as expertTokens() gives them or the training
-   * stages' feature cache stores them) through the fusion and the projector.
+   * stages' feature cache stores them) through the fusion and the projector; `pitch`, the clip's pitchView(), for
+   * a model whose summary reads it (projector.summaryPitch).
    */
-  encodeExpertTokens(temporal: Tensor, global: Tensor, seconds: number): AudioEncoding {
+  encodeExpertTokens(temporal: Tensor, global: Tensor, seconds: number, pitch?: Tensor): AudioEncoding {
     const fused = this.fusion.forward(temporal, global);
-    const summary = this.projector.summarize(fused.tokens);
+    const summary = this.projector.summarize(fused.tokens, pitch);
     return {
       embeds: this.config.projector.summaryOnly
         ? zeros([0, this.config.llm.hiddenSize], { dtype: fused.tokens.dtype, device: fused.tokens.device })

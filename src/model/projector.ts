@@ -4,6 +4,7 @@
 // writes to the size of the LLM's words (outputNorm).
 import { Linear, Module, RMSNorm, type InitOptions } from "../engine/module.js";
 import { cat, stack, type Tensor, tensor, zeros } from "../engine/tensor.js";
+import { PITCH_VIEW_WIDTH } from "./audio-input.js";
 import { TIME_FEATURES, timeFeatures } from "./time-embedding.js";
 
 /**
@@ -47,18 +48,21 @@ export class Projector extends Module {
   readonly norm?: RMSNorm;
 
   readonly summaryRhythm: boolean;
+  /** The summary also reads the clip's pitch-class profile (audio-input.ts pitchView; ProjectorConfig.summaryPitch). */
+  readonly summaryPitch: boolean;
   readonly rhythmSlots: readonly number[];
   /** For each summary token, its row in [summary_2's tokens; summary_rhythm_2's tokens]. */
   private readonly slotOrder: number[];
 
   constructor(readonly inDim: number, readonly outDim: number, readonly stack: number,
-    o: InitOptions & { summaryTokens?: number; outputNorm?: boolean; summaryRhythm?: boolean; summaryRhythmSlots?: readonly number[] } = {}) {
+    o: InitOptions & { summaryTokens?: number; outputNorm?: boolean; summaryRhythm?: boolean; summaryRhythmSlots?: readonly number[]; summaryPitch?: boolean } = {}) {
     super();
     this.linear_1 = this.registerModule("linear_1", new Linear(inDim * stack, outDim, o));
     this.linear_2 = this.registerModule("linear_2", new Linear(outDim, outDim, o));
     this.time_proj = this.registerModule("time_proj", new Linear(TIME_FEATURES, outDim, o));
     const summaryTokens = o.summaryTokens ?? 0;
     this.summaryRhythm = o.summaryRhythm ?? false;
+    this.summaryPitch = o.summaryPitch ?? false;
     this.rhythmSlots = [...(o.summaryRhythmSlots ?? [])].sort((a, b) => a - b);
     const rhythm = new Set(this.rhythmSlots);
     const baseCount = summaryTokens - rhythm.size;
@@ -66,7 +70,7 @@ export class Projector extends Module {
     this.slotOrder = Array.from({ length: summaryTokens }, (_, slot) => (rhythm.has(slot) ? nextRhythm++ : nextBase++));
     if (summaryTokens > 0) {
       // Registered only when used, so models made without summary tokens keep their exact state dict.
-      this.summary_1 = this.registerModule("summary_1", new Linear(this.summaryRhythm ? this.pooledWidth : 2 * inDim, outDim, o));
+      this.summary_1 = this.registerModule("summary_1", new Linear(this.summaryRhythm ? this.pooledWidth : this.baseWidth, outDim, o));
       this.summary_2 = this.registerModule("summary_2", new Linear(outDim, baseCount * outDim, o));
       if (rhythm.size > 0) {
         this.summary_rhythm_1 = this.registerModule("summary_rhythm_1", new Linear(this.pooledWidth, outDim, o));
@@ -103,13 +107,22 @@ export class Projector extends Module {
    * (docs/training.md), so the pooled view is handed to the LLM directly. Mean and max: the average sound and
    * what stands out anywhere in the clip.
    */
-  summarize(tokens: Tensor): Tensor | undefined {
-    return this.summaryFromPooled(this.pool(tokens));
+  summarize(tokens: Tensor, pitch?: Tensor): Tensor | undefined {
+    return this.summaryFromPooled(this.pool(tokens, pitch));
   }
 
   /** Width of what the summary reads of a clip (pool()). */
   get pooledWidth(): number {
-    return 2 * this.inDim + (this.readsRhythm ? 2 * RHYTHM_LAGS : 0);
+    return 2 * this.inDim + (this.readsRhythm ? 2 * RHYTHM_LAGS : 0) + this.pitchWidth;
+  }
+
+  /** What the layers of the summary tokens that do not read the rhythm read: mean, max and the pitch view if any. */
+  private get baseWidth(): number {
+    return 2 * this.inDim + this.pitchWidth;
+  }
+
+  private get pitchWidth(): number {
+    return this.summaryPitch ? PITCH_VIEW_WIDTH : 0;
   }
 
   /** Whether any summary layer reads the rhythm view (all of them, or those of the rhythm slots). */
@@ -119,24 +132,28 @@ export class Projector extends Module {
 
   /**
    * What the summary reads of a clip's fused tokens [B, N, inDim], [B, pooledWidth]: their mean and max over
-   * time and, with summaryRhythm, their periodicity (rhythm()).
+   * time, with summaryRhythm (or rhythm slots) their periodicity (rhythm()), and with summaryPitch the clip's
+   * pitch view [B, PITCH_VIEW_WIDTH] (audio-input.ts pitchView(), from the experts' input, not the tokens).
    */
-  pool(tokens: Tensor): Tensor {
-    return cat([tokens.mean(1), tokens.amax(1), ...(this.readsRhythm ? [rhythm(tokens)] : [])], -1);
+  pool(tokens: Tensor, pitch?: Tensor): Tensor {
+    if (this.summaryPitch && !pitch) throw new Error("this model's summary reads the clip's pitch view (projector.summaryPitch): pass pitchView() of the experts' input");
+    return cat([tokens.mean(1), tokens.amax(1), ...(this.readsRhythm ? [rhythm(tokens)] : []), ...(this.summaryPitch ? [pitch!.to(tokens.dtype)] : [])], -1);
   }
 
   /**
    * The summary tokens [B, summaryTokens, outDim] from pooled fused tokens [B, pooledWidth]; undefined without
    * summary layers. With rhythm slots, two MLPs share the work: the rhythm slots' reads the whole pooled view, the
-   * others' the mean and max alone, so the facts of pitch and timbre (key, style) are fitted from the inputs they
-   * were fitted from before the rhythm view existed and cannot fit the songs by their rhythm instead.
+   * others' the mean and max alone (and the pitch view, with summaryPitch), so the facts of pitch and timbre (key,
+   * style) are fitted from the inputs they were fitted from before the rhythm view existed and cannot fit the songs
+   * by their rhythm instead.
    */
   summaryFromPooled(pooled: Tensor): Tensor | undefined {
     if (!this.summary_1 || !this.summary_2) return undefined;
     const b = pooled.size(0);
     const mlp = (first: Linear, second: Linear, input: Tensor) => second.forward(first.forward(input).gelu()).view(b, -1, this.outDim);
     if (!this.summary_rhythm_1 || !this.summary_rhythm_2) return this.normalised(mlp(this.summary_1, this.summary_2, pooled));
-    const base = mlp(this.summary_1, this.summary_2, pooled.narrow(1, 0, 2 * this.inDim));
+    const meanMax = pooled.narrow(1, 0, 2 * this.inDim);
+    const base = mlp(this.summary_1, this.summary_2, this.summaryPitch ? cat([meanMax, pooled.narrow(1, this.pooledWidth - PITCH_VIEW_WIDTH, PITCH_VIEW_WIDTH)], 1) : meanMax);
     const beat = mlp(this.summary_rhythm_1, this.summary_rhythm_2, pooled);
     return this.normalised(cat([base, beat], 1).indexSelect(1, tensor(this.slotOrder, { dtype: "int64", device: pooled.device })));
   }

@@ -93,6 +93,27 @@ export function withSummaryTokens(model: GammaModel, count: number): GammaModel 
   return withFreshSummaryLayers(model, { summaryTokens: count });
 }
 
+/**
+ * The model whose summary also reads the clip's pitch view (ProjectorConfig.summaryPitch): the summary layers read
+ * a wider input and start fresh; a model that has it already is returned as it is.
+ */
+export function withSummaryPitch(model: GammaModel): GammaModel {
+  if (model.config.projector.summaryPitch) return model;
+  if (!model.config.projector.summaryTokens) throw new Error("summaryPitch needs summary tokens (\"summaryTokens\" in the config)");
+  console.error("model: the summary reads the clip's pitch view too (the summary layers start fresh)");
+  return withFreshSummaryLayers(model, { summaryPitch: true });
+}
+
+/**
+ * The same model with its summary layers started afresh (every other tensor kept): to refit them from scratch,
+ * e.g. on more songs than they were first fitted on, rather than go on from layers that know the first songs.
+ */
+export function withFreshSummary(model: GammaModel): GammaModel {
+  if (!model.config.projector.summaryTokens) throw new Error("freshSummaryLayers needs summary tokens (\"summaryTokens\" in the config)");
+  console.error("model: the summary layers start fresh");
+  return withFreshSummaryLayers(model, {});
+}
+
 /** The model rebuilt with these projector settings, every tensor kept but the summary layers', which start fresh. */
 function withFreshSummaryLayers(model: GammaModel, projector: Partial<ProjectorConfig>): GammaModel {
   return rebuildModel(model, { ...model.config, projector: { ...model.config.projector, ...projector } }, (k) => !k.startsWith("projector.summary_"));

@@ -24,7 +24,7 @@ export function freezeAllBut(model: GammaModel, trainable: readonly ModelPart[],
 
 /** A clip as the LLM sees it: its cached expert tokens through the fusion and the projector. */
 export function encodeCachedClip(model: GammaModel, f: ExpertFeatures): AudioEncoding {
-  return model.encodeExpertTokens(f.temporal, f.global, f.seconds);
+  return model.encodeExpertTokens(f.temporal, f.global, f.seconds, f.pitch);
 }
 
 /**
@@ -50,7 +50,7 @@ export interface PooledClip {
  */
 export function clipSummary(model: GammaModel, f: ExpertFeatures | undefined, pooled?: Tensor, inputDropout = 0): Tensor {
   if (!f && !pooled) throw new Error("a clip's summary needs its expert features or its pooled tokens");
-  const input = pooled ?? model.projector.pool(model.fusion.forward(f!.temporal, f!.global).tokens);
+  const input = pooled ?? model.projector.pool(model.fusion.forward(f!.temporal, f!.global).tokens, f!.pitch);
   const summary = model.projector.summaryFromPooled(inputDropout > 0 ? F.dropout(input, inputDropout, true) : input);
   if (!summary) throw new Error("a clip's summary needs a model with summary tokens (\"summaryTokens\" in the training config)");
   return summary.squeeze(0);
@@ -58,7 +58,7 @@ export function clipSummary(model: GammaModel, f: ExpertFeatures | undefined, po
 
 /** What the summary layers read of a song (projector.pool() of its fused tokens), computed without gradients. */
 export function pooledFusedTokens(model: GammaModel, f: ExpertFeatures): Tensor {
-  return noGrad(() => model.projector.pool(model.fusion.forward(f.temporal, f.global).tokens));
+  return noGrad(() => model.projector.pool(model.fusion.forward(f.temporal, f.global).tokens, f.pitch));
 }
 
 /**

@@ -85,6 +85,10 @@ export interface ChatRunConfig {
    * summary layers start fresh unless the init model has exactly these. Instead of "summaryRhythm".
    */
   summaryRhythmFacts?: string[];
+  /** Give the summary the clip's pitch view (ProjectorConfig.summaryPitch) when the init model lacks it: fresh summary layers. */
+  summaryPitch: boolean;
+  /** Start the summary layers afresh even when the init model's have this layout already (a refit from scratch). */
+  freshSummaryLayers: boolean;
   /** How trained MCQ answers name their option (chat-samples.ts ANSWER_ORDERS); default letter-first. */
   answerOrder: AnswerOrder;
   /** The prompt styles MCQs are posed in (chat-samples.ts MCQ_PROMPT_STYLES); absent = the default mix of all three. */
@@ -321,6 +325,8 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
       summaryRhythmFacts: raw.summaryRhythmFacts === undefined ? undefined
         : raw.summaryRhythm === true ? fail(`"summaryRhythm" and "summaryRhythmFacts" exclude each other (every summary token reads the rhythm, or the named facts' own layers do)`)
         : list("summaryRhythmFacts", SUMMARY_FACTS.map((f) => f.name), []),
+      summaryPitch: bool(raw, "summaryPitch", false),
+      freshSummaryLayers: bool(raw, "freshSummaryLayers", false),
       answerOrder: oneOf("answerOrder", ANSWER_ORDERS, "letter-first"),
       promptStyles: raw.promptStyles === undefined ? undefined : list("promptStyles", MCQ_PROMPT_STYLES, []),
       misheard: raw.misheard === undefined ? undefined : num(raw, "misheard", 0, (v) => v >= 0 && v <= 1, "a share from 0 to 1 (of songs whose written summaries state a misheard tempo)"),

@@ -3,7 +3,9 @@
 // cached in `variants` renderings: variant 0 is the audio as rendered, the others are augmented on the fly
 // (EQ, filters, gain, noise, compression) with a seed from the song and the variant, so training hears several
 // renderings of the same facts. Files are float16 safetensors named by a hash of (audio file, its size and
-// modification time, variant, experts), written atomically.
+// modification time, variant, experts), written atomically. Each also holds the rendering's pitch view
+// (audio-input.ts pitchView, for a summary that reads it); a file written before it existed gets it added when a
+// model asks for it.
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -13,7 +15,7 @@ import { noGrad } from "../engine/autograd.js";
 import { loadSafetensors, saveSafetensors } from "../engine/safetensors.js";
 import { tidy } from "../engine/scope.js";
 import type { Tensor } from "../engine/tensor.js";
-import { expertInput } from "../model/audio-input.js";
+import { expertInput, pitchView } from "../model/audio-input.js";
 import type { GammaModel } from "../model/gamma.js";
 import { expertState } from "../model/rebuild.js";
 import { Rng } from "../music/rng.js";
@@ -23,6 +25,15 @@ export interface ExpertFeatures {
   temporal: Tensor;
   global: Tensor;
   seconds: number;
+  /** The rendering's pitchView() [1, 24], when the cache file holds it (every file written since it existed). */
+  pitch?: Tensor;
+}
+
+/** Frees the tensors of one rendering's features (none when undefined). */
+export function disposeFeatures(f: ExpertFeatures | undefined): void {
+  f?.temporal.dispose();
+  f?.global.dispose();
+  f?.pitch?.dispose();
 }
 
 /** A short fingerprint of the experts' weights: features made by other experts never match. */
@@ -59,22 +70,41 @@ export class FeatureCache {
       this.misses++;
       await this.compute(audio, variant, file);
     }
-    const { tensors, metadata } = loadSafetensors(file, { dtype: "float32" });
-    return { temporal: tensors.get("temporal")!, global: tensors.get("global")!, seconds: Number(metadata.seconds) };
+    let { tensors, metadata } = loadSafetensors(file, { dtype: "float32" });
+    if (!tensors.has("pitch") && this.model.config.projector.summaryPitch) {
+      await this.addPitch(audio, variant, file, tensors, metadata);
+      ({ tensors, metadata } = loadSafetensors(file, { dtype: "float32" }));
+    }
+    return { temporal: tensors.get("temporal")!, global: tensors.get("global")!, seconds: Number(metadata.seconds), pitch: tensors.get("pitch") };
+  }
+
+  /** The audio of one rendering, as the experts heard it (augmented for variants above 0). */
+  private async rendering(audio: string, variant: number): Promise<Float32Array> {
+    const samples = (await loadAudio(audio)).samples;
+    if (variant === 0) return samples;
+    const seed = crypto.createHash("sha1").update(`${audio}\0${variant}`).digest().readUInt32LE(0);
+    return (await augment(samples, 16000, { ...this.augmentConfig, probability: 1 }, new Rng(seed))).audio;
+  }
+
+  /** A cache file from before the pitch view existed, written again with it (the expert tokens as they were). */
+  private async addPitch(audio: string, variant: number, file: string, tensors: Map<string, Tensor>, metadata: Record<string, string>): Promise<void> {
+    const samples = await this.rendering(audio, variant);
+    noGrad(() => tidy(() => {
+      const pitch = pitchView(expertInput(samples, this.model.config.temporalExpert), this.model.config.temporalExpert);
+      saveSafetensors(file, new Map([["temporal", tensors.get("temporal")!.to("float16")], ["global", tensors.get("global")!.to("float16")], ["pitch", pitch]]), metadata);
+    }));
+    for (const t of tensors.values()) t.dispose();
   }
 
   private async compute(audio: string, variant: number, file: string): Promise<void> {
-    let samples = (await loadAudio(audio)).samples;
-    if (variant > 0) {
-      const seed = crypto.createHash("sha1").update(`${audio}\0${variant}`).digest().readUInt32LE(0);
-      samples = (await augment(samples, 16000, { ...this.augmentConfig, probability: 1 }, new Rng(seed))).audio;
-    }
+    const samples = await this.rendering(audio, variant);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     noGrad(() => tidy(() => {
       const mel = expertInput(samples, this.model.config.temporalExpert);
       const [temporal] = this.model.expertTokens(this.model.temporal_expert, [mel]);
       const [global] = this.model.expertTokens(this.model.global_expert, [mel]);
-      saveSafetensors(file, new Map([["temporal", temporal!.to("float16")], ["global", global!.to("float16")]]), { seconds: String(mel.size(1) / 100) });
+      const pitch = (this.model.config.temporalExpert.pitchBins ?? 0) >= 24 ? [["pitch", pitchView(mel, this.model.config.temporalExpert)] as const] : [];
+      saveSafetensors(file, new Map<string, Tensor>([["temporal", temporal!.to("float16")], ["global", global!.to("float16")], ...pitch]), { seconds: String(mel.size(1) / 100) });
     }));
   }
 }

@@ -14,7 +14,7 @@ import { generate } from "../../model/generate.js";
 import { answerStopIds } from "../../model/tokenizer/special-tokens.js";
 import type { Tokenizer } from "../../model/tokenizer/tokenizer.js";
 import { chatInputs } from "../chat-inputs.js";
-import type { FeatureCache } from "../feature-cache.js";
+import { disposeFeatures, type FeatureCache } from "../feature-cache.js";
 import { type McqAnswerRule, type PosedQuestion, type Reward, type RewardWeights, scoreAnswer } from "../rewards.js";
 import { poseItem, posedMessages, RL_OPTION_SEED, type RlItem, spreadRotations } from "../rl-items.js";
 import type { WrittenSummaries } from "./written-summary.js";
@@ -77,8 +77,7 @@ export async function promptEmbeds(model: GammaModel, tokenizer: Tokenizer, cach
     const embeds = posings.map((q) => keep(noGrad(() => tidy(() => chatInputs(model, tokenizer, posedMessages(q), features, true).embeds))));
     return { embeds, seconds: features.seconds };
   } finally {
-    features.temporal.dispose();
-    features.global.dispose();
+    disposeFeatures(features);
   }
 }
 

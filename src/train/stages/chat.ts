@@ -18,7 +18,7 @@ import type { Tokenizer } from "../../model/tokenizer/tokenizer.js";
 import { Rng } from "../../music/rng.js";
 import { answerLoss, chatInputs, exactAnswers, clipSummary, freezeAllBut, type ModelPart, type PooledClip, pooledFusedTokens } from "../chat-inputs.js";
 import type { ChatSample, SampleKind } from "../chat-samples.js";
-import { type ExpertFeatures, FeatureCache } from "../feature-cache.js";
+import { disposeFeatures, type ExpertFeatures, FeatureCache } from "../feature-cache.js";
 import type { StepResult, TrainTask } from "../loop.js";
 import { type MixtureState, MixtureSampler } from "../mixture.js";
 import { type SamplerState, SongSampler } from "../songs.js";
@@ -305,7 +305,3 @@ export class ChatStage implements TrainTask<ChatBatch> {
   }
 }
 
-function disposeFeatures(f: ExpertFeatures | undefined): void {
-  f?.temporal.dispose();
-  f?.global.dispose();
-}

@@ -19,7 +19,7 @@ import { saveModel, TOKENIZER_FILE } from "../../model/io.js";
 import type { Tokenizer } from "../../model/tokenizer/tokenizer.js";
 import { Rng } from "../../music/rng.js";
 import { chatInputs, freezeAllBut, type ModelPart } from "../chat-inputs.js";
-import { type ExpertFeatures, expertsFingerprint, FeatureCache } from "../feature-cache.js";
+import { disposeFeatures, type ExpertFeatures, expertsFingerprint, FeatureCache } from "../feature-cache.js";
 import type { StepResult, TrainTask } from "../loop.js";
 import type { McqAnswerRule, PosedQuestion, RewardWeights } from "../rewards.js";
 import { poseItem, posedMessages, RL_OPTION_SEED, type RlItem } from "../rl-items.js";
@@ -298,8 +298,7 @@ export class GrpoStage implements TrainTask<GrpoBatch> {
         tokens: promptTokens + answers.reduce((s, a) => s + a.tokens.length, 0),
       };
     } finally {
-      b.features?.temporal.dispose();
-      b.features?.global.dispose();
+      disposeFeatures(b.features);
     }
   }
 
