@@ -36,7 +36,7 @@ export const PITCH_VIEW_WIDTH = 24;
  * over every octave and, separately, over the lowest two (the bass, where the roots are), each as log shares
  * standardised over its 12 classes -> [1, 24]. Key and mode are which pitch classes a song dwells on; a mean or
  * max over the experts' tokens keeps that only as far as the experts learnt to (ProjectorConfig.summaryPitch).
- * Silence gives zeros.
+ * Silence gives (nearly) zeros: every class alike.
  */
 export function pitchView(input: Tensor, e: AudioExpertConfig): Tensor {
   const bins = e.pitchBins ?? 0;

@@ -74,8 +74,8 @@ export interface ProjectorConfig {
   summaryRhythmSlots?: number[];
   /**
    * The summary also reads the clip's pitch-class profile (audio-input.ts pitchView(), 24 numbers from the
-   * experts' semitone input): the layers of the tokens that do not read the rhythm read it beside the mean and max.
-   * Needs the semitone channels (temporalExpert.pitchBins of 24 or more). Absent = no pitch view.
+   * experts' semitone input): the layers of the tokens that do not read the rhythm read it beside the mean and
+   * max, the layers that read the rhythm read it too (Projector.summaryFromPooled). Needs the semitone channels (temporalExpert.pitchBins of 24 or more). Absent = no pitch view.
    */
   summaryPitch?: boolean;
 }
