@@ -6,7 +6,7 @@ import { logSemitoneSpectrogram } from "../audio/pitch.js";
 import { noGrad } from "../engine/autograd.js";
 import { tidy } from "../engine/scope.js";
 import { cat, full, type Tensor } from "../engine/tensor.js";
-import type { AudioExpertConfig } from "./config.js";
+import { type AudioExpertConfig, PITCH_VIEW_MIN_BINS } from "./config.js";
 
 /** Input channels of an expert: mel bins, then semitone bins. */
 export function inputChannels(e: AudioExpertConfig): number {
@@ -40,7 +40,7 @@ export const PITCH_VIEW_WIDTH = 24;
  */
 export function pitchView(input: Tensor, e: AudioExpertConfig): Tensor {
   const bins = e.pitchBins ?? 0;
-  if (bins < 24) throw new Error(`the pitch view needs at least 24 semitone bands in the experts' input (pitchBins is ${bins})`);
+  if (bins < PITCH_VIEW_MIN_BINS) throw new Error(`the pitch view needs at least ${PITCH_VIEW_MIN_BINS} semitone bands in the experts' input (pitchBins is ${bins})`);
   return noGrad(() => tidy(() => {
     const octaves = Math.floor(bins / 12);
     // The channels are (log10(power) + 4) / 4; amplitude is 10^(2 x), up to a factor the shares cancel.
@@ -52,6 +52,6 @@ export function pitchView(input: Tensor, e: AudioExpertConfig): Tensor {
       const centred = logShare.sub(logShare.mean());
       return centred.div(centred.square().mean().sqrt().add(1e-3));
     };
-    return cat([profile(shares, octaves), profile(shares.narrow(0, 0, 24), 2)], 0).view(1, PITCH_VIEW_WIDTH);
+    return cat([profile(shares, octaves), profile(shares.narrow(0, 0, PITCH_VIEW_MIN_BINS), 2)], 0).view(1, PITCH_VIEW_WIDTH);
   }));
 }

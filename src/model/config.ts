@@ -80,6 +80,9 @@ export interface ProjectorConfig {
   summaryPitch?: boolean;
 }
 
+/** Semitone bands the summary's pitch view needs (two octaves: all of them, and the bass's; audio-input.ts pitchView). */
+export const PITCH_VIEW_MIN_BINS = 24;
+
 /** A Qwen2/Llama-style decoder (RMSNorm, rotary positions, SwiGLU, grouped-query attention). */
 export interface LlmConfig {
   vocabSize: number;
@@ -200,8 +203,8 @@ export function validateConfig(value: unknown, source = "config"): GammaConfig {
       fail(`projector.summaryRhythmSlots must list distinct summary-token indices below ${summary}, fewer than all of them (got ${JSON.stringify(slots)})`);
     if (c.projector!.summaryRhythm) fail("projector.summaryRhythm and summaryRhythmSlots exclude each other (every summary layer reads the rhythm, or the slots' own do)");
   }
-  if (c.projector!.summaryPitch && !((c.temporalExpert!.pitchBins ?? 0) >= 24))
-    fail(`projector.summaryPitch needs the semitone channels in the experts' input (temporalExpert.pitchBins of 24 or more; got ${JSON.stringify(c.temporalExpert!.pitchBins ?? 0)})`);
+  if (c.projector!.summaryPitch && !((c.temporalExpert!.pitchBins ?? 0) >= PITCH_VIEW_MIN_BINS))
+    fail(`projector.summaryPitch needs the semitone channels in the experts' input (temporalExpert.pitchBins of ${PITCH_VIEW_MIN_BINS} or more; got ${JSON.stringify(c.temporalExpert!.pitchBins ?? 0)})`);
   positiveInts(c.llm, "llm", ["vocabSize", "hiddenSize", "intermediateSize", "numLayers", "numHeads", "numKvHeads", "maxPositions"]);
   const l = c.llm!;
   if (l.hiddenSize % l.numHeads !== 0) fail(`llm.hiddenSize (${l.hiddenSize}) must be divisible by numHeads (${l.numHeads})`);

@@ -16,6 +16,7 @@ import { loadSafetensors, saveSafetensors } from "../engine/safetensors.js";
 import { tidy } from "../engine/scope.js";
 import type { Tensor } from "../engine/tensor.js";
 import { expertInput, pitchView } from "../model/audio-input.js";
+import { PITCH_VIEW_MIN_BINS } from "../model/config.js";
 import type { GammaModel } from "../model/gamma.js";
 import { expertState } from "../model/rebuild.js";
 import { Rng } from "../music/rng.js";
@@ -70,12 +71,9 @@ export class FeatureCache {
       this.misses++;
       await this.compute(audio, variant, file);
     }
-    let { tensors, metadata } = loadSafetensors(file, { dtype: "float32" });
-    if (!tensors.has("pitch") && this.model.config.projector.summaryPitch) {
-      await this.addPitch(audio, variant, file, tensors, metadata);
-      ({ tensors, metadata } = loadSafetensors(file, { dtype: "float32" }));
-    }
-    return { temporal: tensors.get("temporal")!, global: tensors.get("global")!, seconds: Number(metadata.seconds), pitch: tensors.get("pitch") };
+    const { tensors, metadata } = loadSafetensors(file, { dtype: "float32" });
+    const pitch = tensors.get("pitch") ?? (this.model.config.projector.summaryPitch ? await this.addPitch(audio, variant, file, tensors, metadata) : undefined);
+    return { temporal: tensors.get("temporal")!, global: tensors.get("global")!, seconds: Number(metadata.seconds), pitch };
   }
 
   /** The audio of one rendering, as the experts heard it (augmented for variants above 0). */
@@ -86,14 +84,12 @@ export class FeatureCache {
     return (await augment(samples, 16000, { ...this.augmentConfig, probability: 1 }, new Rng(seed))).audio;
   }
 
-  /** A cache file from before the pitch view existed, written again with it (the expert tokens as they were). */
-  private async addPitch(audio: string, variant: number, file: string, tensors: Map<string, Tensor>, metadata: Record<string, string>): Promise<void> {
+  /** The pitch view of a cache file from before it existed, written into the file too (the expert tokens as they were). */
+  private async addPitch(audio: string, variant: number, file: string, tensors: Map<string, Tensor>, metadata: Record<string, string>): Promise<Tensor> {
     const samples = await this.rendering(audio, variant);
-    noGrad(() => tidy(() => {
-      const pitch = pitchView(expertInput(samples, this.model.config.temporalExpert), this.model.config.temporalExpert);
-      saveSafetensors(file, new Map([["temporal", tensors.get("temporal")!.to("float16")], ["global", tensors.get("global")!.to("float16")], ["pitch", pitch]]), metadata);
-    }));
-    for (const t of tensors.values()) t.dispose();
+    const pitch = noGrad(() => tidy(() => pitchView(expertInput(samples, this.model.config.temporalExpert), this.model.config.temporalExpert)));
+    noGrad(() => tidy(() => saveSafetensors(file, new Map([["temporal", tensors.get("temporal")!.to("float16")], ["global", tensors.get("global")!.to("float16")], ["pitch", pitch]]), metadata)));
+    return pitch;
   }
 
   private async compute(audio: string, variant: number, file: string): Promise<void> {
@@ -103,7 +99,7 @@ export class FeatureCache {
       const mel = expertInput(samples, this.model.config.temporalExpert);
       const [temporal] = this.model.expertTokens(this.model.temporal_expert, [mel]);
       const [global] = this.model.expertTokens(this.model.global_expert, [mel]);
-      const pitch = (this.model.config.temporalExpert.pitchBins ?? 0) >= 24 ? [["pitch", pitchView(mel, this.model.config.temporalExpert)] as const] : [];
+      const pitch = (this.model.config.temporalExpert.pitchBins ?? 0) >= PITCH_VIEW_MIN_BINS ? [["pitch", pitchView(mel, this.model.config.temporalExpert)] as const] : [];
       saveSafetensors(file, new Map<string, Tensor>([["temporal", temporal!.to("float16")], ["global", global!.to("float16")], ...pitch]), { seconds: String(mel.size(1) / 100) });
     }));
   }
