@@ -1,4 +1,4 @@
-// `gamma model init|inspect|export|compose|probe`: create a model directory with random weights, see what one
+// `gamma model init|inspect|export|compose|probe|probe-time`: create a model directory with random weights, see what one
 // holds, write a copy for shipping (bfloat16 weights, provenance in the weights' metadata), join two models'
 // audio and language sides, and probe what the audio side knows.
 import fs from "node:fs";
@@ -23,6 +23,7 @@ import { disposeFeatures, FeatureCache } from "../train/feature-cache.js";
 import { readSongs } from "../train/songs.js";
 import { intOption } from "./options.js";
 import { Progress } from "./progress.js";
+import { addProbeTimeCommand } from "./probe-time.js";
 
 /** Parameter counts per part, as `gamma model inspect` reports them. */
 export function parameterCounts(model: GammaModel): Record<string, number | Record<string, number>> {
@@ -214,6 +215,7 @@ Example:
       console.log(JSON.stringify({ model: opts.model, songs: songs.length, folds: opts.folds, features_computed: cache.misses, probes: results }));
     });
 
+  addProbeTimeCommand(model);
   return model;
 }
 
