@@ -2,8 +2,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { tensor } from "../src/engine/tensor.js";
 import { Rng } from "../src/music/rng.js";
-import { contrastRows, crossValidatedTimeProbe, innerBoundaries, matchTimes, pickBoundaries, timelineTargets, type ProbeSong } from "../src/eval/time-probe.js";
-import { FAMILY_CLASSES, SECTION_CLASSES } from "../src/train/targets.js";
+import { contrastRows, crossValidatedTimeProbe, type ProbeSong } from "../src/eval/time-probe.js";
+import { matchTimes } from "../src/eval/timeline-score.js";
+import { peakTimes } from "../src/model/timeline.js";
+import { FAMILY_CLASSES, innerBoundaries, SECTION_CLASSES, timelineTargets } from "../src/train/targets.js";
 import { randomSongs } from "./text-songs.js";
 
 test("contrastRows: each token beside how far the mean of what follows lies from the mean of what came before", () => {
@@ -16,13 +18,13 @@ test("contrastRows: each token beside how far the mean of what follows lies from
   assert.equal(fall[5], 6);
 });
 
-test("pickBoundaries: one time per peak above 0.5, neighbours within the gap merged into the stronger", () => {
+test("peakTimes: one time per peak above 0.5, neighbours within the gap merged into the stronger", () => {
   const p = Float32Array.from([0.1, 0.6, 0.9, 0.7, 0.2, 0.1, 0.1, 0.1, 0.8, 0.3, 0.55]);
   // At 1 s a token and a 2 s gap: the peak at token 2 swallows 1 and 3; token 10 is within 2 of token 8 and weaker.
-  assert.deepEqual(pickBoundaries(p, 1, 2), [2.5, 8.5]);
-  assert.deepEqual(pickBoundaries(Float32Array.from([0.4, 0.5, 0.3]), 1, 2), []);
+  assert.deepEqual(peakTimes(p, 1, 2), [2.5, 8.5]);
+  assert.deepEqual(peakTimes(Float32Array.from([0.4, 0.5, 0.3]), 1, 2), []);
   // Equal peaks: the earliest is kept.
-  assert.deepEqual(pickBoundaries(Float32Array.from([0.9, 0.9]), 1, 2), [0.5]);
+  assert.deepEqual(peakTimes(Float32Array.from([0.9, 0.9]), 1, 2), [0.5]);
 });
 
 test("matchTimes: each true time is found at most once, nearest first, within the tolerance", () => {

@@ -42,6 +42,7 @@ export function parameterCounts(model: GammaModel): Record<string, number | Reco
     fusion,
     projector: count("projector."),
     llm: count("llm."),
+    ...(model.timeline ? { timeline: count("timeline.") } : {}),
     total: model.numParameters(),
   };
 }

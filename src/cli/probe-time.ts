@@ -36,7 +36,8 @@ mean of the next second's tokens lies from the mean of the previous second's. Th
 the training folds' songs (every 4th token) and applied to every token of the held-out fold's songs:
 
   section   the section label (intro, verse, chorus, ...): share of tokens right; "majority" always names the commonest
-  bound     a section starts within 0.5 s: peaks above 0.5 at least 2 s apart are the predicted boundaries,
+  bound     a section starts within 0.5 s (such tokens weighted up to balance the two classes): peaks above
+            0.5 at least 2 s apart are the predicted boundaries,
             scored against the true ones (every section start but the first) within 1 s, as SynthBench asks
   count     songs whose number of sections (predicted boundaries + 1) is exactly right
   families  each of 13 instrument families sounding or not, per token; "majority" says each family's commoner state

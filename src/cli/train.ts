@@ -18,6 +18,7 @@ import { ExpertsStage } from "../train/stages/experts.js";
 import { PretrainStage, preparePretrainData } from "../train/stages/pretrain.js";
 import { repoRoot } from "./paths.js";
 import { intOption } from "./options.js";
+import { timelineTrainCommand } from "./train-timeline.js";
 
 export function trainCommand(): Command {
   const train = new Command("train").description("train GaMMA, stage by stage (configs/ holds the recipes of the shipped model)");
@@ -83,6 +84,7 @@ Example:
 
   for (const stage of ["align", "sft"] as const) train.addCommand(chatStageCommand(stage));
   train.addCommand(grpoCommand());
+  train.addCommand(timelineTrainCommand(reportRun));
 
   return train;
 }

@@ -15,7 +15,9 @@ import { tidy } from "../engine/scope.js";
 import { cat, type Tensor, tensor, zeros } from "../engine/tensor.js";
 import type { SongAnnotation } from "../data/schema.js";
 import { Rng } from "../music/rng.js";
-import { FAMILY_CLASSES, IGNORE, SECTION_CLASSES, temporalTargets } from "../train/targets.js";
+import { peakTimes } from "../model/timeline.js";
+import { FAMILY_CLASSES, IGNORE, SECTION_CLASSES, timelineTargets } from "../train/targets.js";
+import { emptyTally, formScores, tallyForm } from "./timeline-score.js";
 
 /** One song's tokens as the probe reads them. */
 export interface ProbeSong {
@@ -84,61 +86,13 @@ export function contrastRows(x: Tensor, span: number): Tensor {
   return cat([x, after.sub(before).abs()], 1);
 }
 
-/** Per-token targets of a whole song: section label index (IGNORE where none), boundary flag, families [n * F]. */
-export function timelineTargets(a: SongAnnotation, n: number, tokenSeconds: number, boundaryTargetSeconds: number): { section: Int32Array; boundary: Float32Array; families: Float32Array } {
-  const t = temporalTargets(a, 0, n, tokenSeconds);
-  const starts = innerBoundaries(a);
-  const boundary = new Float32Array(n);
-  for (let k = 0; k < n; k++) {
-    const time = (k + 0.5) * tokenSeconds;
-    if (starts.some((s) => Math.abs(s - time) <= boundaryTargetSeconds)) boundary[k] = 1;
-  }
-  return { section: t.section, boundary, families: t.families };
-}
-
-/** The times where one section gives way to the next: every section start but the first. */
-export function innerBoundaries(a: SongAnnotation): number[] {
-  return a.temporal.sections.slice(1).map((s) => s.start);
-}
-
-/**
- * Boundary probabilities per token -> boundary times: tokens above 0.5 that are the largest within `minGap`
- * seconds either side (ties to the earliest), at the token's centre.
- */
-export function pickBoundaries(prob: Float32Array, tokenSeconds: number, minGapSeconds: number): number[] {
-  const reach = Math.max(1, Math.round(minGapSeconds / tokenSeconds));
-  const out: number[] = [];
-  for (let k = 0; k < prob.length; k++) {
-    const p = prob[k]!;
-    if (p <= 0.5) continue;
-    let isPeak = true;
-    for (let j = Math.max(0, k - reach); j <= Math.min(prob.length - 1, k + reach) && isPeak; j++) {
-      if (prob[j]! > p || (prob[j] === p && j < k)) isPeak = false;
-    }
-    if (isPeak) out.push((k + 0.5) * tokenSeconds);
-  }
-  return out;
-}
-
-/** Predicted and true times -> hits, each true time matched at most once (nearest first, within `tolerance`). */
-export function matchTimes(predicted: readonly number[], truth: readonly number[], tolerance: number): number {
-  const pairs = predicted.flatMap((p, i) => truth.map((t, j) => ({ i, j, d: Math.abs(p - t) }))).filter((x) => x.d <= tolerance).sort((a, b) => a.d - b.d);
-  const usedP = new Set<number>(), usedT = new Set<number>();
-  for (const { i, j } of pairs) {
-    if (usedP.has(i) || usedT.has(j)) continue;
-    usedP.add(i);
-    usedT.add(j);
-  }
-  return usedP.size;
-}
-
 type HeadKind = "softmax" | "sigmoid";
 
 /**
  * A linear head fitted on standardised rows, full batch. softmax: `y` holds class ids (IGNORE rows skipped);
- * sigmoid: `y` is [rows, classes] of 0/1. Returns a function from rows to probabilities [rows, classes].
+ * sigmoid: `y` is [rows, classes] of 0/1, positives weighted by `posWeight`. Returns a function from rows to probabilities [rows, classes].
  */
-function fitHead(x: Tensor, y: Tensor, kind: HeadKind, classes: number, o: Required<Pick<TimeProbeOptions, "steps" | "lr" | "l2">>): { predict: (rows: Tensor) => Tensor; dispose: () => void } {
+function fitHead(x: Tensor, y: Tensor, kind: HeadKind, classes: number, o: Required<Pick<TimeProbeOptions, "steps" | "lr" | "l2">>, posWeight?: Tensor): { predict: (rows: Tensor) => Tensor; dispose: () => void } {
   const dim = x.shape[1]!;
   const mean = x.mean(0, true), std = x.sub(mean).square().mean(0, true).add(1e-6).sqrt();
   const z = x.sub(mean).div(std);
@@ -147,7 +101,7 @@ function fitHead(x: Tensor, y: Tensor, kind: HeadKind, classes: number, o: Requi
   for (let s = 0; s < o.steps; s++) {
     tidy(() => enableGrad(() => {
       const logits = z.matmul(weight).add(bias);
-      const fit = kind === "softmax" ? F.crossEntropy(logits, y, { ignoreIndex: IGNORE }) : F.binaryCrossEntropyWithLogits(logits, y);
+      const fit = kind === "softmax" ? F.crossEntropy(logits, y, { ignoreIndex: IGNORE }) : F.binaryCrossEntropyWithLogits(logits, y, posWeight);
       const loss = fit.add(weight.square().sum().mul(o.l2));
       opt.zeroGrad();
       loss.backward();
@@ -176,20 +130,28 @@ export function crossValidatedTimeProbe(songs: readonly ProbeSong[], o: TimeProb
   const fold = songs.map((_, i) => ({ i, key: rng.next() })).sort((a, b) => a.key - b.key).reduce((f, { i }, rank) => { f[i] = rank % folds; return f; }, new Array<number>(songs.length));
   const rows = (i: number) => contrastRows(tensor(songs[i]!.tokens, { shape: [songs[i]!.n, songs[i]!.d] }), span);
 
-  let sectionRight = 0, sectionTotal = 0, familyRight = 0, familyTotal = 0, hits = 0, predictedCount = 0, trueCount = 0, countRight = 0;
+  let sectionRight = 0, sectionTotal = 0, familyRight = 0, familyTotal = 0;
+  const form = emptyTally();
   for (let k = 0; k < folds; k++) {
     const trainIdx = songs.flatMap((_, i) => (fold[i] !== k ? [i] : [])), testIdx = songs.flatMap((_, i) => (fold[i] === k ? [i] : []));
     tidy(() => {
       // Training rows: every `stride`-th token of the training songs (each song's rows built once).
       const keep = (n: number) => Array.from({ length: Math.ceil(n / stride) }, (_, j) => j * stride);
-      const parts = trainIdx.map((i) => rows(i).indexSelect(0, tensor(Int32Array.from(keep(songs[i]!.n)), { dtype: "int64" })));
+      // One song's rows at a time, so its intermediates are freed before the next song's are built.
+      const parts = trainIdx.map((i) => tidy(() => rows(i).indexSelect(0, tensor(Int32Array.from(keep(songs[i]!.n)), { dtype: "int64" }))));
       const x = cat(parts, 0);
       const pick = <T extends ArrayLike<number>>(get: (i: number) => T, width: number) =>
         trainIdx.flatMap((i) => keep(songs[i]!.n).flatMap((j) => Array.from({ length: width }, (_, c) => Number(get(i)[j * width + c]))));
       const ySection = tensor(BigInt64Array.from(pick((i) => targets[i]!.section, 1).map(BigInt)), { dtype: "int64" });
       const yBoundary = tensor(Float32Array.from(pick((i) => targets[i]!.boundary, 1)), { shape: [x.shape[0]!, 1] });
       const yFamilies = tensor(Float32Array.from(pick((i) => targets[i]!.families, nf)), { shape: [x.shape[0]!, nf] });
-      const heads = { section: fitHead(x, ySection, "softmax", ns, fit), boundary: fitHead(x, yBoundary, "sigmoid", 1, fit), families: fitHead(x, yFamilies, "sigmoid", nf, fit) };
+      // Boundary tokens are a few percent of all: weighting them by the ratio makes 0.5 the balanced threshold.
+      const positives = yBoundary.sum().item(), boundaryWeight = tensor([Math.max(1, (yBoundary.shape[0]! - positives) / Math.max(1, positives))]);
+      const heads = {
+        section: fitHead(x, ySection, "softmax", ns, fit),
+        boundary: fitHead(x, yBoundary, "sigmoid", 1, fit, boundaryWeight),
+        families: fitHead(x, yFamilies, "sigmoid", nf, fit),
+      };
       for (const i of testIdx) {
         const song = songs[i]!, target = targets[i]!;
         tidy(() => {
@@ -205,12 +167,8 @@ export function crossValidatedTimeProbe(songs: readonly ProbeSong[], o: TimeProb
             familyTotal++;
             if ((families[j]! > 0.5 ? 1 : 0) === target.families[j]) familyRight++;
           }
-          const predicted = pickBoundaries(heads.boundary.predict(r).toFloat32Array(), song.tokenSeconds, minGap);
-          const truth = innerBoundaries(song.annotation);
-          hits += matchTimes(predicted, truth, tolerance);
-          predictedCount += predicted.length;
-          trueCount += truth.length;
-          if (predicted.length === truth.length) countRight++;
+          const predicted = peakTimes(heads.boundary.predict(r).toFloat32Array(), song.tokenSeconds, minGap);
+          tallyForm(form, predicted, song.annotation, tolerance);
         });
       }
       Object.values(heads).forEach((h) => h.dispose());
@@ -226,15 +184,11 @@ export function crossValidatedTimeProbe(songs: readonly ProbeSong[], o: TimeProb
     for (let j = 0; j < t.families.length; j++) familyOn[j % nf]! += t.families[j]!;
     tokens += t.boundary.length;
   }
-  const precision = predictedCount ? hits / predictedCount : 0, recall = trueCount ? hits / trueCount : 0;
   return {
     songs: songs.length,
     sectionAccuracy: sectionTotal ? sectionRight / sectionTotal : 0,
     sectionMajority: sectionTotal ? Math.max(...labelCounts) / sectionTotal : 0,
-    boundaryPrecision: precision,
-    boundaryRecall: recall,
-    boundaryF1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0,
-    sectionCountAccuracy: countRight / songs.length,
+    ...formScores(form),
     familyAccuracy: familyTotal ? familyRight / familyTotal : 0,
     familyMajority: tokens ? familyOn.reduce((sum, on) => sum + Math.max(on, tokens - on), 0) / (tokens * nf) : 0,
   };

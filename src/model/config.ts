@@ -108,6 +108,34 @@ export interface GammaConfig {
   fusion: FusionConfig;
   projector: ProjectorConfig;
   llm: LlmConfig;
+  /** The timeline head over the fused tokens (timeline.ts); absent in models made before it or without it. */
+  timeline?: TimelineConfig;
+}
+
+/** The timeline head (timeline.ts): a small transformer over the pooled fused tokens. */
+export interface TimelineConfig {
+  /** Fused tokens averaged into one position (5: the shipped fusion's 25 tokens/s become 5 positions/s). */
+  pool: number;
+  dModel: number;
+  nLayers: number;
+  nHeads: number;
+  ffnDim: number;
+}
+
+/** The timeline head of a config that asks for one without sizing it. */
+export const DEFAULT_TIMELINE: TimelineConfig = { pool: 5, dModel: 128, nLayers: 2, nHeads: 4, ffnDim: 256 };
+
+/** Names the field of a timeline config that is wrong. */
+export function validateTimelineConfig(c: unknown, source = "timeline"): TimelineConfig {
+  if (typeof c !== "object" || c === null) throw new Error(`${source}: not a JSON object`);
+  const t = c as Record<string, unknown>;
+  for (const k of ["pool", "dModel", "nLayers", "nHeads", "ffnDim"]) {
+    const v = t[k];
+    if (typeof v !== "number" || !Number.isInteger(v) || v <= 0) throw new Error(`${source}.${k} must be a positive integer (got ${JSON.stringify(v)})`);
+  }
+  const v = c as TimelineConfig;
+  if (v.dModel % v.nHeads !== 0 || (v.dModel / v.nHeads) % 2 !== 0 || v.dModel % 2 !== 0) throw new Error(`${source}.dModel (${v.dModel}) must be even and divisible by nHeads (${v.nHeads})`);
+  return v;
 }
 
 /** Tokens per second an expert produces: 100 mel frames/s, halved by Whisper's stem, then pooled. */
@@ -211,6 +239,7 @@ export function validateConfig(value: unknown, source = "config"): GammaConfig {
   if ((l.hiddenSize / l.numHeads) % 2 !== 0) fail("llm head size must be even (rotary positions rotate pairs)");
   if (l.numHeads % l.numKvHeads !== 0) fail(`llm.numHeads (${l.numHeads}) must be a multiple of numKvHeads (${l.numKvHeads})`);
   if (!(l.ropeTheta > 0) || !(l.rmsNormEps > 0)) fail("llm.ropeTheta and llm.rmsNormEps must be positive");
+  if (c.timeline !== undefined) validateTimelineConfig(c.timeline, `${source}: timeline`);
   return c as GammaConfig;
 }
 

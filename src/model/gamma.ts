@@ -12,6 +12,7 @@ import { type GammaConfig, validateConfig } from "./config.js";
 import { FusionNetwork } from "./fusion.js";
 import { DecoderLM } from "./llm.js";
 import { Projector } from "./projector.js";
+import { TimelineHead } from "./timeline.js";
 
 /** One clip as the LLM sees it. */
 export interface AudioEncoding {
@@ -36,6 +37,8 @@ export class GammaModel extends Module {
   readonly fusion: FusionNetwork;
   readonly projector: Projector;
   readonly llm: DecoderLM;
+  /** Present when the config has a timeline head (timeline.ts). */
+  readonly timeline?: TimelineHead;
 
   constructor(readonly config: GammaConfig, o: InitOptions = {}) {
     super();
@@ -45,6 +48,7 @@ export class GammaModel extends Module {
     this.fusion = this.registerModule("fusion", new FusionNetwork(config.fusion, config.temporalExpert.dModel, config.globalExpert.dModel, o));
     this.projector = this.registerModule("projector", new Projector(config.fusion.dModel, config.llm.hiddenSize, config.projector.stack, { ...o, summaryTokens: config.projector.summaryTokens, outputNorm: config.projector.outputNorm, summaryRhythm: config.projector.summaryRhythm, summaryRhythmSlots: config.projector.summaryRhythmSlots, summaryPitch: config.projector.summaryPitch }));
     this.llm = this.registerModule("llm", new DecoderLM(config.llm, o));
+    if (config.timeline) this.timeline = this.registerModule("timeline", new TimelineHead(config.timeline, config.fusion.dModel, o));
   }
 
   /** Each expert's token features for each clip: [1, tokens, dModel], tokens covering exactly the clip. */

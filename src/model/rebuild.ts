@@ -5,7 +5,7 @@
 import { loadSafetensors } from "../engine/safetensors.js";
 import { noGrad } from "../engine/autograd.js";
 import type { Tensor } from "../engine/tensor.js";
-import { type GammaConfig, type ProjectorConfig, validateConfig } from "./config.js";
+import { type GammaConfig, type ProjectorConfig, type TimelineConfig, validateConfig } from "./config.js";
 import { GammaModel } from "./gamma.js";
 
 /** Whether a state-dict name belongs to one of the two audio experts. */
@@ -176,4 +176,14 @@ export function composeModel(audio: GammaModel, language: GammaModel): GammaMode
     ...[...language.stateDict()].filter(([k]) => !isAudioSideTensor(k)),
   ]), { strict: true });
   return composed;
+}
+
+/**
+ * The model with a timeline head of this config (timeline.ts): fresh unless the model has one of exactly this
+ * config already, which is kept. Every other tensor is kept.
+ */
+export function withTimeline(model: GammaModel, timeline: TimelineConfig): GammaModel {
+  if (model.config.timeline && JSON.stringify(model.config.timeline) === JSON.stringify(timeline)) return model;
+  console.error(`model: a fresh timeline head (${timeline.nLayers} layers of ${timeline.dModel} over ${timeline.pool}-token means)`);
+  return rebuildModel(model, { ...model.config, timeline }, (name) => !name.startsWith("timeline."));
 }

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { type AugmentConfig, NO_AUGMENT } from "../data/augment.js";
-import { type GammaConfig, resolveConfig } from "../model/config.js";
+import { DEFAULT_TIMELINE, type GammaConfig, resolveConfig, type TimelineConfig, validateTimelineConfig } from "../model/config.js";
 import { GAMMA_SPECIAL_TOKENS } from "../model/tokenizer/special-tokens.js";
 import { minimumVocabSize } from "../model/tokenizer/train.js";
 import { ANSWER_ORDERS, type AnswerOrder, MCQ_PROMPT_STYLES, type McqPromptStyle, SAMPLE_KINDS, type SampleKind } from "./chat-samples.js";
@@ -16,7 +16,7 @@ import { SUMMARY_VIEWS } from "./grpo/written-summary.js";
 import { MODEL_PARTS, type ModelPart } from "./stages/chat.js";
 import type { GrpoSettings } from "./stages/grpo.js";
 
-export const STAGES = ["experts", "pretrain", "align", "sft", "grpo"] as const;
+export const STAGES = ["experts", "pretrain", "align", "sft", "grpo", "timeline"] as const;
 export type Stage = (typeof STAGES)[number];
 
 export interface ExpertsRunConfig {
@@ -53,6 +53,22 @@ export interface PretrainRunConfig {
   groundedQa: boolean;
   /** Recall documents per song and kind (0 = none): each song's facts, then its time-free questions answered with the fact alone. */
   recallQa: number;
+  loop: LoopConfig;
+}
+
+/** The timeline head (src/model/timeline.ts) fitted on a model's frozen experts and fusion. */
+export interface TimelineRunConfig {
+  stage: "timeline";
+  source: string;
+  /** The model directory whose experts and fusion feed the head. */
+  init: string;
+  datasets: string[];
+  run: string;
+  featureDir: string;
+  timeline: TimelineConfig;
+  evalSongs: number;
+  boundaryWeight: number;
+  minGapSeconds: number;
   loop: LoopConfig;
 }
 
@@ -132,7 +148,7 @@ export interface GrpoRunConfig {
   loop: LoopConfig;
 }
 
-export type TrainRunConfig = ExpertsRunConfig | PretrainRunConfig | ChatRunConfig | GrpoRunConfig;
+export type TrainRunConfig = ExpertsRunConfig | PretrainRunConfig | ChatRunConfig | GrpoRunConfig | TimelineRunConfig;
 
 /** Augmentation on the fly during training: no codec or resampling round trips (slow, and done at render). */
 export const TRAIN_AUGMENT: AugmentConfig = { ...NO_AUGMENT, probability: 0.7, eq: 0.5, lowpass: 0.25, highpass: 0.25, gain: 0.6, noise: 0.3, compression: 0.3 };
@@ -151,6 +167,7 @@ export function loadTrainConfig(file: string, stage: "experts", overrides?: { ru
 export function loadTrainConfig(file: string, stage: "pretrain", overrides?: { run?: string }): PretrainRunConfig;
 export function loadTrainConfig(file: string, stage: "align" | "sft", overrides?: { run?: string }): ChatRunConfig;
 export function loadTrainConfig(file: string, stage: "grpo", overrides?: { run?: string }): GrpoRunConfig;
+export function loadTrainConfig(file: string, stage: "timeline", overrides?: { run?: string }): TimelineRunConfig;
 export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: string } = {}): TrainRunConfig {
   let raw: Record<string, unknown>;
   try {
@@ -263,6 +280,27 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
   }
   const datasets = raw.datasets;
   if (!Array.isArray(datasets) || datasets.length === 0 || !datasets.every((d) => typeof d === "string")) fail(`"datasets" must be a list of dataset directories`);
+  if (stage === "timeline") {
+    if (typeof raw.init !== "string") fail(`"init" (the model directory whose experts and fusion the head reads) is missing`);
+    let timeline: TimelineConfig;
+    try {
+      timeline = validateTimelineConfig({ ...DEFAULT_TIMELINE, ...(raw.timeline as object | undefined) }, "timeline");
+    } catch (e) {
+      return fail((e as Error).message);
+    }
+    return {
+      stage, source: file,
+      init: resolvePath(raw.init as string, base),
+      datasets: (datasets as string[]).map((d) => resolvePath(d, base)),
+      run: path.resolve(run),
+      featureDir,
+      timeline,
+      evalSongs: num(raw, "evalSongs", 64, (v) => Number.isInteger(v) && v >= 0, "a non-negative integer"),
+      boundaryWeight: num(raw, "boundaryWeight", 8, (v) => v > 0, "positive"),
+      minGapSeconds: num(raw, "minGapSeconds", 2, (v) => v > 0, "positive (seconds)"),
+      loop,
+    };
+  }
   if (stage === "pretrain") {
     const { llm } = model;
     const tokenizerRaw = (raw.tokenizer ?? { train: true, vocabSize: llm.vocabSize }) as Record<string, unknown>;

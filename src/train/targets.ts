@@ -3,6 +3,7 @@
 // tempo, instruments, mood); the temporal expert gets facts per token (40 ms at 25 tokens/s): beats,
 // downbeats, section boundaries and labels, chord roots and qualities, which instrument families play,
 // events, and the melody's pitch class. Everything here is a fixed vocabulary, so head sizes never change.
+import { TIMELINE_SECTIONS } from "../model/timeline.js";
 import { type SongAnnotation, tempoClass } from "../data/schema.js";
 import { CATALOGUE } from "../music/instruments.js";
 import { METRE_IDS } from "../music/rhythm.js";
@@ -20,7 +21,8 @@ export const TEMPO_CLASSES = ["very slow", "slow", "moderate", "fast", "very fas
 export const MOOD_CLASSES: readonly Mood[] = ["happy", "sad", "energetic", "calm", "tense", "romantic", "dark", "playful", "triumphant", "melancholic", "dreamy", "aggressive"];
 export const INSTRUMENT_CLASSES: readonly string[] = [...CATALOGUE.keys()];
 export const FAMILY_CLASSES: readonly InstrumentFamily[] = ["piano", "keys", "organ", "guitar", "bass", "strings", "brass", "woodwind", "synth", "voice", "drums", "percussion", "mallet"];
-export const SECTION_CLASSES: readonly SectionLabel[] = ["intro", "verse", "pre-chorus", "chorus", "bridge", "solo", "breakdown", "drop", "interlude", "outro"];
+/** The section labels, in the order of every section head's outputs (the timeline head's too). */
+export const SECTION_CLASSES: readonly SectionLabel[] = TIMELINE_SECTIONS;
 /** Chord qualities folded into the families a listener tells apart. */
 export const CHORD_QUALITY_CLASSES = ["major", "minor", "dominant 7", "major 7", "minor 7", "diminished", "augmented", "suspended", "power"] as const;
 export const EVENT_CLASSES: readonly EventType[] = ["drum-fill", "solo", "break", "drop", "fade-in", "fade-out", "crescendo", "stop"];
@@ -136,4 +138,25 @@ export function temporalTargets(a: SongAnnotation, cropStart: number, tokens: nu
     }
   }
   return out;
+}
+
+/** The times where one section gives way to the next: every section start but the first. */
+export function innerBoundaries(a: SongAnnotation): number[] {
+  return a.temporal.sections.slice(1).map((s) => s.start);
+}
+
+/**
+ * Targets of a whole song's timeline at `n` evenly spaced positions (a token or a pooled group of tokens):
+ * section label index (IGNORE where none), whether a section starts within `boundaryTargetSeconds` of the
+ * position's centre, and the instrument families sounding [n * families].
+ */
+export function timelineTargets(a: SongAnnotation, n: number, positionSeconds: number, boundaryTargetSeconds: number): { section: Int32Array; boundary: Float32Array; families: Float32Array } {
+  const t = temporalTargets(a, 0, n, positionSeconds);
+  const starts = innerBoundaries(a);
+  const boundary = new Float32Array(n);
+  for (let k = 0; k < n; k++) {
+    const time = (k + 0.5) * positionSeconds;
+    if (starts.some((s) => Math.abs(s - time) <= boundaryTargetSeconds)) boundary[k] = 1;
+  }
+  return { section: t.section, boundary, families: t.families };
 }

@@ -1,0 +1,146 @@
+// The timeline stage: fits the timeline head (src/model/timeline.ts) to where sections start and which section
+// plays, from the annotations, on the frozen experts' and fusion's tokens of whole songs. The experts' tokens come
+// from the feature cache (variant 0, the audio as rendered); the fusion runs once per song without gradients and
+// the pooled result is kept in memory, so after the first epoch a step costs only the head (a few ms a song).
+// Each micro-batch is one whole song: songs differ in length and the head attends over all of one.
+import path from "node:path";
+import { noGrad } from "../../engine/autograd.js";
+import * as F from "../../engine/functional.js";
+import { Module } from "../../engine/module.js";
+import { keep, tidy } from "../../engine/scope.js";
+import { type Tensor, tensor } from "../../engine/tensor.js";
+import { NO_AUGMENT } from "../../data/augment.js";
+import type { GammaModel } from "../../model/gamma.js";
+import { TOKENIZER_FILE, saveModel } from "../../model/io.js";
+import { BOUNDARY_TARGET_SECONDS, readTimeline, type TimelineHead } from "../../model/timeline.js";
+import { emptyTally, formScores, tallyForm } from "../../eval/timeline-score.js";
+import { disposeFeatures, FeatureCache } from "../feature-cache.js";
+import type { StepResult, TrainTask } from "../loop.js";
+import { type SamplerState, type Song, SongSampler } from "../songs.js";
+import { IGNORE, timelineTargets } from "../targets.js";
+
+export interface TimelineStageOptions {
+  /** The model whose experts and fusion feed the head; it has a timeline head (rebuild.ts withTimeline). */
+  model: GammaModel;
+  /** The init model directory (its tokenizer goes into the written model). */
+  initDir: string;
+  train: Song[];
+  heldOut: Song[];
+  featureDir: string;
+  seed: number;
+  /** Held-out songs scored at each evaluation. */
+  evalSongs: number;
+  /** Weight of a boundary position in the loss against a non-boundary one (boundaries are a few percent of positions). */
+  boundaryWeight: number;
+  /** Predicted boundaries closer than this are merged when reading a timeline. */
+  minGapSeconds: number;
+}
+
+interface TimelineBatch {
+  pooled: Tensor;
+  boundary: Tensor;
+  section: Tensor;
+}
+
+/** What the checkpoint holds: the head alone (the rest of the model is frozen and comes from "init"). */
+class HeadOnly extends Module {
+  constructor(head: TimelineHead) {
+    super();
+    this.registerModule("timeline", head);
+  }
+}
+
+export class TimelineStage implements TrainTask<TimelineBatch> {
+  readonly module: Module;
+  private readonly head: TimelineHead;
+  private readonly cache: FeatureCache;
+  private readonly pooled = new Map<string, Tensor>();
+  private sampler: SongSampler;
+
+  constructor(private readonly o: TimelineStageOptions) {
+    if (!o.model.timeline) throw new Error("timeline stage: the model has no timeline head");
+    this.head = o.model.timeline;
+    this.module = new HeadOnly(this.head);
+    this.cache = new FeatureCache(o.featureDir, o.model, NO_AUGMENT);
+    this.sampler = new SongSampler(o.train, o.seed);
+  }
+
+  trainable(): [string, Tensor][] {
+    return [...this.module.namedParameters()];
+  }
+  dataState(): SamplerState { return this.sampler.current; }
+  restoreData(state: unknown): void {
+    this.sampler = new SongSampler(this.o.train, this.o.seed, state as SamplerState);
+  }
+
+  private get positionSeconds(): number {
+    return this.o.model.temporal_expert.tokenSeconds * this.head.config.pool;
+  }
+
+  /** A song's fused tokens pooled to the head's positions [1, P, D], computed once and kept. */
+  private async pooledTokens(song: Song): Promise<Tensor> {
+    const kept = this.pooled.get(song.audio);
+    if (kept) return kept;
+    const f = await this.cache.get(song.audio, 0);
+    const pooled = noGrad(() => tidy(() => keep(this.head.pool(this.o.model.fusion.forward(f.temporal.to("float32"), f.global.to("float32")).tokens))));
+    disposeFeatures(f);
+    this.pooled.set(song.audio, pooled);
+    return pooled;
+  }
+
+  async prepare(): Promise<TimelineBatch> {
+    const [song] = this.sampler.next(1);
+    const pooled = await this.pooledTokens(song!);
+    const positions = pooled.size(1);
+    const t = timelineTargets(song!.annotation, positions, this.positionSeconds, BOUNDARY_TARGET_SECONDS);
+    return {
+      pooled,
+      boundary: tensor(t.boundary, { shape: [1, positions] }),
+      section: tensor(BigInt64Array.from(t.section, (v) => BigInt(v)), { dtype: "int64" }),
+    };
+  }
+
+  loss(batch: TimelineBatch): StepResult {
+    const out = this.head.forwardPooled(batch.pooled, this.positionSeconds);
+    const boundaryLoss = F.binaryCrossEntropyWithLogits(out.boundary, batch.boundary, tensor([this.o.boundaryWeight]));
+    const sectionLoss = F.crossEntropy(out.section.squeeze(0), batch.section, { ignoreIndex: IGNORE });
+    const loss = boundaryLoss.add(sectionLoss);
+    batch.boundary.dispose();
+    batch.section.dispose();
+    return { loss, metrics: { loss_boundary: boundaryLoss.item(), loss_section: sectionLoss.item() }, samples: 1, tokens: out.boundary.size(1) };
+  }
+
+  /** Held-out songs: boundaries within 1 s (precision, recall, F1), section count, section label per position. */
+  async evaluate(): Promise<Record<string, number>> {
+    const tally = emptyTally();
+    let right = 0, total = 0;
+    for (const song of this.o.heldOut.slice(0, this.o.evalSongs)) {
+      const pooled = await this.pooledTokens(song);
+      const { boundary, section } = noGrad(() => tidy(() => {
+        const out = this.head.forwardPooled(pooled, this.positionSeconds);
+        return { boundary: out.boundary.sigmoid().squeeze(0).toFloat32Array(), section: out.section.softmax(2).squeeze(0).toFloat32Array() };
+      }));
+      const sections = readTimeline(boundary, section, this.positionSeconds, song.annotation.global.duration, this.o.minGapSeconds);
+      tallyForm(tally, sections.slice(1).map((s) => s.start), song.annotation);
+      const truth = timelineTargets(song.annotation, boundary.length, this.positionSeconds, BOUNDARY_TARGET_SECONDS).section;
+      const labelAt = (time: number) => sections.find((s) => s.start <= time && time < s.end)?.label;
+      truth.forEach((label, p) => {
+        if (label === IGNORE) return;
+        total++;
+        if (labelAt((p + 0.5) * this.positionSeconds) === this.head.labels[label]) right++;
+      });
+    }
+    const s = formScores(tally);
+    return {
+      boundary_precision: s.boundaryPrecision, boundary_recall: s.boundaryRecall, boundary_f1: s.boundaryF1,
+      accuracy_section_count: s.sectionCountAccuracy, accuracy_section_label: total ? right / total : 0,
+    };
+  }
+
+  /** Writes the init model with the trained head as model/ in the run directory. */
+  async finish(runDir: string): Promise<string[]> {
+    const dir = path.join(runDir, "model");
+    saveModel(dir, this.o.model, path.join(this.o.initDir, TOKENIZER_FILE));
+    return [dir];
+  }
+}

@@ -1,0 +1,120 @@
+// The timeline head: its shapes, reading a timeline from its outputs, its config, its place in a model directory,
+// and the stage that fits it, on real WAV files whose two sections sound different.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { test } from "node:test";
+import { writeWav } from "../src/audio/wav-write.js";
+import { noGrad } from "../src/engine/autograd.js";
+import { Generator } from "../src/engine/random.js";
+import { randn } from "../src/engine/tensor.js";
+import type { SongAnnotation } from "../src/data/schema.js";
+import { DEFAULT_TIMELINE, validateConfig } from "../src/model/config.js";
+import { loadModel, saveModel } from "../src/model/io.js";
+import { withTimeline } from "../src/model/rebuild.js";
+import { readTimeline, TIMELINE_SECTIONS, TimelineHead } from "../src/model/timeline.js";
+import { runLoop } from "../src/train/loop.js";
+import { TimelineStage } from "../src/train/stages/timeline.js";
+import { readSongs } from "../src/train/songs.js";
+import { tinyConfig, tinyModel, tinyTokenizerFile } from "./model-helpers.js";
+
+const SMALL = { pool: 5, dModel: 32, nLayers: 1, nHeads: 2, ffnDim: 64 };
+
+test("timeline head: tokens pooled into positions, one boundary logit and a label distribution per position", () => {
+  const head = new TimelineHead(SMALL, 64, { generator: new Generator(1) });
+  const out = noGrad(() => head.forward(randn([1, 23, 64], { generator: new Generator(2) }), 0.04));
+  assert.deepEqual(out.boundary.shape, [1, 5]); // 23 tokens -> 5 positions (the last averages 3 tokens, padded by repeating)
+  assert.deepEqual(out.section.shape, [1, 5, TIMELINE_SECTIONS.length]);
+  assert.ok(Math.abs(out.positionSeconds - 0.2) < 1e-9);
+  // Pooling is a mean: constant tokens give the same constant.
+  const pooled = noGrad(() => head.pool(randn([1, 1, 64], { generator: new Generator(3) }).expand(1, 10, 64)));
+  assert.deepEqual(pooled.shape, [1, 2, 64]);
+});
+
+test("readTimeline: boundary peaks cut the song, each part named by its mean label probabilities", () => {
+  const positions = 50, ns = TIMELINE_SECTIONS.length, at = 0.2; // 10 s
+  const boundary = new Float32Array(positions), section = new Float32Array(positions * ns);
+  boundary[19] = 0.7; boundary[20] = 0.9; boundary[21] = 0.6; // one peak near 4 s
+  boundary[35] = 0.4; // below 0.5: no boundary
+  const verse = TIMELINE_SECTIONS.indexOf("verse"), chorus = TIMELINE_SECTIONS.indexOf("chorus");
+  for (let p = 0; p < positions; p++) section[p * ns + (p < 20 ? verse : chorus)] = 1;
+  section[5 * ns + verse] = 0; section[5 * ns + chorus] = 1; // one stray position does not rename its section
+  const sections = readTimeline(boundary, section, at, 10);
+  assert.deepEqual(sections.map((s) => [Math.round(s.start * 10) / 10, Math.round(s.end * 10) / 10, s.label]), [[0, 4.1, "verse"], [4.1, 10, "chorus"]]);
+  // A peak within the first second is the song's own start, not a boundary.
+  const early = new Float32Array(positions);
+  early[2] = 0.9;
+  assert.equal(readTimeline(early, section, at, 10).length, 1);
+});
+
+test("timeline config: wrong fields are named; a model with one saves and loads it", () => {
+  assert.throws(() => validateConfig(tinyConfig((c) => { c.timeline = { ...SMALL, nLayers: 0 }; })), /timeline\.nLayers must be a positive integer/);
+  assert.throws(() => validateConfig(tinyConfig((c) => { c.timeline = { ...SMALL, dModel: 30, nHeads: 4 }; })), /timeline\.dModel \(30\) must be even and divisible by nHeads/);
+  const base = tinyModel(1);
+  const before = base.stateDict().get("fusion.norm.weight")!.toFloat32Array();
+  const model = withTimeline(base, SMALL);
+  assert.ok(model.timeline, "the model has a timeline head");
+  assert.deepEqual(Array.from(model.stateDict().get("fusion.norm.weight")!.toFloat32Array()), Array.from(before), "the rest of the model is kept");
+  assert.equal(withTimeline(model, SMALL), model, "a head of the same config is kept");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-timeline-model-"));
+  saveModel(dir, model, tinyTokenizerFile());
+  const loaded = loadModel(dir).model;
+  assert.deepEqual(loaded.config.timeline, SMALL);
+  const name = "timeline.layers.0.attn.q_proj.weight";
+  assert.deepEqual(Array.from(loaded.stateDict().get(name)!.toFloat32Array()), Array.from(model.stateDict().get(name)!.toFloat32Array()));
+  assert.equal(DEFAULT_TIMELINE.pool, 5);
+});
+
+const RATE = 16000;
+
+/** A song of two 6 s sections, a verse of one tone and a chorus of a louder, higher chord, as a dataset entry. */
+function writeSong(dir: string, id: string, verseMidi: number): void {
+  const seconds = 12, samples = new Float32Array(RATE * seconds);
+  for (let i = 0; i < samples.length; i++) {
+    const t = i / RATE, chorus = t >= 6;
+    const notes = chorus ? [verseMidi + 12, verseMidi + 16, verseMidi + 19] : [verseMidi];
+    for (const m of notes) samples[i]! += (chorus ? 0.2 : 0.3) * Math.sin(2 * Math.PI * 440 * 2 ** ((m - 69) / 12) * t);
+  }
+  writeWav(path.join(dir, "audio", `${id}.wav`), samples, RATE);
+  const annotation = {
+    schema: 1, id, source: "synthetic", audio: `../audio/${id}.wav`,
+    global: { duration: seconds },
+    temporal: {
+      sections: [{ start: 0, end: 6, label: "verse", bars: 4, occurrence: 1 }, { start: 6, end: 12, label: "chorus", bars: 4, occurrence: 1 }],
+      beats: [], downbeats: [], chords: [], instruments: [], events: [], melody: [], keys: [], tempos: [], metres: [],
+    },
+  };
+  fs.writeFileSync(path.join(dir, "songs", `${id}.json`), JSON.stringify(annotation as unknown as SongAnnotation));
+}
+
+test("timeline stage: fits the head on whole songs' cached tokens, resumes from its checkpoint, writes a model that has it", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-timeline-stage-"));
+  fs.mkdirSync(path.join(dir, "audio"));
+  fs.mkdirSync(path.join(dir, "songs"));
+  [57, 60, 62, 64].forEach((midi, i) => writeSong(dir, `tl-${i}`, midi));
+  const { train, heldOut } = readSongs([dir]);
+  const songs = [...train, ...heldOut];
+  assert.equal(songs.length, 4);
+  const initDir = path.join(dir, "init");
+  saveModel(initDir, tinyModel(1), tinyTokenizerFile());
+  const stage = () => new TimelineStage({
+    model: withTimeline(loadModel(initDir).model, SMALL), initDir, train: songs, heldOut: songs,
+    featureDir: path.join(dir, "features"), seed: 0, evalSongs: 4, boundaryWeight: 4, minGapSeconds: 2,
+  });
+  const loop = { steps: 40, gradAccum: 2, lr: 3e-3, minLrRatio: 0.1, warmupSteps: 0, weightDecay: 0, clipNorm: 1, seed: 0, logEvery: 10, evalEvery: 40, checkpointEvery: 10, keepCheckpoints: 2 };
+  const runDir = path.join(dir, "run");
+  const first = await runLoop(stage(), loop, runDir, "timeline", { stopAfter: 20 });
+  assert.equal(first.step, 20);
+  assert.ok(first.stopped);
+  const second = await runLoop(stage(), loop, runDir, "timeline");
+  assert.equal(second.resumedFrom, 20);
+  assert.equal(second.step, 40);
+  const evalAt40 = second.lastEval!;
+  assert.ok(evalAt40.accuracy_section_label! > 0.9, `section labels ${JSON.stringify(evalAt40)}`);
+  assert.ok(evalAt40.boundary_f1! >= 0.75, `boundaries ${JSON.stringify(evalAt40)}`);
+  const written = loadModel(path.join(runDir, "model")).model;
+  assert.deepEqual(written.config.timeline, SMALL);
+  const records = fs.readFileSync(path.join(runDir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.ok(records.some((r) => typeof r.loss_boundary === "number" && typeof r.loss_section === "number"), "both losses are logged");
+});
