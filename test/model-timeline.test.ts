@@ -12,6 +12,7 @@ import { randn } from "../src/engine/tensor.js";
 import type { SongAnnotation } from "../src/data/schema.js";
 import { DEFAULT_TIMELINE, validateConfig } from "../src/model/config.js";
 import { loadModel, saveModel } from "../src/model/io.js";
+import { Gamma } from "../src/model/pipeline.js";
 import { withTimeline } from "../src/model/rebuild.js";
 import { readTimeline, TIMELINE_SECTIONS, TimelineHead } from "../src/model/timeline.js";
 import { runLoop } from "../src/train/loop.js";
@@ -115,6 +116,12 @@ test("timeline stage: fits the head on whole songs' cached tokens, resumes from 
   assert.ok(evalAt40.boundary_f1! >= 0.75, `boundaries ${JSON.stringify(evalAt40)}`);
   const written = loadModel(path.join(runDir, "model")).model;
   assert.deepEqual(written.config.timeline, SMALL);
+  // What `gamma timeline song.wav` prints: the written model hears a song's two sections from its audio file.
+  const heard = await Gamma.load(path.join(runDir, "model")).timeline(songs[0]!.audio);
+  assert.equal(heard.seconds, 12);
+  assert.deepEqual(heard.sections.map((s) => s.label), ["verse", "chorus"]);
+  assert.ok(Math.abs(heard.sections[1]!.start - 6) <= 1, `chorus heard at ${heard.sections[1]!.start}`);
+  await assert.rejects(Gamma.load(initDir).timeline(songs[0]!.audio), /has no timeline head; fit one with `gamma train timeline`/);
   const records = fs.readFileSync(path.join(runDir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.ok(records.some((r) => typeof r.loss_boundary === "number" && typeof r.loss_section === "number"), "both losses are logged");
 });

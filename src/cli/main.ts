@@ -10,6 +10,7 @@ import { modelCommand } from "./model.js";
 import { packageVersion } from "./paths.js";
 import { tokenizerCommand } from "./tokenizer.js";
 import { trainCommand } from "./train.js";
+import { timelineCommand } from "./timeline.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -49,6 +50,7 @@ export function buildProgram(): Command {
   program.addCommand(compareCommand());
   program.addCommand(tokenizerCommand());
   program.addCommand(trainCommand());
+  program.addCommand(timelineCommand());
 
   return program;
 }

@@ -1,7 +1,7 @@
 // GaMMA: two Whisper-style audio experts -> dual-encoder fusion -> projector -> decoder LLM (LLaVA style).
 // encodeAudio() turns whole songs (log-mel) into LLM embeddings that keep absolute time; inputs.ts splices
 // them into a chat's token embeddings; llm.ts and generate.ts do the rest.
-import { isGradEnabled } from "../engine/autograd.js";
+import { isGradEnabled, noGrad } from "../engine/autograd.js";
 import { Module, type InitOptions } from "../engine/module.js";
 import { cat, type Tensor, tensor, zeros } from "../engine/tensor.js";
 import { tidy } from "../engine/scope.js";
@@ -12,7 +12,7 @@ import { type GammaConfig, validateConfig } from "./config.js";
 import { FusionNetwork } from "./fusion.js";
 import { DecoderLM } from "./llm.js";
 import { Projector } from "./projector.js";
-import { TimelineHead } from "./timeline.js";
+import { readTimeline, TimelineHead, type TimelineSection } from "./timeline.js";
 
 /** One clip as the LLM sees it. */
 export interface AudioEncoding {
@@ -95,6 +95,20 @@ export class GammaModel extends Module {
       const global = this.expertTokens(this.global_expert, mels);
       return mels.map((mel, i) => this.encodeExpertTokens(temporal[i]!, global[i]!, mel.size(1) / 100, this.config.projector.summaryPitch ? pitchView(mel, this.config.temporalExpert) : undefined));
     });
+  }
+
+  /**
+   * A clip's sections as the timeline head reads them (timeline.ts) from its expert tokens ([1, Nt, dT] and
+   * [1, Ng, dG], as expertTokens() gives them or the feature cache stores them). Throws for a model without one.
+   */
+  timelineOf(temporal: Tensor, global: Tensor, seconds: number, minGapSeconds = 2): TimelineSection[] {
+    const head = this.timeline;
+    if (!head) throw new Error(`${this.config.name} has no timeline head; fit one with \`gamma train timeline\``);
+    const { boundary, section, positionSeconds } = noGrad(() => tidy(() => {
+      const out = head.forward(this.fusion.forward(temporal.to("float32"), global.to("float32")).tokens, this.temporal_expert.tokenSeconds);
+      return { boundary: out.boundary.sigmoid().squeeze(0).toFloat32Array(), section: out.section.softmax(2).squeeze(0).toFloat32Array(), positionSeconds: out.positionSeconds };
+    }));
+    return readTimeline(boundary, section, positionSeconds, seconds, minGapSeconds);
   }
 
   /** Seconds of audio per LLM audio token (the temporal expert's token times the projector's stack). */

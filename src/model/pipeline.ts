@@ -11,6 +11,7 @@ import { cat, stack, type Tensor, tensor, zeros } from "../engine/tensor.js";
 import { expertInput, silentExpertInput } from "./audio-input.js";
 import { repoRoot } from "../cli/paths.js";
 import type { AudioEncoding } from "./gamma.js";
+import type { TimelineSection } from "./timeline.js";
 import { generate, type GenerateOptions } from "./generate.js";
 import { assembleInputs } from "./inputs.js";
 import { KVCache } from "./llm.js";
@@ -58,6 +59,19 @@ export class Gamma {
     const encoding = this.encodeMel(mel);
     mel.dispose();
     return { encoding, decodeSeconds: (t1 - t0) / 1000, encodeSeconds: (performance.now() - t1) / 1000, warnings: audio.warnings };
+  }
+
+  /** Decodes an audio file and reads its sections with the model's timeline head (GammaModel.timelineOf). */
+  async timeline(file: string): Promise<{ sections: TimelineSection[]; seconds: number; warnings: string[] }> {
+    const { model, config } = this.loaded;
+    if (!model.timeline) throw new Error(`${this.name} has no timeline head; fit one with \`gamma train timeline\` and pass its model/ with --model`);
+    const audio = await loadAudio(file);
+    return noGrad(() => tidy(() => {
+      const mel = expertInput(audio.samples, config.temporalExpert);
+      const [temporal] = model.expertTokens(model.temporal_expert, [mel]), [global] = model.expertTokens(model.global_expert, [mel]);
+      const seconds = mel.size(1) / 100;
+      return { sections: model.timelineOf(temporal!, global!, seconds), seconds, warnings: audio.warnings };
+    }));
   }
 
   /** The encoding of `seconds` of digital silence (the audio-blind control of `gamma bench`). */

@@ -1,0 +1,84 @@
+// `gamma timeline`: a song's form (where each section starts and what it is) as a model's timeline head hears it
+// (src/model/timeline.ts); with --data, the head scored against annotated songs instead (boundaries within 1 s,
+// section counts, section labels), for any dataset made by `gamma data synth` or `gamma data synthbench`.
+import os from "node:os";
+import path from "node:path";
+import { Command } from "commander";
+import { configureThreads } from "../engine/runtime.js";
+import { NO_AUGMENT } from "../data/augment.js";
+import { formatTime } from "../data/timefmt.js";
+import { emptyTally, formScores, tallyForm } from "../eval/timeline-score.js";
+import { Gamma } from "../model/pipeline.js";
+import { disposeFeatures, FeatureCache } from "../train/feature-cache.js";
+import { readSongs } from "../train/songs.js";
+import { timelineTargets, IGNORE, SECTION_CLASSES } from "../train/targets.js";
+import { intOption } from "./options.js";
+import { Progress } from "./progress.js";
+
+export function timelineCommand(): Command {
+  return new Command("timeline")
+    .description("where each section starts and what it is (intro, verse, chorus, ...), as the model's timeline head hears a recording; or, with --data, how well it does on annotated songs")
+    .argument("[audio...]", "audio files (WAV, MP3, FLAC, Ogg; M4A/AAC through ffmpeg)")
+    .option("--model <dir>", "a model directory with a timeline head (default: the shipped model, or $GAMMA_MODEL)")
+    .option("--data <dir...>", "score the head on these datasets' annotated songs instead of printing timelines")
+    .option("--songs <n>", "with --data: at most this many songs (the first, by id)", intOption("--songs", 1))
+    .option("--feature-dir <dir>", "with --data: the expert-feature cache (shared with training)", path.join(os.homedir(), ".cache/gamma-music/features"))
+    .option("--json", "print one JSON object per file (or, with --data, one line of scores)")
+    .addHelpText("after", `
+A timeline head is fitted with \`gamma train timeline\`; a model without one is refused with that advice.
+Scores (--data): boundaries found within 1 s of a true section start (precision, recall, F1; the song's own
+start is not a boundary), songs whose section count is exactly right, and the share of time whose predicted
+section has the right label.
+
+Examples:
+  $ gamma timeline --model ~/.cache/gamma-music/runs/timeline-v1/model song.wav
+  $ gamma timeline --model ~/.cache/gamma-music/runs/timeline-v1/model --data ~/.cache/gamma-music/data/synthbench`)
+    .action(async (files: string[], opts: { model?: string; data?: string[]; songs?: number; featureDir: string; json?: boolean }) => {
+      configureThreads();
+      const gamma = Gamma.load(opts.model);
+      if (!gamma.loaded.model.timeline) throw new Error(`${opts.model ?? "the default model"} has no timeline head; fit one with \`gamma train timeline\` and pass its model/ with --model`);
+      if (opts.data) return scoreOnData(gamma, opts.data, opts.songs, opts.featureDir, opts.json ?? false);
+      if (files.length === 0) throw new Error("give audio files, or --data DIR to score the head on annotated songs");
+      for (const file of files) {
+        const { sections, seconds, warnings } = await gamma.timeline(file);
+        for (const w of warnings) console.error(`${file}: ${w}`);
+        if (opts.json) console.log(JSON.stringify({ file, seconds, sections }));
+        else console.log(`${file} (${formatTime(seconds)})\n${sections.map((s) => `  ${formatTime(s.start)}–${formatTime(s.end)} ${s.label}`).join("\n")}`);
+      }
+    });
+}
+
+async function scoreOnData(gamma: Gamma, data: string[], limit: number | undefined, featureDir: string, json: boolean): Promise<void> {
+  const { model } = gamma.loaded;
+  const { train, heldOut } = readSongs(data);
+  const songs = [...train, ...heldOut].sort((a, b) => a.id.localeCompare(b.id)).slice(0, limit ?? Infinity);
+  if (songs.length === 0) throw new Error(`${data.join(", ")}: no annotated songs with audio`);
+  const cache = new FeatureCache(featureDir, model, NO_AUGMENT);
+  const tally = emptyTally();
+  let right = 0, total = 0;
+  const step = 0.1; // seconds between the instants whose labels are compared
+  const progress = new Progress(songs.length, "timeline", "songs");
+  for (const song of songs) {
+    const f = await cache.get(song.audio, 0);
+    const sections = model.timelineOf(f.temporal, f.global, f.seconds);
+    disposeFeatures(f);
+    tallyForm(tally, sections.slice(1).map((s) => s.start), song.annotation);
+    const n = Math.floor(f.seconds / step);
+    const truth = timelineTargets(song.annotation, n, step, 0).section;
+    truth.forEach((label, k) => {
+      if (label === IGNORE) return;
+      total++;
+      const t = (k + 0.5) * step;
+      if (sections.find((s) => s.start <= t && t < s.end)?.label === SECTION_CLASSES[label]) right++;
+    });
+    progress.tick(1, `${cache.misses} computed`);
+  }
+  progress.finish();
+  const s = formScores(tally);
+  const scores = { songs: songs.length, boundary_precision: s.boundaryPrecision, boundary_recall: s.boundaryRecall, boundary_f1: s.boundaryF1, accuracy_section_count: s.sectionCountAccuracy, accuracy_section_label: total ? right / total : 0 };
+  if (!json) {
+    const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+    console.error(`${songs.length} songs: boundaries within 1 s precision ${pct(s.boundaryPrecision)}, recall ${pct(s.boundaryRecall)}, F1 ${pct(s.boundaryF1)}; section count right ${pct(s.sectionCountAccuracy)}; section label right ${pct(scores.accuracy_section_label)} of the time`);
+  }
+  console.log(JSON.stringify({ model: gamma.name, data, ...scores }));
+}
