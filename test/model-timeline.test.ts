@@ -124,4 +124,5 @@ test("timeline stage: fits the head on whole songs' cached tokens, resumes from 
   await assert.rejects(Gamma.load(initDir).timeline(songs[0]!.audio), /has no timeline head; fit one with `gamma train timeline`/);
   const records = fs.readFileSync(path.join(runDir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.ok(records.some((r) => typeof r.loss_boundary === "number" && typeof r.loss_section === "number"), "both losses are logged");
+  for (const chart of ["loss.svg", "accuracy.svg", "boundaries.svg"]) assert.ok(fs.existsSync(path.join(runDir, "plots", chart)), `plots/${chart}`);
 });

@@ -167,6 +167,14 @@ export function plotRun(runDir: string): string[] {
       },
     },
     { file: "lr.svg", spec: { title: "Learning rate", xLabel: "step", yLabel: "learning rate", series: [{ name: "lr", points: fieldSeries(train, "lr") }] } },
+    // The timeline stage's held-out section boundaries (precision and recall are not accuracies, so a chart of their own).
+    {
+      file: "boundaries.svg",
+      spec: {
+        title: "Section boundaries found within 1 s (held out)", xLabel: "step", yLabel: "share",
+        series: ["boundary_precision", "boundary_recall", "boundary_f1"].map((field) => ({ name: field, points: fieldSeries(evals, field), markers: true })),
+      },
+    },
     ...RL_CHARTS.map(({ file, title, yLabel, fields }) => ({
       file,
       spec: {
