@@ -10,14 +10,10 @@ import { loadTrainConfig } from "../train/config.js";
 import { type LoopResult, runLoop } from "../train/loop.js";
 import { readSongs } from "../train/songs.js";
 import { TimelineStage } from "../train/stages/timeline.js";
-import { intOption } from "./options.js";
+import { type RunFlags, withRunOptions } from "./train-options.js";
 
 export function timelineTrainCommand(report: (stage: string, result: LoopResult) => void): Command {
-  return new Command("timeline")
-    .description("the timeline head: where sections start and which section plays, read from the frozen experts' and fusion's tokens of whole songs")
-    .requiredOption("--config <file>", "a timeline config (JSON; see configs/gamma-small/timeline-v1.json)")
-    .option("--run <dir>", "the run directory (default: the config's \"run\")")
-    .option("--stop-after <step>", "write a checkpoint and stop once this step is reached (resume later by running again)", intOption("--stop-after", 1))
+  return withRunOptions(new Command("timeline").description("the timeline head: where sections start and which section plays, read from the frozen experts' and fusion's tokens of whole songs"), "a timeline config (JSON; see configs/gamma-small/timeline-v1.json)")
     .addHelpText("after", `
 The model directory "init" gives the experts and the fusion (frozen) and, when it has a timeline head of the
 same config, the head to go on from; otherwise the head starts fresh. Each micro-batch is one whole song (its
@@ -35,7 +31,7 @@ metrics.jsonl, plots/*.svg and, when the run completes, model/ (the init model w
 
 Example:
   $ gamma train timeline --config configs/gamma-small/timeline-v1.json`)
-    .action(async (opts: { config: string; run?: string; stopAfter?: number }) => {
+    .action(async (opts: RunFlags) => {
       configureThreads();
       const config = loadTrainConfig(opts.config, "timeline", { run: opts.run });
       const loaded = loadModel(config.init);

@@ -17,18 +17,13 @@ import { readSongs } from "../train/songs.js";
 import { ExpertsStage } from "../train/stages/experts.js";
 import { PretrainStage, preparePretrainData } from "../train/stages/pretrain.js";
 import { repoRoot } from "./paths.js";
-import { intOption } from "./options.js";
+import { type RunFlags, withRunOptions } from "./train-options.js";
 import { timelineTrainCommand } from "./train-timeline.js";
 
 export function trainCommand(): Command {
   const train = new Command("train").description("train GaMMA, stage by stage (configs/ holds the recipes of the shipped model)");
 
-  train
-    .command("experts")
-    .description("stage 0: train the temporal and global audio experts on annotation targets (heads dropped afterwards)")
-    .requiredOption("--config <file>", "a stage-0 config (JSON; see configs/experts.json)")
-    .option("--run <dir>", "the run directory (default: the config's \"run\")")
-    .option("--stop-after <step>", "write a checkpoint and stop once this step is reached (resume later by running again)", intOption("--stop-after", 1))
+  withRunOptions(train.command("experts").description("stage 0: train the temporal and global audio experts on annotation targets (heads dropped afterwards)"), "a stage-0 config (JSON; see configs/experts.json)")
     .addHelpText("after", `
 The run directory holds checkpoints/ (atomic; the run resumes from the latest one when started again),
 metrics.jsonl (train and eval records), plots/*.svg (loss, accuracy, learning rate) and, when the run
@@ -38,7 +33,7 @@ fresh.
 
 Example:
   $ gamma train experts --config configs/experts.json`)
-    .action(async (opts: { config: string; run?: string; stopAfter?: number }) => {
+    .action(async (opts: RunFlags) => {
       configureThreads();
       const config = loadTrainConfig(opts.config, "experts", { run: opts.run });
       const { train: songs, heldOut, skipped } = readSongs(config.datasets);
@@ -51,12 +46,7 @@ Example:
       reportRun("experts", result);
     });
 
-  train
-    .command("pretrain")
-    .description("LLM pretraining: train the tokenizer, then the decoder as a causal LM on the datasets' captions, conversations and questions")
-    .requiredOption("--config <file>", "a pretraining config (JSON; see configs/pretrain.json)")
-    .option("--run <dir>", "the run directory (default: the config's \"run\")")
-    .option("--stop-after <step>", "write a checkpoint and stop once this step is reached (resume later by running again)", intOption("--stop-after", 1))
+  withRunOptions(train.command("pretrain").description("LLM pretraining: train the tokenizer, then the decoder as a causal LM on the datasets' captions, conversations and questions"), "a pretraining config (JSON; see configs/pretrain.json)")
     .addHelpText("after", `
 The run directory holds tokenizer.json (trained on the training text, or the config's file), data/ (every
 document tokenized once: tokens.bin and index.json), checkpoints/ (atomic; the run resumes from the latest
@@ -66,7 +56,7 @@ model/ (a GaMMA model directory with the pretrained decoder, for stage 1). Ctrl-
 
 Example:
   $ gamma train pretrain --config configs/pretrain.json`)
-    .action(async (opts: { config: string; run?: string; stopAfter?: number }) => {
+    .action(async (opts: RunFlags) => {
       configureThreads();
       const config = loadTrainConfig(opts.config, "pretrain", { run: opts.run });
       fs.mkdirSync(config.run, { recursive: true });
@@ -99,11 +89,7 @@ function chatStageCommand(stage: "align" | "sft"): Command {
   const what = stage === "align"
     ? "stage 1, alignment: captions, LLM frozen; the fusion and the projector learn to speak the LLM's language"
     : "stage 2, SFT: music reports, multi-turn dialogues and multiple-choice questions over whole songs";
-  return new Command(stage)
-    .description(what)
-    .requiredOption("--config <file>", `a ${stage} config (JSON; see configs/${stage}.json)`)
-    .option("--run <dir>", "the run directory (default: the config's \"run\")")
-    .option("--stop-after <step>", "write a checkpoint and stop once this step is reached (resume later by running again)", intOption("--stop-after", 1))
+  return withRunOptions(new Command(stage).description(what), `a ${stage} config (JSON; see configs/${stage}.json)`)
     .addHelpText("after", `
 The run starts from the model directory "init" (the previous stage's <run>/model), with stage 0's experts
 ("experts") loaded into it when given. The experts stay frozen: their features are computed once per song and
@@ -114,7 +100,7 @@ when the run completes, model/ (a GaMMA model directory for the next stage, or f
 
 Example:
   $ gamma train ${stage} --config configs/${stage}.json`)
-    .action(async (opts: { config: string; run?: string; stopAfter?: number }) => {
+    .action(async (opts: RunFlags) => {
       configureThreads();
       const config = loadTrainConfig(opts.config, stage, { run: opts.run });
       const loaded = loadModel(config.init);
@@ -143,11 +129,7 @@ Example:
 }
 
 function grpoCommand(): Command {
-  return new Command("grpo")
-    .description("stage 3, GRPO: reinforcement learning from format and accuracy rewards on the questions `gamma data rl-select` kept")
-    .requiredOption("--config <file>", "a grpo config (JSON; see configs/grpo.json)")
-    .option("--run <dir>", "the run directory (default: the config's \"run\")")
-    .option("--stop-after <step>", "write a checkpoint and stop once this step is reached (resume later by running again)", intOption("--stop-after", 1))
+  return withRunOptions(new Command("grpo").description("stage 3, GRPO: reinforcement learning from format and accuracy rewards on the questions `gamma data rl-select` kept"), "a grpo config (JSON; see configs/grpo.json)")
     .addHelpText("after", `
 The run starts from the SFT model directory "init"; "reference" (default: init) is the frozen model of the KL
 penalty. Every "innerSteps" optimizer steps, "promptsPerBatch" questions of the RL file "rl" are drawn and
@@ -160,7 +142,7 @@ and, when the run completes, model/.
 
 Example:
   $ gamma train grpo --config configs/grpo.json`)
-    .action(async (opts: { config: string; run?: string; stopAfter?: number }) => {
+    .action(async (opts: RunFlags) => {
       configureThreads();
       const config = loadTrainConfig(opts.config, "grpo", { run: opts.run });
       const { model, tokenizer } = loadModel(config.init);
