@@ -54,6 +54,15 @@ export interface ProbeOptions {
   seed?: number;
 }
 
+/**
+ * The fold of each of `count` songs, in a seeded order: datasets list songs by id, and neighbours can share a
+ * composer's seed. Folds differ in size by at most one song.
+ */
+export function songFolds(count: number, folds: number, seed: number): number[] {
+  const rng = new Rng(seed);
+  return Array.from({ length: count }, (_, i) => ({ i, key: rng.next() })).sort((a, b) => a.key - b.key).reduce((f, { i }, rank) => { f[i] = rank % folds; return f; }, new Array<number>(count));
+}
+
 /** Song rows (features) and their labels -> k-fold cross-validated accuracy of a softmax-regression probe. */
 export function crossValidatedProbe(rows: readonly Float32Array[], labels: readonly string[], o: ProbeOptions = {}): ProbeResult {
   const folds = o.folds ?? 5, steps = o.steps ?? 300, lr = o.lr ?? 0.05, l2 = o.l2 ?? 1e-2;
@@ -63,9 +72,7 @@ export function crossValidatedProbe(rows: readonly Float32Array[], labels: reado
   const ids = labels.map((l) => classes.indexOf(l));
   const counts = classes.map((_, c) => ids.filter((i) => i === c).length);
   const dim = rows[0]!.length;
-  // Songs to folds in a seeded order: datasets list songs by id, and neighbours can share a composer's seed.
-  const rng = new Rng(o.seed ?? 0);
-  const fold = rows.map((_, i) => ({ i, key: rng.next() })).sort((a, b) => a.key - b.key).reduce((f, { i }, rank) => { f[i] = rank % folds; return f; }, new Array<number>(rows.length));
+  const fold = songFolds(rows.length, folds, o.seed ?? 0);
   let right = 0;
   for (let k = 0; k < folds; k++) {
     const train = rows.flatMap((_, i) => (fold[i] !== k ? [i] : [])), test = rows.flatMap((_, i) => (fold[i] === k ? [i] : []));

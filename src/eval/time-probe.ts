@@ -5,8 +5,8 @@
 // one it cannot read is lost before the LLM.
 //
 // Each token's row is the token and its contrast (per channel, how far the mean of the next `contrastTokens`
-// tokens lies from the mean of the previous ones): a section boundary is a change, and a single token sees its neighbours only as far as
-// the audio side let it. Linear heads (softmax or per-class sigmoid) are fitted on the training folds' songs and
+// tokens lies from the mean of the previous ones): a section boundary is a change, and a single token sees its
+// neighbours only as far as the audio side let it. Linear heads (softmax or per-class sigmoid) are fitted on the training folds' songs and
 // scored on the held-out fold's, so a song is never scored by a head that saw it.
 import { enableGrad, noGrad } from "../engine/autograd.js";
 import * as F from "../engine/functional.js";
@@ -14,9 +14,9 @@ import { AdamW } from "../engine/optim.js";
 import { tidy } from "../engine/scope.js";
 import { cat, type Tensor, tensor, zeros } from "../engine/tensor.js";
 import type { SongAnnotation } from "../data/schema.js";
-import { Rng } from "../music/rng.js";
 import { peakTimes } from "../model/timeline.js";
 import { FAMILY_CLASSES, IGNORE, SECTION_CLASSES, timelineTargets } from "../train/targets.js";
+import { songFolds } from "./probe.js";
 import { emptyTally, formScores, tallyForm } from "./timeline-score.js";
 
 /** One song's tokens as the probe reads them. */
@@ -68,7 +68,7 @@ export interface TimeProbeResult {
 
 /**
  * [n, d] tokens -> [n, 2d]: each token and how far each channel moves across it, |mean of the `span` tokens after
- * it - mean of the `span` before it| (the last token's "after" is itself). The size, not the sign: a linear head
+ * it - mean of the `span` before it|. The size, not the sign: a linear head
  * must see a change in any direction as a change.
  */
 export function contrastRows(x: Tensor, span: number): Tensor {
@@ -80,7 +80,7 @@ export function contrastRows(x: Tensor, span: number): Tensor {
     const count = b.sub(a).clamp(1).to("float32").unsqueeze(1);
     return prefix.indexSelect(0, b).sub(prefix.indexSelect(0, a)).div(count);
   };
-  // Clipped at the song's ends: the first token's "before" is empty and reads as zero change.
+  // Clipped at the song's ends: the first token's "before" and the last token's "after" are the token itself.
   const before = windowMean((i) => Math.max(0, i - span), (i) => Math.max(i, 1));
   const after = windowMean((i) => Math.min(i + 1, n - 1), (i) => Math.min(n, i + 1 + span));
   return cat([x, after.sub(before).abs()], 1);
@@ -126,8 +126,7 @@ export function crossValidatedTimeProbe(songs: readonly ProbeSong[], o: TimeProb
   if (songs.length < folds) throw new Error(`time probe: ${songs.length} songs is fewer than ${folds} folds`);
   const nf = FAMILY_CLASSES.length, ns = SECTION_CLASSES.length;
   const targets = songs.map((s) => timelineTargets(s.annotation, s.n, s.tokenSeconds, boundaryTarget));
-  const rng = new Rng(o.seed ?? 0);
-  const fold = songs.map((_, i) => ({ i, key: rng.next() })).sort((a, b) => a.key - b.key).reduce((f, { i }, rank) => { f[i] = rank % folds; return f; }, new Array<number>(songs.length));
+  const fold = songFolds(songs.length, folds, o.seed ?? 0);
   const rows = (i: number) => contrastRows(tensor(songs[i]!.tokens, { shape: [songs[i]!.n, songs[i]!.d] }), span);
 
   let sectionRight = 0, sectionTotal = 0, familyRight = 0, familyTotal = 0;
