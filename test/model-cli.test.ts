@@ -1,4 +1,4 @@
-// `gamma model init|inspect|export|compose`, `gamma ask` and `gamma chat` as a user runs them: real processes on a real
+// `gamma model init|inspect|export|compose`, `gamma ask`, `gamma chat` and `gamma timeline` as a user runs them: real processes on a real
 // WAV file with a tiny randomly initialised model (the answers are noise; the plumbing, timings, token counts
 // and errors are what is checked here).
 import assert from "node:assert/strict";
@@ -11,7 +11,9 @@ import { writeWav } from "../src/audio/wav-write.js";
 import { repoRoot } from "../src/cli/paths.js";
 import { TINY_CONFIG } from "../src/model/config.js";
 import { loadSafetensors } from "../src/engine/safetensors.js";
-import { tinyTokenizerFile } from "./model-helpers.js";
+import { saveModel } from "../src/model/io.js";
+import { withTimeline } from "../src/model/rebuild.js";
+import { tinyModel, tinyTokenizerFile } from "./model-helpers.js";
 
 const gamma = path.join(repoRoot(), "bin/gamma.js");
 function run(args: string[], input?: string) {
@@ -132,4 +134,27 @@ test("gamma bench with a model answers every question, several per recording, wi
   assert.equal(ranked.code, 0, ranked.stderr);
   const report = JSON.parse(ranked.stdout.trim().split("\n").pop()!) as { n: number; parse_failures: number };
   assert.deepEqual([report.n, report.parse_failures], [3, 0]);
+});
+
+test("gamma timeline: a model's sections of a recording as JSON; a model without a timeline head and a wrong --data are refused in one line", () => {
+  const withHead = path.join(work, "tiny-timeline");
+  saveModel(withHead, withTimeline(tinyModel(3), { pool: 5, dModel: 32, nLayers: 1, nHeads: 2, ffnDim: 64 }), tinyTokenizerFile());
+  const printed = run(["timeline", "--model", withHead, "--json", wav]);
+  assert.equal(printed.code, 0, printed.stderr);
+  const heard = JSON.parse(printed.stdout) as { file: string; seconds: number; sections: { start: number; end: number; label: string }[] };
+  assert.equal(heard.file, wav);
+  assert.ok(Math.abs(heard.seconds - 12.5) < 0.02, `${heard.seconds}`);
+  assert.equal(heard.sections[0]!.start, 0);
+  assert.equal(heard.sections.at(-1)!.end, heard.seconds);
+  heard.sections.slice(1).forEach((s, i) => assert.equal(s.start, heard.sections[i]!.end, "sections tile the song"));
+
+  const without = path.join(work, "tiny-no-timeline");
+  saveModel(without, tinyModel(3), tinyTokenizerFile());
+  const refused = run(["timeline", "--model", without, wav]);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr.trim(), /^gamma: .* has no timeline head; fit one with `gamma train timeline`/);
+  assert.equal(refused.stderr.trim().split("\n").length, 1);
+  const noData = run(["timeline", "--model", withHead, "--data", work]);
+  assert.equal(noData.code, 1);
+  assert.match(noData.stderr, /not a dataset directory \(no songs\/ folder/);
 });

@@ -37,6 +37,7 @@ Examples:
       configureThreads();
       const gamma = Gamma.load(opts.model);
       if (!gamma.loaded.model.timeline) throw new Error(`${opts.model ?? "the default model"} has no timeline head; fit one with \`gamma train timeline\` and pass its model/ with --model`);
+      if (opts.data && files.length > 0) throw new Error("give audio files to print their timelines, or --data DIR to score the head on annotated songs, not both");
       if (opts.data) return scoreOnData(gamma, opts.data, opts.songs, opts.featureDir, opts.json ?? false);
       if (files.length === 0) throw new Error("give audio files, or --data DIR to score the head on annotated songs");
       for (const file of files) {
