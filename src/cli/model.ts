@@ -2,7 +2,6 @@
 // holds, write a copy for shipping (bfloat16 weights, provenance in the weights' metadata), join two models'
 // audio and language sides, and probe what the audio side knows.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { Command } from "commander";
 import { readSafetensorsHeader } from "../engine/safetensors.js";
@@ -20,10 +19,10 @@ import { tidy } from "../engine/scope.js";
 import { NO_AUGMENT } from "../data/augment.js";
 import { crossValidatedProbe, meanPooled, PROBE_FACTS } from "../eval/probe.js";
 import { disposeFeatures, FeatureCache } from "../train/feature-cache.js";
-import { readSongs } from "../train/songs.js";
 import { intOption } from "./options.js";
 import { Progress } from "./progress.js";
 import { addProbeTimeCommand } from "./probe-time.js";
+import { firstSongs, type ProbeFlags, withProbeOptions } from "./probe-options.js";
 
 /** Parameter counts per part, as `gamma model inspect` reports them. */
 export function parameterCounts(model: GammaModel): Record<string, number | Record<string, number>> {
@@ -159,14 +158,9 @@ Example:
       console.log(JSON.stringify({ out: opts.out, audio: opts.audio, language: opts.language, parameters: composed.numParameters() }));
     });
 
-  model
+  withProbeOptions(model
     .command("probe")
-    .description("linear probes: how well each global fact (key, tempo, style, metre) reads from the whole-song mean of each expert's tokens and of the fusion's")
-    .requiredOption("--model <dir>", "a model directory (its experts and its fusion are probed)")
-    .requiredOption("--data <dir...>", "dataset directories (made by gamma data synth: songs/ and audio/)")
-    .option("--songs <n>", "probe at most this many songs (the first, by id)", intOption("--songs", 10))
-    .option("--folds <n>", "cross-validation folds", intOption("--folds", 2), 5)
-    .option("--feature-dir <dir>", "the expert-feature cache (shared with training)", path.join(os.homedir(), ".cache/gamma-music/features"))
+    .description("linear probes: how well each global fact (key, tempo, style, metre) reads from the whole-song mean of each expert's tokens and of the fusion's"), "a model directory (its experts and its fusion are probed)", 5)
     .addHelpText("after", `
 For each song the experts' tokens (from the feature cache; computed and cached when missing) are averaged over
 the whole song, one vector per expert, and so are the fusion network's output tokens ("fused": what the
@@ -179,11 +173,10 @@ Prints a table on stderr and one JSON line on stdout.
 
 Example:
   $ gamma model probe --model ~/.cache/gamma-music/runs/sft-v3/model --data ~/.cache/gamma-music/data/train-v1 --songs 300`)
-    .action(async (opts: { model: string; data: string[]; songs?: number; folds: number; featureDir: string }) => {
+    .action(async (opts: ProbeFlags) => {
       configureThreads();
       const { model: gamma } = loadModel(opts.model);
-      const { train, heldOut } = readSongs(opts.data);
-      const songs = [...train, ...heldOut].sort((a, b) => a.id.localeCompare(b.id)).slice(0, opts.songs ?? Infinity);
+      const songs = firstSongs(opts.data, opts.songs);
       if (songs.length < opts.folds) throw new Error(`${opts.data.join(", ")}: ${songs.length} songs with audio, fewer than --folds ${opts.folds}`);
       const cache = new FeatureCache(opts.featureDir, gamma, NO_AUGMENT); // variant 0: the audio as rendered
       const pooled: { temporal: Float32Array; global: Float32Array; fused: Float32Array }[] = [];

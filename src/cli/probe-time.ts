@@ -1,8 +1,6 @@
 // `gamma model probe-time`: how much of each song's timeline (section boundaries and labels, instrument families)
 // the audio side's tokens carry, token by token (src/eval/time-probe.ts). The temporal questions of SynthBench
 // need it to within a second; this says whether the experts and the fusion deliver it before any LLM is asked.
-import os from "node:os";
-import path from "node:path";
 import type { Command } from "commander";
 import { noGrad } from "../engine/autograd.js";
 import { configureThreads } from "../engine/runtime.js";
@@ -11,8 +9,8 @@ import { NO_AUGMENT } from "../data/augment.js";
 import { loadModel } from "../model/io.js";
 import { crossValidatedTimeProbe, type ProbeSong, type TimeProbeResult } from "../eval/time-probe.js";
 import { disposeFeatures, FeatureCache } from "../train/feature-cache.js";
-import { readSongs } from "../train/songs.js";
 import { intOption } from "./options.js";
+import { firstSongs, type ProbeFlags, withProbeOptions } from "./probe-options.js";
 import { Progress } from "./progress.js";
 
 const COLUMNS: [keyof TimeProbeResult, string][] = [
@@ -21,15 +19,10 @@ const COLUMNS: [keyof TimeProbeResult, string][] = [
 ];
 
 export function addProbeTimeCommand(model: Command): void {
-  model
+  withProbeOptions(model
     .command("probe-time")
-    .description("time probes: how well section boundaries, section labels and the instrument families sounding read from each token of the temporal expert and of the fusion")
-    .requiredOption("--model <dir>", "a model directory (its temporal expert and its fusion are probed)")
-    .requiredOption("--data <dir...>", "dataset directories (made by gamma data synth: songs/ and audio/)")
-    .option("--songs <n>", "probe at most this many songs (the first, by id)", intOption("--songs", 10))
-    .option("--folds <n>", "cross-validation folds over songs", intOption("--folds", 2), 3)
+    .description("time probes: how well section boundaries, section labels and the instrument families sounding read from each token of the temporal expert and of the fusion"), "a model directory (its temporal expert and its fusion are probed)", 3, "cross-validation folds over songs")
     .option("--steps <n>", "optimisation steps of each linear head per fold", intOption("--steps", 1), 200)
-    .option("--feature-dir <dir>", "the expert-feature cache (shared with training)", path.join(os.homedir(), ".cache/gamma-music/features"))
     .addHelpText("after", `
 Each token (25 a second with the shipped experts) becomes a row: the token and, channel by channel, how far the
 mean of the next second's tokens lies from the mean of the previous second's. Three linear heads are fitted on
@@ -47,11 +40,10 @@ Prints a table on stderr and one JSON line on stdout.
 
 Example:
   $ gamma model probe-time --model models/gamma-small --data ~/.cache/gamma-music/data/train-v1 --songs 200`)
-    .action(async (opts: { model: string; data: string[]; songs?: number; folds: number; steps: number; featureDir: string }) => {
+    .action(async (opts: ProbeFlags & { steps: number }) => {
       configureThreads();
       const { model: gamma } = loadModel(opts.model);
-      const { train, heldOut } = readSongs(opts.data);
-      const songs = [...train, ...heldOut].sort((a, b) => a.id.localeCompare(b.id)).slice(0, opts.songs ?? Infinity);
+      const songs = firstSongs(opts.data, opts.songs);
       if (songs.length < opts.folds) throw new Error(`${opts.data.join(", ")}: ${songs.length} songs with audio, fewer than --folds ${opts.folds}`);
       const cache = new FeatureCache(opts.featureDir, gamma, NO_AUGMENT);
       const tokenSeconds = gamma.temporal_expert.tokenSeconds;

@@ -7,12 +7,11 @@ import { Command } from "commander";
 import { configureThreads } from "../engine/runtime.js";
 import { NO_AUGMENT } from "../data/augment.js";
 import { formatTime } from "../data/timefmt.js";
-import { emptyTally, formScores, tallyForm } from "../eval/timeline-score.js";
+import { emptyTimelineTally, tallySections, timelineMetrics } from "../eval/timeline-score.js";
 import { Gamma } from "../model/pipeline.js";
 import { disposeFeatures, FeatureCache } from "../train/feature-cache.js";
-import { readSongs } from "../train/songs.js";
-import { timelineTargets, IGNORE, SECTION_CLASSES } from "../train/targets.js";
 import { intOption } from "./options.js";
+import { firstSongs } from "./probe-options.js";
 import { Progress } from "./progress.js";
 
 export function timelineCommand(): Command {
@@ -51,35 +50,23 @@ Examples:
 
 async function scoreOnData(gamma: Gamma, data: string[], limit: number | undefined, featureDir: string, json: boolean): Promise<void> {
   const { model } = gamma.loaded;
-  const { train, heldOut } = readSongs(data);
-  const songs = [...train, ...heldOut].sort((a, b) => a.id.localeCompare(b.id)).slice(0, limit ?? Infinity);
+  const songs = firstSongs(data, limit);
   if (songs.length === 0) throw new Error(`${data.join(", ")}: no annotated songs with audio`);
   const cache = new FeatureCache(featureDir, model, NO_AUGMENT);
-  const tally = emptyTally();
-  let right = 0, total = 0;
-  const step = 0.1; // seconds between the instants whose labels are compared
+  const tally = emptyTimelineTally();
   const progress = new Progress(songs.length, "timeline", "songs");
   for (const song of songs) {
     const f = await cache.get(song.audio, 0);
     const sections = model.timelineOf(f.temporal, f.global, f.seconds);
     disposeFeatures(f);
-    tallyForm(tally, sections.slice(1).map((s) => s.start), song.annotation);
-    const n = Math.floor(f.seconds / step);
-    const truth = timelineTargets(song.annotation, n, step, 0).section;
-    truth.forEach((label, k) => {
-      if (label === IGNORE) return;
-      total++;
-      const t = (k + 0.5) * step;
-      if (sections.find((s) => s.start <= t && t < s.end)?.label === SECTION_CLASSES[label]) right++;
-    });
+    tallySections(tally, sections, song.annotation, 0.1); // the label compared every 0.1 s
     progress.tick(1, `${cache.misses} computed`);
   }
   progress.finish();
-  const s = formScores(tally);
-  const scores = { songs: songs.length, boundary_precision: s.boundaryPrecision, boundary_recall: s.boundaryRecall, boundary_f1: s.boundaryF1, accuracy_section_count: s.sectionCountAccuracy, accuracy_section_label: total ? right / total : 0 };
+  const scores = { songs: songs.length, ...timelineMetrics(tally) };
   if (!json) {
     const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-    console.error(`${songs.length} songs: boundaries within 1 s precision ${pct(s.boundaryPrecision)}, recall ${pct(s.boundaryRecall)}, F1 ${pct(s.boundaryF1)}; section count right ${pct(s.sectionCountAccuracy)}; section label right ${pct(scores.accuracy_section_label)} of the time`);
+    console.error(`${songs.length} songs: boundaries within 1 s precision ${pct(scores.boundary_precision)}, recall ${pct(scores.boundary_recall)}, F1 ${pct(scores.boundary_f1)}; section count right ${pct(scores.accuracy_section_count)}; section label right ${pct(scores.accuracy_section_label)} of the time`);
   }
   console.log(JSON.stringify({ model: gamma.name, data, ...scores }));
 }

@@ -6,8 +6,8 @@
 //
 // Each token's row is the token and its contrast (per channel, how far the mean of the next `contrastTokens`
 // tokens lies from the mean of the previous ones): a section boundary is a change, and a single token sees its
-// neighbours only as far as the audio side let it. Linear heads (softmax or per-class sigmoid) are fitted on the training folds' songs and
-// scored on the held-out fold's, so a song is never scored by a head that saw it.
+// neighbours only as far as the audio side let it. Linear heads (softmax or per-class sigmoid) are fitted on the
+// training folds' songs and scored on the held-out fold's, so a song is never scored by a head that saw it.
 import { enableGrad, noGrad } from "../engine/autograd.js";
 import * as F from "../engine/functional.js";
 import { AdamW } from "../engine/optim.js";

@@ -12,7 +12,7 @@ import { type GammaConfig, validateConfig } from "./config.js";
 import { FusionNetwork } from "./fusion.js";
 import { DecoderLM } from "./llm.js";
 import { Projector } from "./projector.js";
-import { readTimeline, TimelineHead, type TimelineSection } from "./timeline.js";
+import { TimelineHead, type TimelineSection } from "./timeline.js";
 
 /** One clip as the LLM sees it. */
 export interface AudioEncoding {
@@ -104,11 +104,10 @@ export class GammaModel extends Module {
   timelineOf(temporal: Tensor, global: Tensor, seconds: number, minGapSeconds = 2): TimelineSection[] {
     const head = this.timeline;
     if (!head) throw new Error(`${this.config.name} has no timeline head; fit one with \`gamma train timeline\``);
-    const { boundary, section, positionSeconds } = noGrad(() => tidy(() => {
-      const out = head.forward(this.fusion.forward(temporal.to("float32"), global.to("float32")).tokens, this.temporal_expert.tokenSeconds);
-      return { boundary: out.boundary.sigmoid().squeeze(0).toFloat32Array(), section: out.section.softmax(2).squeeze(0).toFloat32Array(), positionSeconds: out.positionSeconds };
+    return noGrad(() => tidy(() => {
+      const pooled = head.pool(this.fusion.forward(temporal.to("float32"), global.to("float32")).tokens);
+      return head.sections(pooled, this.temporal_expert.tokenSeconds * head.config.pool, seconds, minGapSeconds);
     }));
-    return readTimeline(boundary, section, positionSeconds, seconds, minGapSeconds);
   }
 
   /** Seconds of audio per LLM audio token (the temporal expert's token times the projector's stack). */

@@ -12,7 +12,9 @@
 //
 // `readTimeline()` turns the outputs into sections (start, end, label): peaks of the boundary probability at
 // least `minGapSeconds` apart, each section labelled by its positions' mean label probabilities.
+import { noGrad } from "../engine/autograd.js";
 import { LayerNorm, Linear, Module, ModuleList, type InitOptions } from "../engine/module.js";
+import { tidy } from "../engine/scope.js";
 import * as F from "../engine/functional.js";
 import type { Tensor } from "../engine/tensor.js";
 import type { SectionLabel } from "../music/score.js";
@@ -91,6 +93,15 @@ export class TimelineHead extends Module {
     for (const layer of this.layers) x = layer.forward(x);
     x = this.norm.forward(x);
     return { boundary: this.boundary.forward(x).squeeze(2), section: this.section.forward(x), positionSeconds };
+  }
+
+  /** The sections of a song of `seconds` from its pooled positions [1, P, D] (readTimeline of the head's probabilities). */
+  sections(pooled: Tensor, positionSeconds: number, seconds: number, minGapSeconds = 2): TimelineSection[] {
+    const { boundary, section } = noGrad(() => tidy(() => {
+      const out = this.forwardPooled(pooled, positionSeconds);
+      return { boundary: out.boundary.sigmoid().squeeze(0).toFloat32Array(), section: out.section.softmax(2).squeeze(0).toFloat32Array() };
+    }));
+    return readTimeline(boundary, section, positionSeconds, seconds, minGapSeconds);
   }
 }
 

@@ -12,8 +12,8 @@ import { type Tensor, tensor } from "../../engine/tensor.js";
 import { NO_AUGMENT } from "../../data/augment.js";
 import type { GammaModel } from "../../model/gamma.js";
 import { TOKENIZER_FILE, saveModel } from "../../model/io.js";
-import { BOUNDARY_TARGET_SECONDS, readTimeline, type TimelineHead } from "../../model/timeline.js";
-import { emptyTally, formScores, tallyForm } from "../../eval/timeline-score.js";
+import { BOUNDARY_TARGET_SECONDS, type TimelineHead } from "../../model/timeline.js";
+import { emptyTimelineTally, tallySections, timelineMetrics } from "../../eval/timeline-score.js";
 import { disposeFeatures, FeatureCache } from "../feature-cache.js";
 import type { StepResult, TrainTask } from "../loop.js";
 import { type SamplerState, type Song, SongSampler } from "../songs.js";
@@ -42,6 +42,13 @@ interface TimelineBatch {
   section: Tensor;
 }
 
+/** A training song as the stage keeps it: its pooled positions and their targets. */
+interface SongData {
+  pooled: Tensor;
+  boundary: Float32Array;
+  section: BigInt64Array;
+}
+
 /** What the checkpoint holds: the head alone (the rest of the model is frozen and comes from "init"). */
 class HeadOnly extends Module {
   constructor(head: TimelineHead) {
@@ -54,7 +61,7 @@ export class TimelineStage implements TrainTask<TimelineBatch> {
   readonly module: Module;
   private readonly head: TimelineHead;
   private readonly cache: FeatureCache;
-  private readonly pooled = new Map<string, Tensor>();
+  private readonly songs = new Map<string, SongData>();
   private sampler: SongSampler;
 
   constructor(private readonly o: TimelineStageOptions) {
@@ -77,26 +84,29 @@ export class TimelineStage implements TrainTask<TimelineBatch> {
     return this.o.model.temporal_expert.tokenSeconds * this.head.config.pool;
   }
 
-  /** A song's fused tokens pooled to the head's positions [1, P, D], computed once and kept. */
-  private async pooledTokens(song: Song): Promise<Tensor> {
-    const kept = this.pooled.get(song.audio);
+  /**
+   * A song's fused tokens pooled to the head's positions [1, P, D] and its targets at those positions, computed
+   * once and kept: after the first epoch a step reads them from memory.
+   */
+  private async songData(song: Song): Promise<SongData> {
+    const kept = this.songs.get(song.audio);
     if (kept) return kept;
     const f = await this.cache.get(song.audio, 0);
     const pooled = noGrad(() => tidy(() => keep(this.head.pool(this.o.model.fusion.forward(f.temporal.to("float32"), f.global.to("float32")).tokens))));
     disposeFeatures(f);
-    this.pooled.set(song.audio, pooled);
-    return pooled;
+    const t = timelineTargets(song.annotation, pooled.size(1), this.positionSeconds, BOUNDARY_TARGET_SECONDS);
+    const data = { pooled, boundary: t.boundary, section: BigInt64Array.from(t.section, (v) => BigInt(v)) };
+    this.songs.set(song.audio, data);
+    return data;
   }
 
   async prepare(): Promise<TimelineBatch> {
     const [song] = this.sampler.next(1);
-    const pooled = await this.pooledTokens(song!);
-    const positions = pooled.size(1);
-    const t = timelineTargets(song!.annotation, positions, this.positionSeconds, BOUNDARY_TARGET_SECONDS);
+    const { pooled, boundary, section } = await this.songData(song!);
     return {
       pooled,
-      boundary: tensor(t.boundary, { shape: [1, positions] }),
-      section: tensor(BigInt64Array.from(t.section, (v) => BigInt(v)), { dtype: "int64" }),
+      boundary: tensor(boundary, { shape: [1, pooled.size(1)] }),
+      section: tensor(section, { dtype: "int64" }),
     };
   }
 
@@ -112,29 +122,13 @@ export class TimelineStage implements TrainTask<TimelineBatch> {
 
   /** Held-out songs: boundaries within 1 s (precision, recall, F1), section count, section label per position. */
   async evaluate(): Promise<Record<string, number>> {
-    const tally = emptyTally();
-    let right = 0, total = 0;
+    const tally = emptyTimelineTally();
     for (const song of this.o.heldOut.slice(0, this.o.evalSongs)) {
-      const pooled = await this.pooledTokens(song);
-      const { boundary, section } = noGrad(() => tidy(() => {
-        const out = this.head.forwardPooled(pooled, this.positionSeconds);
-        return { boundary: out.boundary.sigmoid().squeeze(0).toFloat32Array(), section: out.section.softmax(2).squeeze(0).toFloat32Array() };
-      }));
-      const sections = readTimeline(boundary, section, this.positionSeconds, song.annotation.global.duration, this.o.minGapSeconds);
-      tallyForm(tally, sections.slice(1).map((s) => s.start), song.annotation);
-      const truth = timelineTargets(song.annotation, boundary.length, this.positionSeconds, BOUNDARY_TARGET_SECONDS).section;
-      const labelAt = (time: number) => sections.find((s) => s.start <= time && time < s.end)?.label;
-      truth.forEach((label, p) => {
-        if (label === IGNORE) return;
-        total++;
-        if (labelAt((p + 0.5) * this.positionSeconds) === this.head.labels[label]) right++;
-      });
+      const { pooled } = await this.songData(song);
+      const sections = this.head.sections(pooled, this.positionSeconds, song.annotation.global.duration, this.o.minGapSeconds);
+      tallySections(tally, sections, song.annotation, this.positionSeconds);
     }
-    const s = formScores(tally);
-    return {
-      boundary_precision: s.boundaryPrecision, boundary_recall: s.boundaryRecall, boundary_f1: s.boundaryF1,
-      accuracy_section_count: s.sectionCountAccuracy, accuracy_section_label: total ? right / total : 0,
-    };
+    return timelineMetrics(tally);
   }
 
   /** Writes the init model with the trained head as model/ in the run directory. */
