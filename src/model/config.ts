@@ -112,14 +112,22 @@ export interface GammaConfig {
   timeline?: TimelineConfig;
 }
 
-/** The timeline head (timeline.ts): a small transformer over the pooled fused tokens. */
+/** What a timeline head reads: the fused tokens, the spectrum (audio-input.ts spectrumRows), or both side by side. */
+export const TIMELINE_INPUTS = ["tokens", "spectrum"] as const;
+export type TimelineInput = (typeof TIMELINE_INPUTS)[number];
+
+/** The timeline head (timeline.ts): a small transformer over pooled positions of a whole song. */
 export interface TimelineConfig {
-  /** Fused tokens averaged into one position (5: the shipped fusion's 25 tokens/s become 5 positions/s). */
+  /** Fused tokens (and spectrum rows) averaged into one position (5: the shipped fusion's 25 tokens/s become 5 positions/s). */
   pool: number;
   dModel: number;
   nLayers: number;
   nHeads: number;
   ffnDim: number;
+  /** What the head reads (absent: ["tokens"], the first heads). */
+  inputs?: TimelineInput[];
+  /** Positions spanned by each of two convolutions in front of the transformer (odd); absent: one linear map per position. */
+  kernel?: number;
 }
 
 /** The timeline head of a config that asks for one without sizing it. */
@@ -133,6 +141,13 @@ export function validateTimelineConfig(c: unknown, source = "timeline"): Timelin
     const v = t[k];
     if (typeof v !== "number" || !Number.isInteger(v) || v <= 0) throw new Error(`${source}.${k} must be a positive integer (got ${JSON.stringify(v)})`);
   }
+  if (t.inputs !== undefined) {
+    const inputs = t.inputs;
+    if (!Array.isArray(inputs) || inputs.length === 0 || inputs.some((i) => !(TIMELINE_INPUTS as readonly unknown[]).includes(i)) || new Set(inputs).size !== inputs.length)
+      throw new Error(`${source}.inputs must list one or both of ${TIMELINE_INPUTS.map((i) => `"${i}"`).join(", ")} once each (got ${JSON.stringify(inputs)})`);
+  }
+  if (t.kernel !== undefined && (typeof t.kernel !== "number" || !Number.isInteger(t.kernel) || t.kernel <= 0 || t.kernel % 2 === 0))
+    throw new Error(`${source}.kernel must be an odd positive integer (got ${JSON.stringify(t.kernel)})`);
   const v = c as TimelineConfig;
   if (v.dModel % v.nHeads !== 0 || (v.dModel / v.nHeads) % 2 !== 0 || v.dModel % 2 !== 0) throw new Error(`${source}.dModel (${v.dModel}) must be even and divisible by nHeads (${v.nHeads})`);
   return v;

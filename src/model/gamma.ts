@@ -7,12 +7,12 @@ import { cat, type Tensor, tensor, zeros } from "../engine/tensor.js";
 import { tidy } from "../engine/scope.js";
 import { planWindows } from "../audio/window.js";
 import { AudioExpert } from "./audio-expert.js";
-import { inputChannels, pitchView } from "./audio-input.js";
+import { inputChannels, pitchView, spectrumRows, spectrumWidth } from "./audio-input.js";
 import { type GammaConfig, validateConfig } from "./config.js";
 import { FusionNetwork } from "./fusion.js";
 import { DecoderLM } from "./llm.js";
 import { Projector } from "./projector.js";
-import { TimelineHead, type TimelineSection } from "./timeline.js";
+import { type TimelineAudio, TimelineHead, type TimelineSection } from "./timeline.js";
 
 /** One clip as the LLM sees it. */
 export interface AudioEncoding {
@@ -48,7 +48,7 @@ export class GammaModel extends Module {
     this.fusion = this.registerModule("fusion", new FusionNetwork(config.fusion, config.temporalExpert.dModel, config.globalExpert.dModel, o));
     this.projector = this.registerModule("projector", new Projector(config.fusion.dModel, config.llm.hiddenSize, config.projector.stack, { ...o, summaryTokens: config.projector.summaryTokens, outputNorm: config.projector.outputNorm, summaryRhythm: config.projector.summaryRhythm, summaryRhythmSlots: config.projector.summaryRhythmSlots, summaryPitch: config.projector.summaryPitch }));
     this.llm = this.registerModule("llm", new DecoderLM(config.llm, o));
-    if (config.timeline) this.timeline = this.registerModule("timeline", new TimelineHead(config.timeline, config.fusion.dModel, o));
+    if (config.timeline) this.timeline = this.registerModule("timeline", new TimelineHead(config.timeline, config.fusion.dModel, spectrumWidth(config.temporalExpert), o));
   }
 
   /** Each expert's token features for each clip: [1, tokens, dModel], tokens covering exactly the clip. */
@@ -98,16 +98,40 @@ export class GammaModel extends Module {
   }
 
   /**
-   * A clip's sections as the timeline head reads them (timeline.ts) from its expert tokens ([1, Nt, dT] and
-   * [1, Ng, dG], as expertTokens() gives them or the feature cache stores them). Throws for a model without one.
+   * A clip's sections as the timeline head reads them (timeline.ts): from its expert tokens ([1, Nt, dT] and
+   * [1, Ng, dG], as expertTokens() gives them or the feature cache stores them) through the fusion, and/or its
+   * spectrum rows (audio-input.ts spectrumRows), as the head's config asks. Throws for a model without a head.
    */
-  timelineOf(temporal: Tensor, global: Tensor, seconds: number, minGapSeconds = 2): TimelineSection[] {
-    const head = this.timeline;
-    if (!head) throw new Error(`${this.config.name} has no timeline head; fit one with \`gamma train timeline\``);
+  timelineOf(x: TimelineAudio, seconds: number, minGapSeconds = 2): TimelineSection[] {
+    const head = this.timelineHead();
+    return noGrad(() => tidy(() => head.sections(this.timelinePositions(x), this.temporal_expert.tokenSeconds * head.config.pool, seconds, minGapSeconds)));
+  }
+
+  /** The timeline head's positions of one clip (TimelineHead.positions), the fusion run on the expert tokens when the head reads tokens. */
+  timelinePositions(x: TimelineAudio): Tensor {
+    const head = this.timelineHead();
     return noGrad(() => tidy(() => {
-      const pooled = head.pool(this.fusion.forward(temporal.to("float32"), global.to("float32")).tokens);
-      return head.sections(pooled, this.temporal_expert.tokenSeconds * head.config.pool, seconds, minGapSeconds);
+      let tokens: Tensor | undefined;
+      if (head.reads("tokens")) {
+        if (!x.temporal || !x.global) throw new Error("the timeline head reads the fused tokens: give the expert tokens");
+        tokens = this.fusion.forward(x.temporal.to("float32"), x.global.to("float32")).tokens;
+      }
+      return head.positions({ tokens, spectrum: x.spectrum });
     }));
+  }
+
+  /** What the timeline head reads of a clip, from its expert input [channels, frames]: the expert tokens and/or the spectrum rows. */
+  timelineAudio(input: Tensor): TimelineAudio {
+    const head = this.timelineHead();
+    return noGrad(() => ({
+      ...(head.reads("tokens") ? { temporal: this.expertTokens(this.temporal_expert, [input])[0]!, global: this.expertTokens(this.global_expert, [input])[0]! } : {}),
+      ...(head.reads("spectrum") ? { spectrum: spectrumRows(input, this.config.temporalExpert) } : {}),
+    }));
+  }
+
+  private timelineHead(): TimelineHead {
+    if (!this.timeline) throw new Error(`${this.config.name} has no timeline head; fit one with \`gamma train timeline\``);
+    return this.timeline;
   }
 
   /** Seconds of audio per LLM audio token (the temporal expert's token times the projector's stack). */

@@ -68,9 +68,8 @@ export class Gamma {
     const audio = await loadAudio(file);
     return noGrad(() => tidy(() => {
       const mel = expertInput(audio.samples, config.temporalExpert);
-      const [temporal] = model.expertTokens(model.temporal_expert, [mel]), [global] = model.expertTokens(model.global_expert, [mel]);
       const seconds = mel.size(1) / 100;
-      return { sections: model.timelineOf(temporal!, global!, seconds), seconds, warnings: audio.warnings };
+      return { sections: model.timelineOf(model.timelineAudio(mel), seconds), seconds, warnings: audio.warnings };
     }));
   }
 

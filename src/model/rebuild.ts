@@ -184,6 +184,6 @@ export function composeModel(audio: GammaModel, language: GammaModel): GammaMode
  */
 export function withTimeline(model: GammaModel, timeline: TimelineConfig): GammaModel {
   if (model.config.timeline && JSON.stringify(model.config.timeline) === JSON.stringify(timeline)) return model;
-  console.error(`model: a fresh timeline head (${timeline.nLayers} layers of ${timeline.dModel} over ${timeline.pool}-token means)`);
+  console.error(`model: a fresh timeline head (${timeline.nLayers} layers of ${timeline.dModel} over ${timeline.pool}-row means of the ${(timeline.inputs ?? ["tokens"]).join(" and ")})`);
   return rebuildModel(model, { ...model.config, timeline }, (name) => !name.startsWith("timeline."));
 }

@@ -1,26 +1,29 @@
-// The timeline head: reads a whole song's fused tokens and says where sections start and which section plays
-// where. Temporal questions ("when does the second verse start?", "how many sections?", "which part is playing at
-// 0:24.7?") need the song's form to within a second, and a linear read-out of single tokens does not give it
-// (`gamma model probe-time`: boundary F1 0.25 from the shipped temporal expert). A boundary is a change between
-// what came before and what follows, and a chorus is a section that sounds like the other choruses: both are
-// comparisons across the song, which self-attention over the whole song can make.
+// The timeline head: reads a whole song and says where sections start and which section plays where. Temporal
+// questions ("when does the second verse start?", "how many sections?", "which part is playing at 0:24.7?") need
+// the song's form to within a second, and a linear read-out of single tokens does not give it (`gamma model
+// probe-time`: boundary F1 0.25 from the shipped temporal expert). A boundary is a change between what came before
+// and what follows, and a chorus is a section that sounds like the other choruses: the first is local (the
+// convolutions see a few seconds either side), the second a comparison across the song (self-attention over all of it).
 //
-//   fused tokens [1, N, D] (25/s) -- mean over `pool` -- [1, P, D] (5/s with pool 5)
-//   -- linear to d, + sinusoidal position -- L pre-LN transformer layers (full attention over the song) -- LN
+//   inputs, each [1, rows, width] -> mean over `pool` rows -> [1, P, width] (5 positions/s with pool 5):
+//     "tokens":   the fused tokens (25/s)
+//     "spectrum": the spectrum rows (audio-input.ts spectrumRows, 25/s), each channel standardised over the song
+//   -- concatenated -- linear to d (or, with `kernel`, two convolutions over `kernel` positions with GELU between)
+//   -- + sinusoidal position -- L pre-LN transformer layers (full attention over the song) -- LN
 //   -- boundary: one logit per position (a section starts within `BOUNDARY_TARGET_SECONDS`)
 //   -- section:  one logit per section label per position
 //
 // `readTimeline()` turns the outputs into sections (start, end, label): peaks of the boundary probability at
 // least `minGapSeconds` apart, each section labelled by its positions' mean label probabilities.
 import { noGrad } from "../engine/autograd.js";
-import { LayerNorm, Linear, Module, ModuleList, type InitOptions } from "../engine/module.js";
+import { Conv1d, LayerNorm, Linear, Module, ModuleList, type InitOptions } from "../engine/module.js";
 import { tidy } from "../engine/scope.js";
 import * as F from "../engine/functional.js";
-import type { Tensor } from "../engine/tensor.js";
+import { cat, type Tensor } from "../engine/tensor.js";
 import type { SectionLabel } from "../music/score.js";
 import { FeedForward, MultiHeadAttention } from "./attention.js";
 import { sinusoids } from "./time-embedding.js";
-import { type TimelineConfig, validateTimelineConfig } from "./config.js";
+import { type TimelineConfig, type TimelineInput, validateTimelineConfig } from "./config.js";
 
 /** The section labels a timeline head names, in the order of its outputs (the annotation schema's). */
 export const TIMELINE_SECTIONS: readonly SectionLabel[] = ["intro", "verse", "pre-chorus", "chorus", "bridge", "solo", "breakdown", "drop", "interlude", "outro"];
@@ -55,40 +58,90 @@ export interface TimelineOutput {
   positionSeconds: number;
 }
 
+/** What a head reads of one song (each [1, rows, width], 25 rows/s with the shipped experts): the inputs its config names. */
+export interface TimelineInputs {
+  tokens?: Tensor;
+  spectrum?: Tensor;
+}
+
+/** What a model's timeline head may need of one clip: the expert tokens (fused for "tokens") and the spectrum rows. */
+export interface TimelineAudio {
+  temporal?: Tensor;
+  global?: Tensor;
+  spectrum?: Tensor;
+}
+
 export class TimelineHead extends Module {
-  readonly in_proj: Linear;
+  readonly in_proj?: Linear;
+  readonly conv1?: Conv1d;
+  readonly conv2?: Conv1d;
   readonly layers: ModuleList<TimelineLayer>;
   readonly norm: LayerNorm;
   readonly boundary: Linear;
   readonly section: Linear;
   /** The section label of each of `section`'s outputs. */
   readonly labels = TIMELINE_SECTIONS;
+  /** What the head reads, in the order it concatenates them. */
+  readonly inputs: readonly TimelineInput[];
 
-  constructor(readonly config: TimelineConfig, inputDim: number, o: InitOptions = {}) {
+  /** `tokenDim`: width of the fused tokens; `spectrumDim`: of the spectrum rows (audio-input.ts spectrumWidth). */
+  constructor(readonly config: TimelineConfig, tokenDim: number, spectrumDim: number, o: InitOptions = {}) {
     super();
     validateTimelineConfig(config);
-    this.in_proj = this.registerModule("in_proj", new Linear(inputDim, config.dModel, o));
+    this.inputs = config.inputs ?? ["tokens"];
+    const inputDim = this.inputs.reduce((n, i) => n + (i === "tokens" ? tokenDim : spectrumDim), 0);
+    if (config.kernel === undefined) this.in_proj = this.registerModule("in_proj", new Linear(inputDim, config.dModel, o));
+    else {
+      const padding = (config.kernel - 1) / 2;
+      this.conv1 = this.registerModule("conv1", new Conv1d(inputDim, config.dModel, config.kernel, { ...o, padding }));
+      this.conv2 = this.registerModule("conv2", new Conv1d(config.dModel, config.dModel, config.kernel, { ...o, padding }));
+    }
     this.layers = this.registerModule("layers", new ModuleList(Array.from({ length: config.nLayers }, () => new TimelineLayer(config, o))));
     this.norm = this.registerModule("norm", new LayerNorm(config.dModel, 1e-5, o));
     this.boundary = this.registerModule("boundary", new Linear(config.dModel, 1, o));
     this.section = this.registerModule("section", new Linear(config.dModel, TIMELINE_SECTIONS.length, o));
   }
 
-  /** Fused tokens [1, N, D] -> pooled positions [1, ceil(N / pool), D] (the last position averages what is left). */
-  pool(tokens: Tensor): Tensor {
-    const p = this.config.pool, n = tokens.size(1);
-    const padded = n % p === 0 ? tokens : F.pad(tokens.transpose(1, 2), [0, p - (n % p)], "replicate").transpose(1, 2);
+  /** Whether the head reads this input. */
+  reads(input: TimelineInput): boolean {
+    return this.inputs.includes(input);
+  }
+
+  /** Rows [1, N, D] -> pooled positions [1, ceil(N / pool), D] (the last position averages what is left). */
+  pool(rows: Tensor): Tensor {
+    const p = this.config.pool, n = rows.size(1);
+    const padded = n % p === 0 ? rows : F.pad(rows.transpose(1, 2), [0, p - (n % p)], "replicate").transpose(1, 2);
     return F.avgPool1d(padded.transpose(1, 2), p).transpose(1, 2);
   }
 
-  /** Fused tokens [1, N, D]; `tokenSeconds`: seconds per fused token (0.04 with the shipped experts). */
-  forward(tokens: Tensor, tokenSeconds: number): TimelineOutput {
-    return this.forwardPooled(this.pool(tokens), tokenSeconds * this.config.pool);
+  /**
+   * One song's inputs -> the head's positions [1, P, width]: each input pooled, the spectrum standardised per
+   * channel over the song (loudness and EQ differ from recording to recording; what changes within the song is
+   * what marks its sections), both cut or stretched to the tokens' positions (the experts pad the last window).
+   */
+  positions(x: TimelineInputs): Tensor {
+    return tidy(() => {
+      const parts = this.inputs.map((name) => {
+        const rows = x[name];
+        if (!rows) throw new Error(`the timeline head reads the ${name} but none were given`);
+        const pooled = this.pool(rows.to("float32"));
+        if (name === "tokens") return pooled;
+        const centred = pooled.sub(pooled.mean([1], true));
+        return centred.div(centred.square().mean([1], true).sqrt().add(1e-3));
+      });
+      const p = parts[0]!.size(1);
+      return cat(parts.map((t) => (t.size(1) === p ? t : t.size(1) > p ? t.narrow(1, 0, p) : F.pad(t.transpose(1, 2), [0, p - t.size(1)], "replicate").transpose(1, 2))), 2);
+    });
   }
 
-  /** Positions already pooled [1, P, D] (training keeps them), `positionSeconds` apart. */
+  /** One song's inputs; `rowSeconds`: seconds per input row (0.04 with the shipped experts). */
+  forward(x: TimelineInputs, rowSeconds: number): TimelineOutput {
+    return this.forwardPooled(this.positions(x), rowSeconds * this.config.pool);
+  }
+
+  /** Positions already made [1, P, width] (positions(); training keeps them), `positionSeconds` apart. */
   forwardPooled(pooled: Tensor, positionSeconds: number): TimelineOutput {
-    let x = this.in_proj.forward(pooled);
+    let x = this.in_proj ? this.in_proj.forward(pooled) : this.conv2!.forward(this.conv1!.forward(pooled.transpose(1, 2)).gelu()).transpose(1, 2);
     x = x.add(sinusoids(x.size(1), this.config.dModel).unsqueeze(0));
     for (const layer of this.layers) x = layer.forward(x);
     x = this.norm.forward(x);

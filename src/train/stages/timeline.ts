@@ -1,7 +1,8 @@
 // The timeline stage: fits the timeline head (src/model/timeline.ts) to where sections start and which section
-// plays, from the annotations, on the frozen experts' and fusion's tokens of whole songs. The experts' tokens come
-// from the feature cache (variant 0, the audio as rendered); the fusion runs once per song without gradients and
-// the pooled result is kept in memory, so after the first epoch a step costs only the head (a few ms a song).
+// plays, from the annotations, on what the head reads of whole songs: the frozen experts' and fusion's tokens
+// and/or the spectrum rows. The experts' tokens come from the feature cache (variant 0, the audio as rendered) and
+// the fusion runs once per song without gradients; the spectrum rows come from their own cache (spectrum-cache.ts).
+// The head's input positions are kept in memory, so after the first epoch a step costs only the head.
 // Each micro-batch is one whole song: songs differ in length and the head attends over all of one.
 import path from "node:path";
 import { noGrad } from "../../engine/autograd.js";
@@ -15,6 +16,7 @@ import { TOKENIZER_FILE, saveModel } from "../../model/io.js";
 import { BOUNDARY_TARGET_SECONDS, type TimelineHead } from "../../model/timeline.js";
 import { emptyTimelineTally, tallySections, timelineMetrics } from "../../eval/timeline-score.js";
 import { disposeFeatures, FeatureCache } from "../feature-cache.js";
+import { SpectrumCache } from "../spectrum-cache.js";
 import type { StepResult, TrainTask } from "../loop.js";
 import { type SamplerState, type Song, SongSampler } from "../songs.js";
 import { IGNORE, timelineTargets } from "../targets.js";
@@ -61,6 +63,7 @@ export class TimelineStage implements TrainTask<TimelineBatch> {
   readonly module: Module;
   private readonly head: TimelineHead;
   private readonly cache: FeatureCache;
+  private readonly spectra: SpectrumCache;
   private readonly songs = new Map<string, SongData>();
   private sampler: SongSampler;
 
@@ -69,6 +72,7 @@ export class TimelineStage implements TrainTask<TimelineBatch> {
     this.head = o.model.timeline;
     this.module = new HeadOnly(this.head);
     this.cache = new FeatureCache(o.featureDir, o.model, NO_AUGMENT);
+    this.spectra = new SpectrumCache(o.featureDir, o.model.config.temporalExpert);
     this.sampler = new SongSampler(o.train, o.seed);
   }
 
@@ -85,15 +89,17 @@ export class TimelineStage implements TrainTask<TimelineBatch> {
   }
 
   /**
-   * A song's fused tokens pooled to the head's positions [1, P, D] and its targets at those positions, computed
+   * A song's input positions [1, P, width] (TimelineHead.positions) and its targets at those positions, computed
    * once and kept: after the first epoch a step reads them from memory.
    */
   private async songData(song: Song): Promise<SongData> {
     const kept = this.songs.get(song.audio);
     if (kept) return kept;
-    const f = await this.cache.get(song.audio, 0);
-    const pooled = noGrad(() => tidy(() => keep(this.head.pool(this.o.model.fusion.forward(f.temporal.to("float32"), f.global.to("float32")).tokens))));
+    const f = this.head.reads("tokens") ? await this.cache.get(song.audio, 0) : undefined;
+    const spectrum = this.head.reads("spectrum") ? (await this.spectra.get(song.audio)).spectrum : undefined;
+    const pooled = noGrad(() => tidy(() => keep(this.o.model.timelinePositions({ temporal: f?.temporal, global: f?.global, spectrum }))));
     disposeFeatures(f);
+    spectrum?.dispose();
     const t = timelineTargets(song.annotation, pooled.size(1), this.positionSeconds, BOUNDARY_TARGET_SECONDS);
     const data = { pooled, boundary: t.boundary, section: BigInt64Array.from(t.section, (v) => BigInt(v)) };
     this.songs.set(song.audio, data);

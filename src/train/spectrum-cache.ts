@@ -1,0 +1,48 @@
+// Spectrum rows (audio-input.ts spectrumRows) of whole songs, computed once and kept on disk beside the expert
+// features: a timeline head that reads the spectrum needs them for every song at every epoch, and computing them
+// means decoding the audio and its semitone spectrogram (~1.4 s a 2-minute song here). They depend on the audio
+// and the experts' input layout alone, not on any weights, so one file serves every model with that layout. Files
+// are float16 safetensors under <dir>/spectrum/, named by a hash of (audio file, its size and modification time,
+// the input layout), written atomically.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { loadAudio } from "../audio/load.js";
+import { noGrad } from "../engine/autograd.js";
+import { loadSafetensors, saveSafetensors } from "../engine/safetensors.js";
+import { tidy } from "../engine/scope.js";
+import type { Tensor } from "../engine/tensor.js";
+import { expertInput, SPECTRUM_ROW_FRAMES, spectrumRows } from "../model/audio-input.js";
+import type { AudioExpertConfig } from "../model/config.js";
+
+export class SpectrumCache {
+  hits = 0;
+  misses = 0;
+
+  /** `dir`: the feature cache directory; `expert`: the config whose input layout (mel and semitone bands) the rows come from. */
+  constructor(readonly dir: string, private readonly expert: AudioExpertConfig) {}
+
+  private file(audio: string): string {
+    const st = fs.statSync(audio);
+    const layout = `${this.expert.nMels}\0${this.expert.pitchBins ?? 0}\0${SPECTRUM_ROW_FRAMES}`;
+    const key = crypto.createHash("sha1").update(`${path.resolve(audio)}\0${st.size}\0${st.mtimeMs}\0spectrum\0${layout}`).digest("hex");
+    return path.join(this.dir, "spectrum", key.slice(0, 2), `${key}.safetensors`);
+  }
+
+  /** One song's spectrum rows [1, rows, width], float32, and its length; computed and stored on first use. */
+  async get(audio: string): Promise<{ spectrum: Tensor; seconds: number }> {
+    const file = this.file(audio);
+    if (fs.existsSync(file)) this.hits++;
+    else {
+      this.misses++;
+      const samples = (await loadAudio(audio)).samples;
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      noGrad(() => tidy(() => {
+        const rows = spectrumRows(expertInput(samples, this.expert), this.expert);
+        saveSafetensors(file, new Map([["spectrum", rows.to("float16")]]), { seconds: String(samples.length / 16000) });
+      }));
+    }
+    const { tensors, metadata } = loadSafetensors(file, { dtype: "float32" });
+    return { spectrum: tensors.get("spectrum")!, seconds: Number(metadata.seconds) };
+  }
+}
