@@ -87,6 +87,8 @@ test("readTimeline: boundary peaks cut the song, each part named by its mean lab
   section[5 * ns + verse] = 0; section[5 * ns + chorus] = 1; // one stray position does not rename its section
   const sections = readTimeline(boundary, section, at, 10);
   assert.deepEqual(sections.map((s) => [Math.round(s.start * 10) / 10, Math.round(s.end * 10) / 10, s.label]), [[0, 4.1, "verse"], [4.1, 10, "chorus"]]);
+  // A higher threshold drops the peak: one section.
+  assert.equal(readTimeline(boundary, section, at, 10, 2, 0.95).length, 1);
   // A peak within the first second is the song's own start, not a boundary.
   const early = new Float32Array(positions);
   early[2] = 0.9;
@@ -99,6 +101,7 @@ test("timeline config: wrong fields are named; a model with one saves and loads 
   assert.throws(() => validateConfig(tinyConfig((c) => { c.timeline = { ...SMALL, inputs: ["mel"] } as unknown as TimelineConfig; })), /timeline\.inputs must list one or both of "tokens", "spectrum" once each \(got \["mel"\]\)/);
   assert.throws(() => validateConfig(tinyConfig((c) => { c.timeline = { ...SMALL, inputs: [] }; })), /timeline\.inputs must list/);
   assert.throws(() => validateConfig(tinyConfig((c) => { c.timeline = { ...SMALL, kernel: 4 }; })), /timeline\.kernel must be an odd positive integer \(got 4\)/);
+  assert.throws(() => validateConfig(tinyConfig((c) => { c.timeline = { ...SMALL, threshold: 1 }; })), /timeline\.threshold must be a probability between 0 and 1 \(got 1\)/);
   const base = tinyModel(1);
   const before = base.stateDict().get("fusion.norm.weight")!.toFloat32Array();
   const model = withTimeline(base, SMALL);
@@ -174,7 +177,9 @@ test("timeline stage: fits the head on whole songs' cached tokens, resumes from 
   assert.ok(evalAt40.accuracy_section_label! > 0.9, `section labels ${JSON.stringify(evalAt40)}`);
   assert.ok(evalAt40.boundary_f1! >= 0.75, `boundaries ${JSON.stringify(evalAt40)}`);
   const written = loadModel(path.join(runDir, "model")).model;
-  assert.deepEqual(written.config.timeline, SMALL);
+  const { threshold, ...sized } = written.config.timeline!;
+  assert.deepEqual(sized, SMALL);
+  assert.ok(threshold! >= 0.3 && threshold! <= 0.95, `the boundary threshold is calibrated on the held-out songs (${threshold})`);
   // What `gamma timeline song.wav` prints: the written model hears a song's two sections from its audio file.
   const heard = await Gamma.load(path.join(runDir, "model")).timeline(songs[0]!.audio);
   assert.equal(heard.seconds, 12);

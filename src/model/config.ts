@@ -128,6 +128,12 @@ export interface TimelineConfig {
   inputs?: TimelineInput[];
   /** Positions spanned by each of two convolutions in front of the transformer (odd); absent: one linear map per position. */
   kernel?: number;
+  /**
+   * Boundary probability a peak must pass to cut the song (absent: 0.5). The boundary loss weighs boundaries up,
+   * which pushes every probability up, so `gamma train timeline` sets it to the value that reads its held-out
+   * songs best.
+   */
+  threshold?: number;
 }
 
 /** The timeline head of a config that asks for one without sizing it. */
@@ -148,6 +154,8 @@ export function validateTimelineConfig(c: unknown, source = "timeline"): Timelin
   }
   if (t.kernel !== undefined && (typeof t.kernel !== "number" || !Number.isInteger(t.kernel) || t.kernel <= 0 || t.kernel % 2 === 0))
     throw new Error(`${source}.kernel must be an odd positive integer (got ${JSON.stringify(t.kernel)})`);
+  if (t.threshold !== undefined && (typeof t.threshold !== "number" || !(t.threshold > 0 && t.threshold < 1)))
+    throw new Error(`${source}.threshold must be a probability between 0 and 1 (got ${JSON.stringify(t.threshold)})`);
   const v = c as TimelineConfig;
   if (v.dModel % v.nHeads !== 0 || (v.dModel / v.nHeads) % 2 !== 0 || v.dModel % 2 !== 0) throw new Error(`${source}.dModel (${v.dModel}) must be even and divisible by nHeads (${v.nHeads})`);
   return v;

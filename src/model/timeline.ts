@@ -148,13 +148,23 @@ export class TimelineHead extends Module {
     return { boundary: this.boundary.forward(x).squeeze(2), section: this.section.forward(x), positionSeconds };
   }
 
-  /** The sections of a song of `seconds` from its pooled positions [1, P, D] (readTimeline of the head's probabilities). */
-  sections(pooled: Tensor, positionSeconds: number, seconds: number, minGapSeconds = 2): TimelineSection[] {
-    const { boundary, section } = noGrad(() => tidy(() => {
+  /** The head's probabilities at a song's positions [1, P, width]: boundary [P] and section labels [P * sections], row-major. */
+  probabilities(pooled: Tensor, positionSeconds: number): { boundary: Float32Array; section: Float32Array } {
+    return noGrad(() => tidy(() => {
       const out = this.forwardPooled(pooled, positionSeconds);
       return { boundary: out.boundary.sigmoid().squeeze(0).toFloat32Array(), section: out.section.softmax(2).squeeze(0).toFloat32Array() };
     }));
-    return readTimeline(boundary, section, positionSeconds, seconds, minGapSeconds);
+  }
+
+  /** The boundary probability a peak must pass (config.threshold, 0.5 when absent). */
+  get threshold(): number {
+    return this.config.threshold ?? 0.5;
+  }
+
+  /** The sections of a song of `seconds` from its positions [1, P, width] (readTimeline of the head's probabilities). */
+  sections(pooled: Tensor, positionSeconds: number, seconds: number, minGapSeconds = 2): TimelineSection[] {
+    const { boundary, section } = this.probabilities(pooled, positionSeconds);
+    return readTimeline(boundary, section, positionSeconds, seconds, minGapSeconds, this.threshold);
   }
 }
 
@@ -165,12 +175,12 @@ export interface TimelineSection {
 }
 
 /**
- * A song's predicted sections from the head's probabilities: boundary peaks above 0.5 at least `minGapSeconds`
- * apart (ties to the earliest) cut the song; each part gets the label of highest mean probability over its positions.
+ * A song's predicted sections from the head's probabilities: boundary peaks above `threshold` at least
+ * `minGapSeconds` apart (ties to the earliest) cut the song; each part gets the label of highest mean probability over its positions.
  * `boundaryProb` [P], `sectionProb` [P * sections] row-major, `seconds`: the song's length.
  */
-export function readTimeline(boundaryProb: Float32Array, sectionProb: Float32Array, positionSeconds: number, seconds: number, minGapSeconds = 2): TimelineSection[] {
-  const starts = [0, ...peakTimes(boundaryProb, positionSeconds, minGapSeconds).filter((t) => t > minGapSeconds / 2 && t < seconds - minGapSeconds / 2)];
+export function readTimeline(boundaryProb: Float32Array, sectionProb: Float32Array, positionSeconds: number, seconds: number, minGapSeconds = 2, threshold = 0.5): TimelineSection[] {
+  const starts = [0, ...peakTimes(boundaryProb, positionSeconds, minGapSeconds, threshold).filter((t) => t > minGapSeconds / 2 && t < seconds - minGapSeconds / 2)];
   const ns = TIMELINE_SECTIONS.length, positions = boundaryProb.length;
   return starts.map((start, i) => {
     const end = starts[i + 1] ?? seconds;
@@ -183,13 +193,13 @@ export function readTimeline(boundaryProb: Float32Array, sectionProb: Float32Arr
   });
 }
 
-/** Probabilities per position -> the centre times of positions above 0.5 that are the largest within `minGap` seconds either side. */
-export function peakTimes(prob: Float32Array, positionSeconds: number, minGapSeconds: number): number[] {
+/** Probabilities per position -> the centre times of positions above `threshold` that are the largest within `minGap` seconds either side. */
+export function peakTimes(prob: Float32Array, positionSeconds: number, minGapSeconds: number, threshold = 0.5): number[] {
   const reach = Math.max(1, Math.round(minGapSeconds / positionSeconds));
   const out: number[] = [];
   for (let k = 0; k < prob.length; k++) {
     const p = prob[k]!;
-    if (p <= 0.5) continue;
+    if (p <= threshold) continue;
     let isPeak = true;
     for (let j = Math.max(0, k - reach); j <= Math.min(prob.length - 1, k + reach) && isPeak; j++) {
       if (prob[j]! > p || (prob[j] === p && j < k)) isPeak = false;

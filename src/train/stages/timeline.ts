@@ -13,7 +13,8 @@ import { type Tensor, tensor } from "../../engine/tensor.js";
 import { NO_AUGMENT } from "../../data/augment.js";
 import type { GammaModel } from "../../model/gamma.js";
 import { TOKENIZER_FILE, saveModel } from "../../model/io.js";
-import { BOUNDARY_TARGET_SECONDS, type TimelineHead } from "../../model/timeline.js";
+import { rebuildModel } from "../../model/rebuild.js";
+import { BOUNDARY_TARGET_SECONDS, readTimeline, type TimelineHead } from "../../model/timeline.js";
 import { emptyTimelineTally, tallySections, timelineMetrics } from "../../eval/timeline-score.js";
 import { disposeFeatures, FeatureCache } from "../feature-cache.js";
 import { SpectrumCache } from "../spectrum-cache.js";
@@ -126,21 +127,49 @@ export class TimelineStage implements TrainTask<TimelineBatch> {
     return { loss, metrics: { loss_boundary: boundaryLoss.item(), loss_section: sectionLoss.item() }, samples: 1, tokens: out.boundary.size(1) };
   }
 
-  /** Held-out songs: boundaries within 1 s (precision, recall, F1), section count, section label per position. */
+  /** Held-out songs at the head's boundary threshold: boundaries within 1 s (precision, recall, F1), section count, section label per position. */
   async evaluate(): Promise<Record<string, number>> {
-    const tally = emptyTimelineTally();
+    return this.score(await this.heldOutProbabilities(), this.head.threshold);
+  }
+
+  /** The head's probabilities on each held-out song scored, computed once for every threshold tried. */
+  private async heldOutProbabilities(): Promise<{ song: Song; boundary: Float32Array; section: Float32Array }[]> {
+    const out = [];
     for (const song of this.o.heldOut.slice(0, this.o.evalSongs)) {
       const { pooled } = await this.songData(song);
-      const sections = this.head.sections(pooled, this.positionSeconds, song.annotation.global.duration, this.o.minGapSeconds);
+      out.push({ song, ...this.head.probabilities(pooled, this.positionSeconds) });
+    }
+    return out;
+  }
+
+  private score(songs: { song: Song; boundary: Float32Array; section: Float32Array }[], threshold: number): ReturnType<typeof timelineMetrics> {
+    const tally = emptyTimelineTally();
+    for (const { song, boundary, section } of songs) {
+      const sections = readTimeline(boundary, section, this.positionSeconds, song.annotation.global.duration, this.o.minGapSeconds, threshold);
       tallySections(tally, sections, song.annotation, this.positionSeconds);
     }
     return timelineMetrics(tally);
   }
 
-  /** Writes the init model with the trained head as model/ in the run directory. */
+  /** The boundary threshold (0.30 to 0.95 in steps of 0.05) whose timelines find the held-out songs' boundaries best (F1; 0.5 unless another beats it). */
+  private async calibrate(): Promise<number> {
+    const songs = await this.heldOutProbabilities();
+    const atHalf = this.score(songs, 0.5).boundary_f1;
+    let best = { threshold: 0.5, f1: atHalf };
+    for (let i = 0; i <= 13; i++) {
+      const threshold = Math.round((0.3 + 0.05 * i) * 100) / 100, f1 = this.score(songs, threshold).boundary_f1;
+      if (f1 > best.f1) best = { threshold, f1 };
+    }
+    console.error(`timeline: boundary threshold ${best.threshold} (held-out boundary F1 ${best.f1.toFixed(3)}; ${atHalf.toFixed(3)} at 0.5)`);
+    return best.threshold;
+  }
+
+  /** Writes the init model with the trained head, its boundary threshold calibrated on the held-out songs, as model/ in the run directory. */
   async finish(runDir: string): Promise<string[]> {
     const dir = path.join(runDir, "model");
-    saveModel(dir, this.o.model, path.join(this.o.initDir, TOKENIZER_FILE));
+    const threshold = await this.calibrate();
+    const model = rebuildModel(this.o.model, { ...this.o.model.config, timeline: { ...this.head.config, threshold } });
+    saveModel(dir, model, path.join(this.o.initDir, TOKENIZER_FILE));
     return [dir];
   }
 }
