@@ -29,3 +29,18 @@ test("gamma ask answers about the demo clip with the default model, with timings
   assert.equal(out.audio.audio_tokens, 19);
   assert.ok(out.timings.total_s! < 10, `${out.timings.total_s} s`);
 });
+
+test("gamma timeline reads the demo clip's sections with the default model's timeline head", () => {
+  const r = spawnSync(process.execPath, [gamma, "timeline", "--json", demo], { encoding: "utf8", timeout: 120_000, env });
+  assert.equal(r.status, 0, r.stderr);
+  const heard = JSON.parse(r.stdout.trim()) as { seconds: number; sections: { start: number; end: number; label: string }[] };
+  assert.ok(Math.abs(heard.seconds - 45.84) < 0.05, `${heard.seconds} s`);
+  assert.ok(heard.sections.length >= 2, `a 46 s recording in more than one part: ${JSON.stringify(heard.sections)}`);
+  assert.equal(heard.sections[0]!.start, 0);
+  assert.equal(heard.sections.at(-1)!.end, heard.seconds);
+  heard.sections.slice(1).forEach((s, i) => {
+    assert.equal(s.start, heard.sections[i]!.end, "sections tile the clip");
+    // Boundaries are peaks at least 2 s apart; the first may come 1 s in (an earlier peak is the clip's own start).
+    assert.ok(s.start - heard.sections[i]!.start >= (i === 0 ? 1 : 2), `parts the head's 2 s apart: ${JSON.stringify(heard.sections)}`);
+  });
+});
