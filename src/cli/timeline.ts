@@ -25,13 +25,16 @@ export function timelineCommand(): Command {
     .option("--feature-dir <dir>", "with --data: the expert-feature cache (shared with training)", path.join(os.homedir(), ".cache/gamma-music/features"))
     .option("--json", "print one JSON object per file (or, with --data, one line of scores)")
     .addHelpText("after", `
-A timeline head is fitted with \`gamma train timeline\`; a model without one is refused with that advice.
+The shipped model has a timeline head that reads the spectrum; another is fitted with \`gamma train timeline\`, and
+a model without one is refused with that advice.
 Scores (--data): boundaries found within 1 s of a true section start (precision, recall, F1; the song's own
 start is not a boundary), songs whose section count is exactly right, and the share of time whose predicted
 section has the right label.
 
 Examples:
-  $ gamma timeline --model ~/.cache/gamma-music/runs/timeline-v1/model song.wav
+  $ gamma timeline song.wav
+  $ gamma timeline --json song.wav other.mp3
+  $ gamma timeline --data ~/.cache/gamma-music/data/synthbench
   $ gamma timeline --model ~/.cache/gamma-music/runs/timeline-v1/model --data ~/.cache/gamma-music/data/synthbench`)
     .action(async (files: string[], opts: { model?: string; data?: string[]; songs?: number; featureDir: string; json?: boolean }) => {
       configureThreads();
