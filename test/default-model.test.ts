@@ -44,3 +44,14 @@ test("gamma timeline reads the demo clip's sections with the default model's tim
     assert.ok(s.start - heard.sections[i]!.start >= (i === 0 ? 1 : 2), `parts the head's 2 s apart: ${JSON.stringify(heard.sections)}`);
   });
 });
+
+test("the library: Gamma from the package entry asks about the demo clip and reads its sections", async () => {
+  const { Gamma } = await import("../src/index.js");
+  const gamma = Gamma.load(path.join(repoRoot(), "models/gamma-small"));
+  const asked = await gamma.ask(demo, "What key is this in?");
+  assert.match(asked.answer, /\b[A-G][#b]? (major|minor)\b/, asked.answer);
+  assert.ok(Math.abs(asked.seconds - 45.84) < 0.05 && asked.audioTokens === 19 && asked.promptTokens > asked.audioTokens, JSON.stringify(asked));
+  const { sections, seconds } = await gamma.timeline(demo);
+  assert.equal(sections[0]!.start, 0);
+  assert.equal(sections.at(-1)!.end, seconds);
+});

@@ -44,18 +44,14 @@ Examples:
       const t0 = performance.now();
       const gamma = Gamma.load(opts.model);
       const loadSeconds = (performance.now() - t0) / 1000;
-      const heard = await gamma.hear(audio);
-      for (const w of heard.warnings) console.error(`warning: ${w}`);
-      const t1 = performance.now();
-      const messages: ChatMessage[] = [{ role: "user", content: [{ type: "audio", clip: audio }, { type: "text", text: question }] }];
       const stream = !opts.json && process.stdout.isTTY;
-      const reply = gamma.reply(messages, [heard.encoding], { ...replyOptions(opts), onText: stream ? (_, t) => process.stdout.write(t) : undefined });
-      const answer = reply.texts[0] ?? "";
-      const generateSeconds = (performance.now() - t1) / 1000;
+      const asked = await gamma.ask(audio, question, { ...replyOptions(opts), onText: stream ? (_, t) => process.stdout.write(t) : undefined });
+      for (const w of asked.warnings) console.error(`warning: ${w}`);
+      const { answer } = asked;
       if (opts.json) {
         console.log(JSON.stringify({
-          answer, model: gamma.name, audio: { file: audio, seconds: round(heard.encoding.seconds, 2), audio_tokens: reply.audioTokens, prompt_tokens: reply.promptTokens },
-          timings: { load_s: round(loadSeconds), decode_s: round(heard.decodeSeconds), encode_s: round(heard.encodeSeconds), generate_s: round(generateSeconds), total_s: round((performance.now() - t0) / 1000) },
+          answer, model: gamma.name, audio: { file: audio, seconds: round(asked.seconds, 2), audio_tokens: asked.audioTokens, prompt_tokens: asked.promptTokens },
+          timings: { load_s: round(loadSeconds), decode_s: round(asked.decodeSeconds), encode_s: round(asked.encodeSeconds), generate_s: round(asked.generateSeconds), total_s: round((performance.now() - t0) / 1000) },
         }));
       } else if (stream) process.stdout.write("\n");
       else console.log(answer);

@@ -37,6 +37,20 @@ export interface HeardClip {
 
 export type ReplyOptions = Pick<GenerateOptions, "maxNewTokens" | "temperature" | "topK" | "topP" | "seed" | "rowSeeds" | "samples" | "onText">;
 
+/** One question about one recording answered (Gamma.ask): the answer, what the model heard, and the time each part took. */
+export interface AskResult {
+  answer: string;
+  /** The recording's length and the tokens the LLM saw: the audio's and the whole prompt's. */
+  seconds: number;
+  audioTokens: number;
+  promptTokens: number;
+  decodeSeconds: number;
+  encodeSeconds: number;
+  generateSeconds: number;
+  /** What decoding the file noticed (clipping, a sample rate converted, ...). */
+  warnings: string[];
+}
+
 export class Gamma {
   private constructor(readonly loaded: LoadedModel) {}
 
@@ -59,6 +73,18 @@ export class Gamma {
     const encoding = this.encodeMel(mel);
     mel.dispose();
     return { encoding, decodeSeconds: (t1 - t0) / 1000, encodeSeconds: (performance.now() - t1) / 1000, warnings: audio.warnings };
+  }
+
+  /** One question about one audio file in a fresh conversation, as `gamma ask` asks it. */
+  async ask(file: string, question: string, o: ReplyOptions = {}): Promise<AskResult> {
+    const heard = await this.hear(file);
+    const t0 = performance.now();
+    const messages: ChatMessage[] = [{ role: "user", content: [{ type: "audio", clip: file }, { type: "text", text: question }] }];
+    const reply = this.reply(messages, [heard.encoding], o);
+    return {
+      answer: reply.texts[0] ?? "", seconds: heard.encoding.seconds, audioTokens: reply.audioTokens, promptTokens: reply.promptTokens,
+      decodeSeconds: heard.decodeSeconds, encodeSeconds: heard.encodeSeconds, generateSeconds: (performance.now() - t0) / 1000, warnings: heard.warnings,
+    };
   }
 
   /** Decodes an audio file and reads its sections with the model's timeline head (GammaModel.timelineOf). */
