@@ -60,8 +60,8 @@ test("timeline head: the spectrum standardised per channel over the song, beside
   assert.throws(() => spectral.positions({ tokens: randn([1, 20, 64]) }), /reads the spectrum but none were given/);
 });
 
-test("spectrum rows: mel band means and pitch-class shares every 4 frames", () => {
-  const e = { nMels: 3, pitchBins: 24 } as AudioExpertConfig;
+test("spectrum rows: mel band means and pitch-class shares every token's 4 frames", () => {
+  const e = { nMels: 3, pitchBins: 24, pool: 2 } as AudioExpertConfig; // rows of 4 frames: one token of an expert that pools 2
   assert.equal(spectrumWidth(e), 15);
   assert.equal(spectrumWidth({ ...e, pitchBins: 0 }), 3);
   // 10 frames: mel band b at b + frame / 10; all the semitone energy in band 14 (pitch class 2, second octave).
@@ -72,6 +72,7 @@ test("spectrum rows: mel band means and pitch-class shares every 4 frames", () =
   assert.deepEqual(rows.shape, [1, 3, 15]); // ceil(10 / 4): the last row averages frames 8, 9 (replicated)
   const r = rows.toFloat32Array();
   assert.ok(Math.abs(r[0]! - 0.15) < 1e-5 && Math.abs(r[15 + 1]! - 1.55) < 1e-5 && Math.abs(r[30 + 2]! - (2 + 0.875)) < 1e-5, "mel means");
+  assert.deepEqual(spectrumRows(tensor(data, { shape: [27, frames] }), { ...e, pool: 4 }).shape, [1, 2, 15], "an expert that pools 4: rows of 8 frames");
   const classes = Array.from(r.slice(3, 15));
   assert.equal(classes.indexOf(Math.max(...classes)), 2, "the sounding pitch class has the largest share");
   assert.ok(Math.abs(Math.exp(classes[2]!) - 1e-3 - (10 + 1e-3) / (10 + 24e-3)) < 1e-4, "log share of the class: bands 2 and 14 over all 24");

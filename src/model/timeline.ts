@@ -117,7 +117,8 @@ export class TimelineHead extends Module {
   /**
    * One song's inputs -> the head's positions [1, P, width]: each input pooled, the spectrum standardised per
    * channel over the song (loudness and EQ differ from recording to recording; what changes within the song is
-   * what marks its sections), both cut or stretched to the tokens' positions (the experts pad the last window).
+   * what marks its sections), the second cut or stretched to the first's positions (the experts pad their last
+   * window, so the tokens may run a little past the spectrum).
    */
   positions(x: TimelineInputs): Tensor {
     return tidy(() => {

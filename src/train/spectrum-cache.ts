@@ -12,7 +12,7 @@ import { noGrad } from "../engine/autograd.js";
 import { loadSafetensors, saveSafetensors } from "../engine/safetensors.js";
 import { tidy } from "../engine/scope.js";
 import type { Tensor } from "../engine/tensor.js";
-import { expertInput, SPECTRUM_ROW_FRAMES, spectrumRows } from "../model/audio-input.js";
+import { expertInput, spectrumRowFrames, spectrumRows } from "../model/audio-input.js";
 import type { AudioExpertConfig } from "../model/config.js";
 
 export class SpectrumCache {
@@ -24,7 +24,7 @@ export class SpectrumCache {
 
   private file(audio: string): string {
     const st = fs.statSync(audio);
-    const layout = `${this.expert.nMels}\0${this.expert.pitchBins ?? 0}\0${SPECTRUM_ROW_FRAMES}`;
+    const layout = `${this.expert.nMels}\0${this.expert.pitchBins ?? 0}\0${spectrumRowFrames(this.expert)}`;
     const key = crypto.createHash("sha1").update(`${path.resolve(audio)}\0${st.size}\0${st.mtimeMs}\0spectrum\0${layout}`).digest("hex");
     return path.join(this.dir, "spectrum", key.slice(0, 2), `${key}.safetensors`);
   }
