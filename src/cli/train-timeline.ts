@@ -13,7 +13,7 @@ import { TimelineStage } from "../train/stages/timeline.js";
 import { type RunFlags, withRunOptions } from "./train-options.js";
 
 export function timelineTrainCommand(report: (stage: string, result: LoopResult) => void): Command {
-  return withRunOptions(new Command("timeline").description("the timeline head: where sections start and which section plays, read from whole songs' spectrum and/or the frozen experts' and fusion's tokens"), "a timeline config (JSON; see configs/gamma-small/timeline-v2.json)")
+  return withRunOptions(new Command("timeline").description("the timeline head: where sections start and which section plays, read from whole songs' spectrum and/or the frozen experts' and fusion's tokens"), "a timeline config (JSON; see configs/gamma-small/timeline-v3.json)")
     .addHelpText("after", `
 The model directory "init" gives the experts and the fusion (frozen) and, when it has a timeline head of the
 same config, the head to go on from; otherwise the head starts fresh. Each micro-batch is one whole song, made
@@ -33,7 +33,7 @@ metrics.jsonl, plots/*.svg and, when the run completes, model/: the init model w
 boundary threshold is the one (0.30 to 0.95) that reads the held-out songs' boundaries best.
 
 Example:
-  $ gamma train timeline --config configs/gamma-small/timeline-v2.json`)
+  $ gamma train timeline --config configs/gamma-small/timeline-v3.json`)
     .action(async (opts: RunFlags) => {
       configureThreads();
       const config = loadTrainConfig(opts.config, "timeline", { run: opts.run });
