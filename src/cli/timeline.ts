@@ -5,12 +5,10 @@ import os from "node:os";
 import path from "node:path";
 import { Command } from "commander";
 import { configureThreads } from "../engine/runtime.js";
-import { NO_AUGMENT } from "../data/augment.js";
 import { formatTime } from "../data/timefmt.js";
 import { emptyTimelineTally, tallySections, timelineMetrics } from "../eval/timeline-score.js";
 import { Gamma } from "../model/pipeline.js";
-import { disposeFeatures, FeatureCache } from "../train/feature-cache.js";
-import { SpectrumCache } from "../train/spectrum-cache.js";
+import { TimelineAudioCache } from "../train/spectrum-cache.js";
 import { intOption } from "./options.js";
 import { firstSongs } from "./probe-options.js";
 import { Progress } from "./progress.js";
@@ -56,18 +54,15 @@ async function scoreOnData(gamma: Gamma, data: string[], limit: number | undefin
   const { model } = gamma.loaded;
   const songs = firstSongs(data, limit);
   if (songs.length === 0) throw new Error(`${data.join(", ")}: no annotated songs with audio`);
-  const head = model.timeline!;
-  const cache = new FeatureCache(featureDir, model, NO_AUGMENT), spectra = new SpectrumCache(featureDir, model.config.temporalExpert);
+  const cache = new TimelineAudioCache(featureDir, model);
   const tally = emptyTimelineTally();
   const progress = new Progress(songs.length, "timeline", "songs");
   for (const song of songs) {
-    const f = head.reads("tokens") ? await cache.get(song.audio, 0) : undefined;
-    const s = head.reads("spectrum") ? await spectra.get(song.audio) : undefined;
-    const sections = model.timelineOf({ temporal: f?.temporal, global: f?.global, spectrum: s?.spectrum }, f?.seconds ?? s!.seconds);
-    disposeFeatures(f);
-    s?.spectrum.dispose();
+    const cached = await cache.get(song.audio);
+    const sections = model.timelineOf(cached.audio, cached.seconds);
+    cached.dispose();
     tallySections(tally, sections, song.annotation, 0.1); // the label compared every 0.1 s
-    progress.tick(1, `${cache.misses + spectra.misses} computed`);
+    progress.tick(1, `${cache.misses} computed`);
   }
   progress.finish();
   const scores = { songs: songs.length, ...timelineMetrics(tally) };

@@ -28,6 +28,16 @@ export function silentExpertInput(frames: number, e: AudioExpertConfig): Tensor 
   return full([inputChannels(e), frames], -1.5);
 }
 
+/**
+ * Each frame's amplitude share of each of the whole octaves of semitone bands in an expert input [channels,
+ * frames] -> [octaves * 12, frames], band 0 at C. The channels are (log10(power) + 4) / 4, so amplitude is
+ * 10^(2 x), up to a factor the shares cancel.
+ */
+function semitoneShares(input: Tensor, e: AudioExpertConfig, octaves: number): Tensor {
+  const amplitude = input.narrow(0, e.nMels, octaves * 12).mul(2 * Math.LN10).exp();
+  return amplitude.div(amplitude.sum([0], true));
+}
+
 /** Width of pitchView(): a pitch-class profile of all the semitone bands, then one of the lowest two octaves. */
 export const PITCH_VIEW_WIDTH = 24;
 
@@ -44,9 +54,7 @@ export function pitchView(input: Tensor, e: AudioExpertConfig): Tensor {
   if (bins < PITCH_VIEW_MIN_BINS) throw new Error(`the pitch view needs at least ${PITCH_VIEW_MIN_BINS} semitone bands in the experts' input (pitchBins is ${bins})`);
   return noGrad(() => tidy(() => {
     const octaves = Math.floor(bins / 12);
-    // The channels are (log10(power) + 4) / 4; amplitude is 10^(2 x), up to a factor the shares cancel.
-    const amplitude = input.narrow(0, e.nMels, octaves * 12).mul(2 * Math.LN10).exp(); // [bands, frames]
-    const shares = amplitude.div(amplitude.sum([0], true)).mean([1]); // [bands]
+    const shares = semitoneShares(input, e, octaves).mean([1]); // [bands]
     const profile = (t: Tensor, n: number) => {
       const classes = t.view(n, 12).sum([0]);
       const logShare = classes.div(classes.sum()).add(1e-3).log();
@@ -86,9 +94,7 @@ export function spectrumRows(input: Tensor, e: AudioExpertConfig): Tensor {
     const parts = [rowMean(whole.narrow(0, 0, e.nMels))];
     const octaves = Math.floor((e.pitchBins ?? 0) / 12);
     if (octaves > 0) {
-      // The channels are (log10(power) + 4) / 4; amplitude is 10^(2 x), up to a factor the shares cancel.
-      const amplitude = whole.narrow(0, e.nMels, octaves * 12).mul(2 * Math.LN10).exp();
-      const classes = amplitude.div(amplitude.sum([0], true)).view(octaves, 12, rows * per).sum([0]);
+      const classes = semitoneShares(whole, e, octaves).view(octaves, 12, rows * per).sum([0]);
       parts.push(rowMean(classes).add(1e-3).log());
     }
     return cat(parts, 0).transpose(0, 1).unsqueeze(0).contiguous();

@@ -109,9 +109,8 @@ export class TimelineHead extends Module {
 
   /** Rows [1, N, D] -> pooled positions [1, ceil(N / pool), D] (the last position averages what is left). */
   pool(rows: Tensor): Tensor {
-    const p = this.config.pool, n = rows.size(1);
-    const padded = n % p === 0 ? rows : F.pad(rows.transpose(1, 2), [0, p - (n % p)], "replicate").transpose(1, 2);
-    return F.avgPool1d(padded.transpose(1, 2), p).transpose(1, 2);
+    const p = this.config.pool;
+    return F.avgPool1d(toRows(rows, Math.ceil(rows.size(1) / p) * p).transpose(1, 2), p).transpose(1, 2);
   }
 
   /**
@@ -131,7 +130,7 @@ export class TimelineHead extends Module {
         return centred.div(centred.square().mean([1], true).sqrt().add(1e-3));
       });
       const p = parts[0]!.size(1);
-      return cat(parts.map((t) => (t.size(1) === p ? t : t.size(1) > p ? t.narrow(1, 0, p) : F.pad(t.transpose(1, 2), [0, p - t.size(1)], "replicate").transpose(1, 2))), 2);
+      return cat(parts.map((t) => toRows(t, p)), 2);
     });
   }
 
@@ -167,6 +166,13 @@ export class TimelineHead extends Module {
     const { boundary, section } = this.probabilities(pooled, positionSeconds);
     return readTimeline(boundary, section, positionSeconds, seconds, minGapSeconds, this.threshold);
   }
+}
+
+/** Rows [1, N, D] cut to `n` rows, or stretched to them by repeating the last. */
+function toRows(t: Tensor, n: number): Tensor {
+  const have = t.size(1);
+  if (have === n) return t;
+  return have > n ? t.narrow(1, 0, n) : F.pad(t.transpose(1, 2), [0, n - have], "replicate").transpose(1, 2);
 }
 
 export interface TimelineSection {

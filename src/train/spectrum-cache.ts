@@ -13,7 +13,11 @@ import { loadSafetensors, saveSafetensors } from "../engine/safetensors.js";
 import { tidy } from "../engine/scope.js";
 import type { Tensor } from "../engine/tensor.js";
 import { expertInput, spectrumRowFrames, spectrumRows } from "../model/audio-input.js";
+import { NO_AUGMENT } from "../data/augment.js";
 import type { AudioExpertConfig } from "../model/config.js";
+import type { GammaModel } from "../model/gamma.js";
+import type { TimelineAudio } from "../model/timeline.js";
+import { disposeFeatures, FeatureCache } from "./feature-cache.js";
 
 export class SpectrumCache {
   hits = 0;
@@ -44,5 +48,38 @@ export class SpectrumCache {
     }
     const { tensors, metadata } = loadSafetensors(file, { dtype: "float32" });
     return { spectrum: tensors.get("spectrum")!, seconds: Number(metadata.seconds) };
+  }
+}
+
+/**
+ * What a model's timeline head reads of a song, from the caches: the expert tokens (the feature cache, variant 0)
+ * when it reads tokens, the spectrum rows when it reads the spectrum. The stage and `gamma timeline --data` read
+ * songs through it; the feature cache (which fingerprints the experts' weights) is made only for a head that needs it.
+ */
+export class TimelineAudioCache {
+  private readonly features?: FeatureCache;
+  private readonly spectra?: SpectrumCache;
+
+  constructor(featureDir: string, model: GammaModel) {
+    const head = model.timeline;
+    if (!head) throw new Error(`${model.config.name} has no timeline head; fit one with \`gamma train timeline\``);
+    if (head.reads("tokens")) this.features = new FeatureCache(featureDir, model, NO_AUGMENT);
+    if (head.reads("spectrum")) this.spectra = new SpectrumCache(featureDir, model.config.temporalExpert);
+  }
+
+  /** Songs whose features or spectrum rows had to be computed. */
+  get misses(): number {
+    return (this.features?.misses ?? 0) + (this.spectra?.misses ?? 0);
+  }
+
+  /** One song's inputs for GammaModel.timelineOf / timelinePositions, its length, and a dispose() for its tensors. */
+  async get(audio: string): Promise<{ audio: TimelineAudio; seconds: number; dispose: () => void }> {
+    const f = await this.features?.get(audio, 0);
+    const s = await this.spectra?.get(audio);
+    return {
+      audio: { temporal: f?.temporal, global: f?.global, spectrum: s?.spectrum },
+      seconds: f?.seconds ?? s!.seconds,
+      dispose: () => { disposeFeatures(f); s?.spectrum.dispose(); },
+    };
   }
 }

@@ -10,14 +10,12 @@ import * as F from "../../engine/functional.js";
 import { Module } from "../../engine/module.js";
 import { keep, tidy } from "../../engine/scope.js";
 import { type Tensor, tensor } from "../../engine/tensor.js";
-import { NO_AUGMENT } from "../../data/augment.js";
 import type { GammaModel } from "../../model/gamma.js";
 import { TOKENIZER_FILE, saveModel } from "../../model/io.js";
 import { rebuildModel } from "../../model/rebuild.js";
 import { BOUNDARY_TARGET_SECONDS, readTimeline, type TimelineHead } from "../../model/timeline.js";
 import { emptyTimelineTally, tallySections, timelineMetrics } from "../../eval/timeline-score.js";
-import { disposeFeatures, FeatureCache } from "../feature-cache.js";
-import { SpectrumCache } from "../spectrum-cache.js";
+import { TimelineAudioCache } from "../spectrum-cache.js";
 import type { StepResult, TrainTask } from "../loop.js";
 import { type SamplerState, type Song, SongSampler } from "../songs.js";
 import { IGNORE, timelineTargets } from "../targets.js";
@@ -63,8 +61,7 @@ class HeadOnly extends Module {
 export class TimelineStage implements TrainTask<TimelineBatch> {
   readonly module: Module;
   private readonly head: TimelineHead;
-  private readonly cache: FeatureCache;
-  private readonly spectra: SpectrumCache;
+  private readonly cache: TimelineAudioCache;
   private readonly songs = new Map<string, SongData>();
   private sampler: SongSampler;
 
@@ -72,8 +69,7 @@ export class TimelineStage implements TrainTask<TimelineBatch> {
     if (!o.model.timeline) throw new Error("timeline stage: the model has no timeline head");
     this.head = o.model.timeline;
     this.module = new HeadOnly(this.head);
-    this.cache = new FeatureCache(o.featureDir, o.model, NO_AUGMENT);
-    this.spectra = new SpectrumCache(o.featureDir, o.model.config.temporalExpert);
+    this.cache = new TimelineAudioCache(o.featureDir, o.model);
     this.sampler = new SongSampler(o.train, o.seed);
   }
 
@@ -96,11 +92,9 @@ export class TimelineStage implements TrainTask<TimelineBatch> {
   private async songData(song: Song): Promise<SongData> {
     const kept = this.songs.get(song.audio);
     if (kept) return kept;
-    const f = this.head.reads("tokens") ? await this.cache.get(song.audio, 0) : undefined;
-    const spectrum = this.head.reads("spectrum") ? (await this.spectra.get(song.audio)).spectrum : undefined;
-    const pooled = noGrad(() => tidy(() => keep(this.o.model.timelinePositions({ temporal: f?.temporal, global: f?.global, spectrum }))));
-    disposeFeatures(f);
-    spectrum?.dispose();
+    const cached = await this.cache.get(song.audio);
+    const pooled = noGrad(() => tidy(() => keep(this.o.model.timelinePositions(cached.audio))));
+    cached.dispose();
     const t = timelineTargets(song.annotation, pooled.size(1), this.positionSeconds, BOUNDARY_TARGET_SECONDS);
     const data = { pooled, boundary: t.boundary, section: BigInt64Array.from(t.section, (v) => BigInt(v)) };
     this.songs.set(song.audio, data);
