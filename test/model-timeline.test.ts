@@ -14,7 +14,8 @@ import { spectrumRows, spectrumWidth } from "../src/model/audio-input.js";
 import { type AudioExpertConfig, DEFAULT_TIMELINE, type TimelineConfig, validateConfig } from "../src/model/config.js";
 import { loadModel, saveModel } from "../src/model/io.js";
 import { Gamma } from "../src/model/pipeline.js";
-import { withTimeline } from "../src/model/rebuild.js";
+import { withAudioView, withTimeline, withTimelineAsText } from "../src/model/rebuild.js";
+import { timelineWords } from "../src/model/timeline-text.js";
 import { readTimeline, TIMELINE_SECTIONS, TimelineHead } from "../src/model/timeline.js";
 import { runLoop } from "../src/train/loop.js";
 import { TimelineStage } from "../src/train/stages/timeline.js";
@@ -203,4 +204,31 @@ test("timeline stage: a head that reads the spectrum alone hears the two section
   const heard = await Gamma.load(path.join(runDir, "model")).timeline(fixture.songs[1]!.audio);
   assert.deepEqual(heard.sections.map((s) => s.label), ["verse", "chorus"]);
   assert.ok(Math.abs(heard.sections[1]!.start - 6) <= 1, `chorus heard at ${heard.sections[1]!.start}`);
+
+  // A decoder that reads the timeline (timeline.asText): the sections the head finds are written after the
+  // summary words of every clip the model hears, and asking goes through them.
+  const fitted = loadModel(path.join(runDir, "model")).model;
+  assert.throws(() => withTimelineAsText(fitted, true), /timeline\.asText writes the timeline as words after the summary words, which needs projector\.summaryAsWords/);
+  const reader = withTimelineAsText(withAudioView(fitted, { summaryAsWords: true, summaryOnly: true }), true);
+  const readerDir = path.join(fixture.dir, "reader");
+  saveModel(readerDir, reader, tinyTokenizerFile());
+  const gamma = Gamma.load(readerDir);
+  assert.equal(gamma.loaded.config.timeline!.asText, true);
+  const clip = (await gamma.hear(fixture.songs[1]!.audio)).encoding;
+  assert.deepEqual(clip.sections, heard.sections, "the sections it writes are the ones `gamma timeline` prints");
+  const words = timelineWords(gamma.loaded.tokenizer, heard.sections);
+  const summaryTokens = gamma.loaded.config.projector.summaryTokens ?? 0;
+  assert.equal(clip.summary!.size(0), summaryTokens + words.length);
+  const written = noGrad(() => gamma.loaded.model.llm.embed(tensor(words, { dtype: "int64" })).toFloat32Array());
+  assert.deepEqual(Array.from(clip.summary!.narrow(0, summaryTokens, words.length).toFloat32Array()), Array.from(written), "the timeline's own word embeddings");
+  const asked = await gamma.ask(fixture.songs[1]!.audio, "When does the chorus start?", { maxNewTokens: 4 });
+  assert.equal(asked.audioTokens, summaryTokens + words.length);
+  assert.equal(gamma.hearSilence(12).sections!.length, 1, "silence is one section");
+});
+
+test("timeline.asText: a boolean, for a model whose decoder hears summary words; a model without a head cannot read one", () => {
+  assert.throws(() => validateConfig(tinyConfig((c) => { c.timeline = { ...SMALL, asText: "yes" } as unknown as TimelineConfig; })), /timeline\.asText must be true or false \(got "yes"\)/);
+  assert.throws(() => validateConfig(tinyConfig((c) => { c.timeline = { ...SMALL, asText: true }; })), /needs projector\.summaryAsWords/);
+  validateConfig(tinyConfig((c) => { c.timeline = { ...SMALL, asText: true }; c.projector.summaryAsWords = true; }));
+  assert.throws(() => withTimelineAsText(tinyModel(1), true), /has no timeline head to read as text; fit one with `gamma train timeline` first/);
 });

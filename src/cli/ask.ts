@@ -32,7 +32,7 @@ export function askCommand(): Command {
     .description("answer a question about a recording (genre, key, tempo, instruments, mood, structure, what happens when)")
     .argument("<audio>", "an audio file (WAV, MP3, FLAC, Ogg; M4A/AAC through ffmpeg), up to 30 minutes")
     .argument("<question>", "the question, e.g. \"When does the chorus start?\""))
-    .option("--json", "print one JSON object: the answer, timings and the audio-token count")
+    .option("--json", "print one JSON object: the answer, timings, the audio-token count and, for a model that reads its timeline, the sections it read")
     .addHelpText("after", `
 Times are written m:ss.s in questions and answers ("What happens at 1:20.0?").
 
@@ -51,6 +51,7 @@ Examples:
       if (opts.json) {
         console.log(JSON.stringify({
           answer, model: gamma.name, audio: { file: audio, seconds: round(asked.seconds, 2), audio_tokens: asked.audioTokens, prompt_tokens: asked.promptTokens },
+          ...(asked.sections ? { sections: asked.sections.map((s) => ({ start: round(s.start, 1), end: round(s.end, 1), label: s.label })) } : {}),
           timings: { load_s: round(loadSeconds), decode_s: round(asked.decodeSeconds), encode_s: round(asked.encodeSeconds), generate_s: round(asked.generateSeconds), total_s: round((performance.now() - t0) / 1000) },
         }));
       } else if (stream) process.stdout.write("\n");

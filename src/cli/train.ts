@@ -11,7 +11,7 @@ import { ChatStage } from "../train/stages/chat.js";
 import { GrpoStage } from "../train/stages/grpo.js";
 import { readRlFile, splitBySong } from "../train/rl-items.js";
 import { loadModel } from "../model/io.js";
-import { withAudioView, withExperts, withOutputNorm, withFreshSummary, withSummaryPitch, withSummaryRhythm, withSummaryRhythmSlots, withSummaryTokens } from "../model/rebuild.js";
+import { withAudioView, withExperts, withTimelineAsText, withOutputNorm, withFreshSummary, withSummaryPitch, withSummaryRhythm, withSummaryRhythmSlots, withSummaryTokens } from "../model/rebuild.js";
 import { factSlots } from "../train/summary-words.js";
 import { readSongs } from "../train/songs.js";
 import { ExpertsStage } from "../train/stages/experts.js";
@@ -113,6 +113,7 @@ Example:
       if (config.summaryPitch) model = withSummaryPitch(model);
       if (config.freshSummaryLayers) model = withFreshSummary(model);
       model = withAudioView(model, { summaryAsWords: config.summaryAsWords, summaryOnly: config.summaryOnly });
+      if (config.timelineAsText !== undefined) model = withTimelineAsText(model, config.timelineAsText);
       const { train: samples, heldOut } = readChatSamples(config.datasets, config.kinds, { answerOrder: config.answerOrder, promptStyles: config.promptStyles, summaryTokens: model.config.projector.summaryTokens, misheard: config.misheard, nearestOption: config.nearestOption });
       if (samples.length === 0) throw new Error(`${opts.config}: no ${config.kinds.join("/")} samples in ${config.datasets.join(", ")}`);
       console.error(`${stage}: ${samples.length} training conversations (${config.kinds.join(", ")}), ${heldOut.length} held out; training ${config.trainable.join(", ")}; run ${config.run}`);

@@ -13,6 +13,7 @@ import type { AudioEncoding } from "./gamma.js";
 import { optionLetter } from "../eval/prompt.js";
 import { Gamma } from "./pipeline.js";
 import { SongFacts, summaryWordTargets } from "../train/summary-words.js";
+import { timelineWords } from "./timeline-text.js";
 
 /** Encodings kept: a batch's worth of distinct recordings and then some. */
 const KEPT_ENCODINGS = 16;
@@ -38,7 +39,11 @@ export async function createModelAnswerer(modelDir: string | undefined, options:
   const kept = new Map<string, AudioEncoding>();
   const facts = new SongFacts();
   /** A dataset song's annotated facts as the words its summary holds. */
-  const written = (file: string) => gamma.readSummary(summaryWordTargets(facts.get(file), gamma.loaded.tokenizer, gamma.loaded.config.projector.summaryTokens ?? 0));
+  // For a model that reads its timeline as text, the summary words are followed by the song's annotated sections.
+  const written = (file: string) => {
+    const { tokenizer, config } = gamma.loaded, a = facts.get(file);
+    return gamma.readSummary([...summaryWordTargets(a, tokenizer, config.projector.summaryTokens ?? 0), ...(config.timeline?.asText ? timelineWords(tokenizer, a.temporal.sections) : [])]);
+  };
   const release = (e: AudioEncoding) => { e.embeds.dispose(); e.summary?.dispose(); for (const g of e.gates) g.dispose(); };
   async function hear(audio: AudioInput): Promise<AudioEncoding> {
     const key = audioKey(audio);

@@ -134,6 +134,12 @@ export interface TimelineConfig {
    * songs best.
    */
   threshold?: number;
+  /**
+   * The decoder reads the sections the head finds, written as text after the clip's summary words
+   * (timeline-text.ts), so it can answer questions about the song's form. Absent: the head is only for `gamma
+   * timeline`. Needs a model whose decoder hears summary words (projector.summaryAsWords).
+   */
+  asText?: boolean;
 }
 
 /** The timeline head of a config that asks for one without sizing it. */
@@ -156,6 +162,7 @@ export function validateTimelineConfig(c: unknown, source = "timeline"): Timelin
     throw new Error(`${source}.kernel must be an odd positive integer (got ${JSON.stringify(t.kernel)})`);
   if (t.threshold !== undefined && (typeof t.threshold !== "number" || !(t.threshold > 0 && t.threshold < 1)))
     throw new Error(`${source}.threshold must be a probability between 0 and 1 (got ${JSON.stringify(t.threshold)})`);
+  if (t.asText !== undefined && typeof t.asText !== "boolean") throw new Error(`${source}.asText must be true or false (got ${JSON.stringify(t.asText)})`);
   const v = c as TimelineConfig;
   if (v.dModel % v.nHeads !== 0 || (v.dModel / v.nHeads) % 2 !== 0 || v.dModel % 2 !== 0) throw new Error(`${source}.dModel (${v.dModel}) must be even and divisible by nHeads (${v.nHeads})`);
   return v;
@@ -263,6 +270,8 @@ export function validateConfig(value: unknown, source = "config"): GammaConfig {
   if (l.numHeads % l.numKvHeads !== 0) fail(`llm.numHeads (${l.numHeads}) must be a multiple of numKvHeads (${l.numKvHeads})`);
   if (!(l.ropeTheta > 0) || !(l.rmsNormEps > 0)) fail("llm.ropeTheta and llm.rmsNormEps must be positive");
   if (c.timeline !== undefined) validateTimelineConfig(c.timeline, `${source}: timeline`);
+  if (c.timeline?.asText && !c.projector?.summaryAsWords)
+    throw new Error(`${source}: timeline.asText writes the timeline as words after the summary words, which needs projector.summaryAsWords`);
   return c as GammaConfig;
 }
 

@@ -26,6 +26,8 @@ export interface AudioEncoding {
   gates: Tensor[];
   /** The whole clip in projector.summaryTokens embeddings [K, hidden], put after the time-marked ones; absent when the model has none. */
   summary?: Tensor;
+  /** The sections the timeline head found, written after the summary for a model with timeline.asText. */
+  sections?: TimelineSection[];
 }
 
 /** Without gradients, windows go through an expert this many at a time (bounded memory for long songs). */

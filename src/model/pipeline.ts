@@ -12,6 +12,7 @@ import { expertInput, silentExpertInput } from "./audio-input.js";
 import { repoRoot } from "../cli/paths.js";
 import type { AudioEncoding } from "./gamma.js";
 import type { TimelineSection } from "./timeline.js";
+import { timelineWords } from "./timeline-text.js";
 import { generate, type GenerateOptions } from "./generate.js";
 import { assembleInputs } from "./inputs.js";
 import { KVCache } from "./llm.js";
@@ -49,6 +50,8 @@ export interface AskResult {
   generateSeconds: number;
   /** What decoding the file noticed (clipping, a sample rate converted, ...). */
   warnings: string[];
+  /** The sections the model read before answering (a model with timeline.asText). */
+  sections?: TimelineSection[];
 }
 
 export class Gamma {
@@ -84,6 +87,7 @@ export class Gamma {
     return {
       answer: reply.texts[0] ?? "", seconds: heard.encoding.seconds, audioTokens: reply.audioTokens, promptTokens: reply.promptTokens,
       decodeSeconds: heard.decodeSeconds, encodeSeconds: heard.encodeSeconds, generateSeconds: (performance.now() - t0) / 1000, warnings: heard.warnings,
+      ...(heard.encoding.sections ? { sections: heard.encoding.sections } : {}),
     };
   }
 
@@ -123,12 +127,21 @@ export class Gamma {
 
   encodeMel(mel: Tensor): AudioEncoding {
     return noGrad(() => {
-      const [enc] = this.loaded.model.encodeAudio([mel]);
+      const { model } = this.loaded;
+      let [enc] = model.encodeAudio([mel]);
+      if (model.config.timeline?.asText) enc = this.withTimeline(enc!, model.timelineOf(model.timelineAudio(mel), mel.size(1) / 100));
       keep(enc!.embeds);
       if (enc!.summary) keep(enc!.summary);
       for (const g of enc!.gates) keep(g);
       return enc!;
     });
+  }
+
+  /** A clip's encoding with these sections written after its summary words (TimelineConfig.asText, timeline-text.ts). */
+  private withTimeline(encoding: AudioEncoding, sections: TimelineSection[]): AudioEncoding {
+    const { model, tokenizer } = this.loaded;
+    const words = model.llm.embed(tensor(timelineWords(tokenizer, sections), { dtype: "int64", device: model.llm.model.embed_tokens.weight.device }));
+    return { ...encoding, summary: encoding.summary ? cat([encoding.summary, words.to(encoding.summary.dtype)], 0) : words, sections };
   }
 
   /**

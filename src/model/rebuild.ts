@@ -155,6 +155,18 @@ export function withAudioView(model: GammaModel, view: Pick<ProjectorConfig, "su
   return rebuildModel(model, { ...model.config, projector });
 }
 
+/**
+ * The model whose decoder reads its timeline head's sections as text (TimelineConfig.asText) or not; no
+ * weights change. Throws for a model without a timeline head.
+ */
+export function withTimelineAsText(model: GammaModel, asText: boolean): GammaModel {
+  const timeline = model.config.timeline;
+  if (!timeline) throw new Error(`${model.config.name} has no timeline head to read as text; fit one with \`gamma train timeline\` first`);
+  if ((timeline.asText ?? false) === asText) return model;
+  console.error(`model: the LLM ${asText ? "reads" : "no longer reads"} the timeline head's sections as text after the summary`);
+  return rebuildModel(model, { ...model.config, timeline: { ...timeline, asText } });
+}
+
 /** Whether a state-dict name belongs to the audio side: the experts and the fusion. */
 function isAudioSideTensor(name: string): boolean {
   return isExpertTensor(name) || name.startsWith("fusion.");

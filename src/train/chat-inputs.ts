@@ -15,11 +15,15 @@ import type { ExpertFeatures } from "./feature-cache.js";
 export const MODEL_PARTS = ["temporal_expert", "global_expert", "fusion", "projector", "llm"] as const;
 export type ModelPart = (typeof MODEL_PARTS)[number];
 
-/** Freezes every part but the trainable ones; the experts must stay frozen (their features are cached). */
+/**
+ * Freezes every part but the trainable ones; the experts must stay frozen (their features are cached), and so
+ * does a timeline head (only \`gamma train timeline\` trains it; weight decay would otherwise shrink it).
+ */
 export function freezeAllBut(model: GammaModel, trainable: readonly ModelPart[], stage: string): void {
   if (trainable.includes("temporal_expert") || trainable.includes("global_expert"))
     throw new Error(`${stage} keeps the experts frozen (their features are cached); train them in stage 0 (\`gamma train experts\`)`);
   for (const part of MODEL_PARTS) model[part].freeze(!trainable.includes(part));
+  model.timeline?.freeze(true);
 }
 
 /** A clip as the LLM sees it: its cached expert tokens through the fusion and the projector. */

@@ -20,8 +20,9 @@ import { answerableFromSummary, BASE_SUMMARY_TOKENS, type HeardFacts, SongFacts 
 import type { SongAnnotation } from "../data/schema.js";
 import { modeName } from "../data/text/theory.js";
 import { pcName, pitchClass } from "../music/theory.js";
+import { answerableFromTimeline } from "./timeline-questions.js";
 
-export const SAMPLE_KINDS = ["caption", "report", "dialogue", "mcq", "mcq-session", "mcq-summary", "mcq-context", "mcq-context-session", "mcq-written-summary", "mcq-written-summary-session", "recall-written-summary-session"] as const;
+export const SAMPLE_KINDS = ["caption", "report", "dialogue", "mcq", "mcq-session", "mcq-summary", "mcq-context", "mcq-context-session", "mcq-written-summary", "mcq-written-summary-session", "recall-written-summary-session", "recall-written-timeline-session"] as const;
 /** Questions in one mcq-session conversation at most (a song with more gets several sessions). */
 export const SESSION_QUESTIONS = 12;
 export type SampleKind = (typeof SAMPLE_KINDS)[number];
@@ -51,6 +52,12 @@ export interface ChatSample {
    * answer from the summary slot exactly as a model with projector.summaryAsWords fills it when it hears right.
    */
   writtenSummary?: boolean;
+  /**
+   * The written summary is followed by the song's sections written as a timeline (model/timeline-text.ts), as a
+   * model with `timeline.asText` writes what its head found; misheard the way the head mishears them
+   * (timeline-noise.ts), a new draw each time the conversation is trained on ("recall-written-timeline-session").
+   */
+  writtenTimeline?: boolean;
   /** The question category of each assistant turn, where known (sessions of single questions): per-category scores. */
   turnCategories?: string[];
   /**
@@ -254,12 +261,13 @@ function heardPhrase(category: string, a: SongAnnotation, heard: HeardFacts): st
  * (an induction head, test/llm-copy.test.ts); these give one per dozen tokens, where an MCQ with its options
  * and instructions gives one per hundred.
  */
-export function recallSessions(records: readonly { id: string; audio: string; question: string; answer: string; category: string }[]): ChatSample[] {
+export function recallSessions(records: readonly { id: string; audio: string; question: string; answer: string; category: string }[], kind: "recall-written-summary-session" | "recall-written-timeline-session" = "recall-written-summary-session"): ChatSample[] {
   const singles = records.map((r): ChatSample => ({
-    id: r.id, kind: "recall-written-summary-session", audio: r.audio, turnCategories: [r.category],
+    id: r.id, kind, audio: r.audio, turnCategories: [r.category],
     messages: [{ role: "user", content: [{ type: "audio", clip: r.audio }, { type: "text", text: r.question }] }, { role: "assistant", content: r.answer }],
   }));
-  return mcqSessions(singles).map((session) => ({ ...session, id: `${session.id}-recall`, kind: "recall-written-summary-session" as const, summaryOnly: true, writtenSummary: true }));
+  const timeline = kind === "recall-written-timeline-session";
+  return mcqSessions(singles).map((session) => ({ ...session, id: `${session.id}-${timeline ? "timeline" : "recall"}`, kind, summaryOnly: true, writtenSummary: true, ...(timeline ? { writtenTimeline: true } : {}) }));
 }
 
 /** A line of a dataset's mcq.jsonl, its audio path made absolute. */
@@ -316,12 +324,14 @@ export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKin
       if (kinds.includes("mcq-context"))
         all.push(...mcqs.flatMap((q) => { const report = reports.get(q.audio); return report ? [contextSample(q, report)] : []; }));
       if (kinds.includes("mcq-context-session")) all.push(...contextSessions(mcqs, reports));
-      if (kinds.some((k) => k.includes("written-summary"))) {
+      if (kinds.some((k) => k.includes("written-summary") || k.includes("written-timeline"))) {
         const answerable = records.map(fromSummary);
         const summarisedMcqs = misheard > 0 || o.nearestOption ? misheardMcqs(records.filter((_, i) => answerable[i])) : mcqs.filter((_, i) => answerable[i]);
         if (kinds.includes("mcq-written-summary")) all.push(...summarisedMcqs.map(writtenSummarySample));
         if (kinds.includes("mcq-written-summary-session")) all.push(...writtenSummarySessions(summarisedMcqs));
         if (kinds.includes("recall-written-summary-session")) all.push(...recallSessions(records.filter((_, i) => answerable[i])));
+        if (kinds.includes("recall-written-timeline-session"))
+          all.push(...recallSessions(records.filter((r, i) => answerable[i] || answerableFromTimeline(r, facts.get(r.audio))), "recall-written-timeline-session"));
       }
     }
     // A text-only dataset (`gamma data synth --text-only`) has no audio to hear: only its written-context and

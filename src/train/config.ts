@@ -89,6 +89,8 @@ export interface ChatRunConfig {
   /** ProjectorConfig.summaryAsWords and summaryOnly for the trained model; absent = as the init model has. */
   summaryAsWords?: boolean;
   summaryOnly?: boolean;
+  /** TimelineConfig.asText for the trained model: its decoder reads the timeline head's sections as text; absent = as the init model has. */
+  timelineAsText?: boolean;
   /** Weight of the summary-words loss (src/train/summary-words.ts); 0 = none. */
   summaryWords: number;
   /** Weight of the answers' loss; 0 fits the summary layers to the summary words alone (needs summaryWords > 0). */
@@ -357,6 +359,7 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
       summaryRhythm: bool(raw, "summaryRhythm", false),
       summaryAsWords: raw.summaryAsWords === undefined ? undefined : bool(raw, "summaryAsWords", false),
       summaryOnly: raw.summaryOnly === undefined ? undefined : bool(raw, "summaryOnly", false),
+      timelineAsText: raw.timelineAsText === undefined ? undefined : bool(raw, "timelineAsText", false),
       summaryWords: num(raw, "summaryWords", 0, (v) => v >= 0, "a non-negative number (the summary-words loss weight)"),
       answerWeight: num(raw, "answerWeight", 1, (v) => v >= 0, "a non-negative number (the answers' loss weight)"),
       summaryDropout: num(raw, "summaryDropout", 0, (v) => v >= 0 && v < 1, "a number from 0 to below 1 (the share of the summary's input dropped)"),

@@ -34,14 +34,27 @@ export function accompanimentOf(a: SongAnnotation): string {
 }
 
 export function namedSections(a: SongAnnotation): NamedSection[] {
+  const names = sectionNames(a.temporal.sections);
+  return a.temporal.sections.map((s, index) => ({ ...s, index, ...names[index]! }));
+}
+
+/**
+ * What text calls each of a song's sections, in order, from their labels alone: "the second verse" and "Verse 2"
+ * when the song has several verses, "the bridge" and "Bridge" when it has one. The n-th section of a label is
+ * its n-th occurrence. What the timeline head reads is named the same way (model/timeline-text.ts).
+ */
+export function sectionNames(sections: readonly { label: string }[]): { name: string; title: string; labelCount: number }[] {
   const counts = new Map<string, number>();
-  for (const s of a.temporal.sections) counts.set(s.label, (counts.get(s.label) ?? 0) + 1);
-  return a.temporal.sections.map((s, index) => {
+  for (const s of sections) counts.set(s.label, (counts.get(s.label) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  return sections.map((s) => {
     const labelCount = counts.get(s.label) ?? 1;
+    const occurrence = (seen.get(s.label) ?? 0) + 1;
+    seen.set(s.label, occurrence);
     const noun = labelNoun(s.label);
-    const name = labelCount > 1 ? `the ${ordinal(s.occurrence)} ${noun}` : `the ${noun}`;
-    const title = labelCount > 1 ? `${capitalize(noun)} ${s.occurrence}` : capitalize(noun);
-    return { ...s, index, name, title, labelCount };
+    return labelCount > 1
+      ? { name: `the ${ordinal(occurrence)} ${noun}`, title: `${capitalize(noun)} ${occurrence}`, labelCount }
+      : { name: `the ${noun}`, title: capitalize(noun), labelCount };
   });
 }
 

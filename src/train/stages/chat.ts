@@ -22,6 +22,9 @@ import { disposeFeatures, type ExpertFeatures, FeatureCache } from "../feature-c
 import type { StepResult, TrainTask } from "../loop.js";
 import { type MixtureState, MixtureSampler } from "../mixture.js";
 import { type SamplerState, SongSampler } from "../songs.js";
+import { timelineWords } from "../../model/timeline-text.js";
+import { misheardSections } from "../timeline-noise.js";
+import { questionRng } from "../../eval/shuffle.js";
 import { factOffsets, factsOfSummary, SongFacts, summaryWordsLoss, summaryWordTargets, withHeardFacts } from "../summary-words.js";
 
 export { MODEL_PARTS, type ModelPart } from "../chat-inputs.js";
@@ -63,6 +66,8 @@ export interface ChatBatch {
   features?: ExpertFeatures;
   /** Which rendering of the song the features are (0 = as rendered). */
   variant: number;
+  /** Seeds how a written timeline is misheard (ChatSample.writtenTimeline): a new draw each step; absent (evaluating): written exactly. */
+  noiseSeed?: number;
 }
 
 export class ChatStage implements TrainTask<ChatBatch> {
@@ -110,7 +115,8 @@ export class ChatStage implements TrainTask<ChatBatch> {
     // A summary-only conversation over a song whose pooled tokens are kept needs nothing from the disk.
     const key = this.pooledKey(sample!, variant);
     const needless = sample!.textOnly || sample!.writtenSummary || (key !== undefined && this.pooled.has(key));
-    return { sample: sample!, features: needless ? undefined : await this.cache.get(sample!.audio, variant), variant };
+    const noiseSeed = new Rng(this.o.seed * 7919 + step * 131 + micro + 1).int(1, 2 ** 30);
+    return { sample: sample!, features: needless ? undefined : await this.cache.get(sample!.audio, variant), variant, noiseSeed };
   }
 
   /** Where a song's pooled fused tokens are kept; undefined when they are not kept (not summary-only, or the fusion trains). */
@@ -123,8 +129,16 @@ export class ChatStage implements TrainTask<ChatBatch> {
     const messages = generationPrompt ? b.sample.messages.slice(0, -1) : b.sample.messages;
     // A summary that states misheard facts (ChatSample.heard) does so for its own song only, not the recall control's.
     const heard = factsOf === b.sample.audio ? b.sample.heard : undefined;
-    const writtenSummary = b.sample.writtenSummary ? summaryWordTargets(withHeardFacts(this.facts.get(factsOf), heard), this.o.tokenizer, this.module.config.projector.summaryTokens ?? 0) : undefined;
+    const writtenSummary = b.sample.writtenSummary
+      ? [...summaryWordTargets(withHeardFacts(this.facts.get(factsOf), heard), this.o.tokenizer, this.module.config.projector.summaryTokens ?? 0), ...(b.sample.writtenTimeline ? this.writtenTimeline(factsOf, b.noiseSeed) : [])]
+      : undefined;
     return chatInputs(this.module, this.o.tokenizer, messages, b.features, generationPrompt, { summaryOnly: b.sample.summaryOnly, pooled: this.pooledFused(b), writtenSummary });
+  }
+
+  /** A song's sections written as a timeline after its summary words: misheard as the timeline head would (timeline-noise.ts) when seeded, else exactly. */
+  private writtenTimeline(audio: string, noiseSeed: number | undefined): number[] {
+    const a = this.facts.get(audio);
+    return timelineWords(this.o.tokenizer, noiseSeed === undefined ? a.temporal.sections : misheardSections(a.temporal.sections, a.global.duration, questionRng(noiseSeed, audio)));
   }
 
   private pooledFused(b: ChatBatch): PooledClip | undefined {
@@ -257,10 +271,11 @@ export class ChatStage implements TrainTask<ChatBatch> {
    * Held-out recall sessions (up to evalMcqs), teacher-forced: the share of answers whose every token is the
    * likeliest (accuracy_recall), after the song's own written summary and, as the control, after the next
    * held-out song's (accuracy_recall_control), and per question category (accuracy_recall_key, ...). A decoder
-   * that answers from priors scores the same on both; the gap is what it reads.
+   * that answers from priors scores the same on both; the gap is what it reads. Written timelines are written
+   * exactly here: the share is what the decoder reads right, not what a head finds.
    */
   private recallHeldOut(): Record<string, number> {
-    const sessions = this.o.heldOut.filter((s) => s.kind === "recall-written-summary-session").slice(0, this.o.evalMcqs);
+    const sessions = this.o.heldOut.filter((s) => s.kind === "recall-written-summary-session" || s.kind === "recall-written-timeline-session").slice(0, this.o.evalMcqs);
     if (sessions.length < 2) return {};
     let own = 0, control = 0, answers = 0;
     const byCategory = new Map<string, [number, number]>(); // category -> [right, asked]

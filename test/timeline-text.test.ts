@@ -1,0 +1,107 @@
+// The timeline written as text for the decoder (model/timeline-text.ts), the head-like errors training writes it
+// with (train/timeline-noise.ts), which questions it answers (train/timeline-questions.ts), and the written-
+// timeline recall sessions the chat stage trains on.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { test } from "node:test";
+import { repoRoot } from "../src/cli/paths.js";
+import type { SongAnnotation } from "../src/data/schema.js";
+import { namedSections, sectionNames } from "../src/data/text/facts.js";
+import { parseTime } from "../src/data/timefmt.js";
+import { type TimedSection, timelineText } from "../src/model/timeline-text.js";
+import { Rng } from "../src/music/rng.js";
+import { readChatSamples } from "../src/train/chat-samples.js";
+import { SongFacts } from "../src/train/summary-words.js";
+import { HEAD_LIKE_NOISE, misheardSections } from "../src/train/timeline-noise.js";
+import { answerableFromTimeline } from "../src/train/timeline-questions.js";
+
+const song: TimedSection[] = [
+  { start: 0, end: 7.4, label: "intro" }, { start: 7.4, end: 37.2, label: "verse" }, { start: 37.2, end: 52.1, label: "chorus" },
+  { start: 52.1, end: 81.9, label: "verse" }, { start: 81.9, end: 96.8, label: "solo" }, { start: 96.8, end: 102.8, label: "outro" },
+];
+
+test("timeline text: counted, numbered and named as the questions name sections, times as the options write them", () => {
+  assert.equal(timelineText(song),
+    "6 sections. first section: the intro, 0:00.0 to 0:07.4, 0:07.4 long. second section: the first verse, 0:07.4 to 0:37.2, 0:29.8 long. " +
+    "third section: the chorus, 0:37.2 to 0:52.1, 0:14.9 long. fourth section: the second verse, 0:52.1 to 1:21.9, 0:29.8 long. " +
+    "fifth section: the solo section, 1:21.9 to 1:36.8, 0:14.9 long. sixth section: the outro, 1:36.8 to 1:42.8, 0:06.0 long.");
+  assert.equal(timelineText([{ start: 0, end: 30, label: "verse" }]), "1 section. first section: the verse, 0:00.0 to 0:30.0, 0:30.0 long.");
+  assert.throws(() => timelineText([song[1]!, song[0]!]), /section 2 starts before section 1/);
+  // The names are the question generators' (namedSections, which reads the annotation's occurrence numbers).
+  const annotation = { temporal: { sections: song.map((s, i) => ({ ...s, bars: 8, occurrence: song.slice(0, i + 1).filter((x) => x.label === s.label).length })) } } as unknown as SongAnnotation;
+  assert.deepEqual(sectionNames(song).map((n) => n.name), namedSections(annotation).map((s) => s.name));
+});
+
+test("misheard timelines: tile the song, boundaries at least 2 s apart, as often wrong as the head", () => {
+  assert.deepEqual(misheardSections(song, 102.8, new Rng(1), { ...HEAD_LIKE_NOISE, exact: 1 }), song);
+  const none = { exact: 0, jitter: 0, miss: 0, stray: 0, extra: 0, relabel: 0 };
+  assert.deepEqual(misheardSections(song, 110, new Rng(2), none).map((s) => [s.start, s.label]), song.map((s) => [s.start, s.label]), "no noise: the same starts and labels");
+  assert.equal(misheardSections(song, 110, new Rng(2), none).at(-1)!.end, 110, "the last section runs to the song's end, as the head reads it");
+  assert.equal(misheardSections(song, 110, new Rng(3), { ...none, miss: 1 }).length, 1, "every boundary missed: one section");
+
+  let boundaries = 0, kept = 0, relabelled = 0, exact = 0;
+  for (let seed = 0; seed < 400; seed++) {
+    const heard = misheardSections(song, 102.8, new Rng(seed));
+    assert.equal(heard[0]!.start, 0);
+    assert.equal(heard.at(-1)!.end, 102.8);
+    heard.forEach((s, i) => {
+      if (i > 0) assert.ok(s.start - heard[i - 1]!.start >= 2 - 1e-9 && s.start === heard[i - 1]!.end, `seed ${seed}: ${JSON.stringify(heard)}`);
+      assert.equal(Math.round(s.start * 10) / 10, s.start, "tenths, as the head writes them");
+    });
+    if (JSON.stringify(heard) === JSON.stringify(song)) exact++;
+    for (const truth of song.slice(1)) {
+      boundaries++;
+      const near = heard.find((s) => Math.abs(s.start - truth.start) <= 1);
+      if (near) kept++;
+      if (near && near.label !== truth.label) relabelled++;
+    }
+  }
+  assert.ok(exact >= 60 && exact <= 110, `about a fifth written exactly (${exact} of 400)`);
+  assert.ok(kept / boundaries > 0.75 && kept / boundaries < 0.92, `most boundaries found within 1 s (${(kept / boundaries).toFixed(3)}; the head's recall 0.83)`);
+  assert.ok(relabelled / kept > 0.05 && relabelled / kept < 0.25, `some found ones mislabelled (${(relabelled / kept).toFixed(3)})`);
+});
+
+test("questions a timeline answers: section timing, order, count; a section's length; the section at a time", () => {
+  const a = { temporal: { sections: song.map((s, i) => ({ ...s, bars: 8, occurrence: song.slice(0, i + 1).filter((x) => x.label === s.label).length })) } } as unknown as SongAnnotation;
+  const q = (category: string, question: string, answer: string) => answerableFromTimeline({ category, question, answer }, a);
+  assert.ok(q("section-count", "How many sections?", "6"));
+  assert.ok(q("section-timing", "When does the chorus start?", "0:37.2"));
+  assert.ok(q("duration", "How long is the second verse?", "0:29.8"));
+  assert.ok(!q("duration", "How long is the distortion guitar solo?", "0:14.9"), "a solo event's length, not a section's");
+  assert.ok(!q("duration", "How long is the verse?", "0:29.8"), "no section is called \"the verse\" in a song of two");
+  assert.ok(q("at-time", "Which section is playing at 1:00.0?", "the second verse"));
+  assert.ok(!q("at-time", "Which instrument is playing at 1:00.0?", "flute"));
+  assert.ok(!q("instrument-timing", "When does the flute come in?", "0:37.2"));
+  assert.ok(!q("key", "Which key?", "A minor"));
+});
+
+test("written-timeline recall sessions: a song's section and summary questions, answered with the option's text", () => {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gamma-timeline-text-")), "set");
+  const made = spawnSync(process.execPath, [path.join(repoRoot(), "bin/gamma.js"), "data", "synth", "--songs", "12", "--seed", "41", "--text-only", "--workers", "1", "--out", out], { encoding: "utf8", timeout: 120_000 });
+  assert.equal(made.status, 0, made.stderr);
+  const { train, heldOut } = readChatSamples([out], ["recall-written-timeline-session"]);
+  const sessions = [...train, ...heldOut];
+  assert.ok(sessions.length >= 12 && sessions.every((s) => s.kind === "recall-written-timeline-session" && s.writtenTimeline && s.writtenSummary && s.summaryOnly));
+  const records = fs.readFileSync(path.join(out, "mcq.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { audio: string; question: string; answer: string; category: string });
+  const facts = new SongFacts();
+  const categories = sessions.flatMap((s) => s.turnCategories ?? []);
+  for (const c of ["section-timing", "section-order", "section-count", "key"]) assert.ok(categories.includes(c), `${c} questions are asked`);
+  assert.ok(!categories.includes("instrument-timing") && !categories.includes("chord"), "nothing the summary and the timeline do not hold");
+  // Each section question's answer is in the song's timeline as written: a time, a length, a name or the count.
+  let checked = 0;
+  for (const s of sessions) {
+    const text = timelineText(facts.get(s.audio).temporal.sections);
+    s.messages.forEach((m, i) => {
+      const category = s.turnCategories![Math.floor(i / 2)];
+      if (m.role !== "assistant" || !["section-timing", "section-order", "section-count", "duration", "at-time"].includes(category!)) return;
+      const answer = m.content as string;
+      assert.ok(category === "section-count" ? text.startsWith(`${answer} sections.`) : text.includes(parseTime(answer) === undefined ? `: ${answer},` : answer), `${answer} in ${text}`);
+      checked++;
+    });
+  }
+  assert.ok(checked >= 20, `${checked} section answers checked`);
+  assert.ok(records.length > checked);
+});
