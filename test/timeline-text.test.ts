@@ -13,7 +13,15 @@ import { namedSections, sectionNames } from "../src/data/text/facts.js";
 import { parseTime } from "../src/data/timefmt.js";
 import { type TimedSection, timelineText } from "../src/model/timeline-text.js";
 import { Rng } from "../src/music/rng.js";
+import { DEFAULT_TIMELINE } from "../src/model/config.js";
+import { loadModel, saveModel } from "../src/model/io.js";
+import { withAudioView, withTimeline, withTimelineAsText } from "../src/model/rebuild.js";
+import { loadTokenizer } from "../src/model/tokenizer/io.js";
 import { readChatSamples } from "../src/train/chat-samples.js";
+import { TRAIN_AUGMENT } from "../src/train/config.js";
+import { runLoop } from "../src/train/loop.js";
+import { ChatStage } from "../src/train/stages/chat.js";
+import { tinyModel, tinyTokenizerFile } from "./model-helpers.js";
 import { SongFacts } from "../src/train/summary-words.js";
 import { HEAD_LIKE_NOISE, misheardSections } from "../src/train/timeline-noise.js";
 import { answerableFromTimeline } from "../src/train/timeline-questions.js";
@@ -78,7 +86,7 @@ test("questions a timeline answers: section timing, order, count; a section's le
   assert.ok(!q("key", "Which key?", "A minor"));
 });
 
-test("written-timeline recall sessions: a song's section and summary questions, answered with the option's text", () => {
+test("written-timeline recall sessions: a song's section and summary questions, answered with the option's text; the chat stage trains on them", async () => {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gamma-timeline-text-")), "set");
   const made = spawnSync(process.execPath, [path.join(repoRoot(), "bin/gamma.js"), "data", "synth", "--songs", "12", "--seed", "41", "--text-only", "--workers", "1", "--out", out], { encoding: "utf8", timeout: 120_000 });
   assert.equal(made.status, 0, made.stderr);
@@ -104,4 +112,20 @@ test("written-timeline recall sessions: a song's section and summary questions, 
   }
   assert.ok(checked >= 20, `${checked} section answers checked`);
   assert.ok(records.length > checked);
+
+  // The chat stage trains the decoder on them and leaves the timeline head as it was.
+  const model = withTimelineAsText(withAudioView(withTimeline(tinyModel(1, (c) => { c.projector.summaryTokens = 19; }), DEFAULT_TIMELINE), { summaryAsWords: true, summaryOnly: true }), true);
+  const head = "timeline.layers.0.attn.q_proj.weight", before = Array.from(model.stateDict().get(head)!.toFloat32Array());
+  const initDir = path.join(out, "init");
+  saveModel(initDir, model, tinyTokenizerFile());
+  const stage = new ChatStage({
+    model, tokenizer: loadTokenizer(tinyTokenizerFile()), initDir, train, heldOut: sessions, trainable: ["llm"], seed: 0,
+    featureDir: path.join(out, "features"), variants: 1, augment: TRAIN_AUGMENT, evalSamples: 0, evalMcqs: 4,
+  });
+  const loop = { steps: 2, gradAccum: 2, lr: 1e-3, minLrRatio: 1, warmupSteps: 0, weightDecay: 0.5, clipNorm: 1, seed: 0, logEvery: 1, evalEvery: 2, checkpointEvery: 2, keepCheckpoints: 1 };
+  const result = await runLoop(stage, loop, path.join(out, "run"), "sft");
+  assert.equal(result.step, 2);
+  assert.ok(Number.isFinite(result.lastEval!.accuracy_recall!) && result.lastEval!["accuracy_recall_section-count"] !== undefined, JSON.stringify(result.lastEval));
+  assert.deepEqual(Array.from(stage.module.stateDict().get(head)!.toFloat32Array()), before, "the head is unchanged");
+  assert.equal(loadModel(path.join(out, "run", "model")).config.timeline!.asText, true, "the trained model reads its timeline");
 });

@@ -17,7 +17,8 @@ export type ModelPart = (typeof MODEL_PARTS)[number];
 
 /**
  * Freezes every part but the trainable ones; the experts must stay frozen (their features are cached), and so
- * does a timeline head (only \`gamma train timeline\` trains it; weight decay would otherwise shrink it).
+ * does a timeline head (only `gamma train timeline` trains it; no conversation's loss reaches it, and the
+ * trainer would warn at every run that no gradient did).
  */
 export function freezeAllBut(model: GammaModel, trainable: readonly ModelPart[], stage: string): void {
   if (trainable.includes("temporal_expert") || trainable.includes("global_expert"))
