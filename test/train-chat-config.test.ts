@@ -6,6 +6,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { loadTrainConfig } from "../src/train/config.js";
+import { HEAD_LIKE_NOISE } from "../src/train/timeline-noise.js";
 
 test("outputNorm, answerWeight, answerOrder, promptStyles, summaryRhythm, summaryDropout, summaryRhythmFacts: defaults, values, and errors that name the field", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-chat-config-"));
@@ -63,4 +64,24 @@ test("the shipped model's recipe (configs/gamma-small) is a chain of valid confi
   assert.equal(path.basename(shipped.init), "shipped-v5");
   assert.deepEqual([shipped.answerWeight, shipped.trainable, shipped.summaryTokens, shipped.summaryRhythmFacts, shipped.summaryRhythm],
     [0, ["projector"], 19, ["style", "tempo", "mood", "metre", "bpm"], false]);
+});
+
+test("timelineAsText and timelineNoise: the head-like noise by default, fields replaced one by one, wrong ones named", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-chat-config-"));
+  const write = (extra: object) => {
+    const file = path.join(dir, "sft.json");
+    fs.writeFileSync(file, JSON.stringify({ stage: "sft", init: "m", datasets: ["d"], run: "r", kinds: ["recall-written-timeline-session"], ...extra }));
+    return file;
+  };
+  const plain = loadTrainConfig(write({}), "sft");
+  assert.deepEqual([plain.timelineAsText, plain.timelineNoise], [undefined, HEAD_LIKE_NOISE]);
+  const clean = loadTrainConfig(write({ timelineAsText: true, timelineNoise: { exact: 0.6, jitter: 0.1 } }), "sft");
+  assert.deepEqual([clean.timelineAsText, clean.timelineNoise], [true, { ...HEAD_LIKE_NOISE, exact: 0.6, jitter: 0.1 }]);
+  assert.throws(() => loadTrainConfig(write({ timelineNoise: { exact: 2 } }), "sft"), /"exact" must be a chance from 0 to 1 \(got 2\)/);
+  assert.throws(() => loadTrainConfig(write({ timelineNoise: { jitter: -1 } }), "sft"), /"jitter" must be seconds from 0 to 5/);
+  assert.throws(() => loadTrainConfig(write({ timelineNoise: { drop: 0.1 } }), "sft"), /"timelineNoise" has no field "drop" \(it has exact, jitter, miss, stray, extra, relabel\)/);
+  assert.throws(() => loadTrainConfig(write({ timelineNoise: 0.5 }), "sft"), /"timelineNoise" must be an object/);
+  assert.throws(() => loadTrainConfig(write({ timelineAsText: "yes" }), "sft"), /"timelineAsText" must be true or false/);
+  const timeread = loadTrainConfig(fileURLToPath(new URL("../../configs/gamma-small/timeread-v1.json", import.meta.url)), "sft");
+  assert.deepEqual([timeread.timelineAsText, timeread.kinds, timeread.trainable, path.basename(path.dirname(timeread.init))], [true, ["recall-written-timeline-session"], ["llm"], "timeline-v3"]);
 });

@@ -124,6 +124,7 @@ Example:
         model, tokenizer, initDir: config.init, train: samples, heldOut, trainable: config.trainable, seed: config.loop.seed,
         featureDir: config.featureDir, variants: config.variants, augment: config.augment, evalSamples: config.evalSamples, evalMcqs: config.evalMcqs,
         kindWeights: config.kindWeights, summaryWords: config.summaryWords, answerWeight: config.answerWeight, summaryDropout: config.summaryDropout,
+        timelineNoise: config.timelineNoise,
       });
       reportRun(stage, await runLoop(task, config.loop, config.run, stage, { stopAfter: opts.stopAfter }));
     });

@@ -13,6 +13,7 @@ import type { LoopConfig } from "./loop.js";
 import { SUMMARY_FACTS } from "./summary-words.js";
 import { MCQ_ANSWER_RULES } from "./rewards.js";
 import { SUMMARY_VIEWS } from "./grpo/written-summary.js";
+import { HEAD_LIKE_NOISE, type TimelineNoise } from "./timeline-noise.js";
 import { MODEL_PARTS, type ModelPart } from "./stages/chat.js";
 import type { GrpoSettings } from "./stages/grpo.js";
 
@@ -97,6 +98,8 @@ export interface ChatRunConfig {
   answerWeight: number;
   /** Dropout on the summary layers' input while they are fitted alone (ChatStageOptions.summaryDropout); 0 = none. */
   summaryDropout: number;
+  /** How written timelines are misheard (timeline-noise.ts): HEAD_LIKE_NOISE with the fields given in "timelineNoise" replaced. */
+  timelineNoise: TimelineNoise;
   /**
    * The summary facts (SUMMARY_FACTS names: "tempo", "metre", "bpm") whose tokens read the clip's rhythm through
    * layers of their own (ProjectorConfig.summaryRhythmSlots), the other facts' from the mean and max alone; the
@@ -187,6 +190,17 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
     return v as number;
   };
   const posInt = (v: number) => Number.isInteger(v) && v > 0;
+  const timelineNoise = (v: unknown): TimelineNoise => {
+    if (v === undefined) return HEAD_LIKE_NOISE;
+    if (typeof v !== "object" || v === null || Array.isArray(v)) fail(`"timelineNoise" must be an object of ${Object.keys(HEAD_LIKE_NOISE).join(", ")}`);
+    const given = v as Record<string, unknown>;
+    for (const key of Object.keys(given)) if (!(key in HEAD_LIKE_NOISE)) fail(`"timelineNoise" has no field "${key}" (it has ${Object.keys(HEAD_LIKE_NOISE).join(", ")})`);
+    const noise = { ...HEAD_LIKE_NOISE };
+    for (const key of Object.keys(HEAD_LIKE_NOISE) as (keyof TimelineNoise)[]) {
+      noise[key] = num(given, key, HEAD_LIKE_NOISE[key], key === "jitter" ? (x) => x >= 0 && x <= 5 : (x) => x >= 0 && x <= 1, key === "jitter" ? "seconds from 0 to 5" : "a chance from 0 to 1");
+    }
+    return noise;
+  };
   const oneOf = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
     const v = raw[key] ?? fallback;
     if (typeof v !== "string" || !allowed.includes(v as T)) fail(`"${key}" must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")} (got ${JSON.stringify(v)})`);
@@ -363,6 +377,7 @@ export function loadTrainConfig(file: string, stage: Stage, overrides: { run?: s
       summaryWords: num(raw, "summaryWords", 0, (v) => v >= 0, "a non-negative number (the summary-words loss weight)"),
       answerWeight: num(raw, "answerWeight", 1, (v) => v >= 0, "a non-negative number (the answers' loss weight)"),
       summaryDropout: num(raw, "summaryDropout", 0, (v) => v >= 0 && v < 1, "a number from 0 to below 1 (the share of the summary's input dropped)"),
+      timelineNoise: timelineNoise(raw.timelineNoise),
       summaryRhythmFacts: raw.summaryRhythmFacts === undefined ? undefined
         : raw.summaryRhythm === true ? fail(`"summaryRhythm" and "summaryRhythmFacts" exclude each other (every summary token reads the rhythm, or the named facts' own layers do)`)
         : list("summaryRhythmFacts", SUMMARY_FACTS.map((f) => f.name), []),

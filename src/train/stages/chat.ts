@@ -23,7 +23,7 @@ import type { StepResult, TrainTask } from "../loop.js";
 import { type MixtureState, MixtureSampler } from "../mixture.js";
 import { type SamplerState, SongSampler } from "../songs.js";
 import { timelineWords } from "../../model/timeline-text.js";
-import { misheardSections } from "../timeline-noise.js";
+import { misheardSections, type TimelineNoise } from "../timeline-noise.js";
 import { questionRng } from "../../eval/shuffle.js";
 import { factOffsets, factsOfSummary, SongFacts, summaryWordsLoss, summaryWordTargets, withHeardFacts } from "../summary-words.js";
 
@@ -58,6 +58,8 @@ export interface ChatStageOptions {
    * 570 songs are few for a 712-wide input, the rhythm view's 200 numbers a fingerprint of each song.
    */
   summaryDropout?: number;
+  /** How written timelines are misheard (ChatSample.writtenTimeline; default HEAD_LIKE_NOISE). */
+  timelineNoise?: TimelineNoise;
 }
 
 export interface ChatBatch {
@@ -138,7 +140,7 @@ export class ChatStage implements TrainTask<ChatBatch> {
   /** A song's sections written as a timeline after its summary words: misheard as the timeline head would (timeline-noise.ts) when seeded, else exactly. */
   private writtenTimeline(audio: string, noiseSeed: number | undefined): number[] {
     const a = this.facts.get(audio);
-    return timelineWords(this.o.tokenizer, noiseSeed === undefined ? a.temporal.sections : misheardSections(a.temporal.sections, a.global.duration, questionRng(noiseSeed, audio)));
+    return timelineWords(this.o.tokenizer, noiseSeed === undefined ? a.temporal.sections : misheardSections(a.temporal.sections, a.global.duration, questionRng(noiseSeed, audio), this.o.timelineNoise));
   }
 
   private pooledFused(b: ChatBatch): PooledClip | undefined {
