@@ -8,13 +8,18 @@ import { fileURLToPath } from "node:url";
 import { loadTrainConfig } from "../src/train/config.js";
 import { HEAD_LIKE_NOISE } from "../src/train/timeline-noise.js";
 
-test("outputNorm, answerWeight, answerOrder, promptStyles, summaryRhythm, summaryDropout, summaryRhythmFacts: defaults, values, and errors that name the field", () => {
+/** Writes sft configs of these kinds with extra fields into a fresh folder; returns the file each time. */
+function configWriter(kinds: string[]): (extra: object) => string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-chat-config-"));
-  const write = (extra: object) => {
+  return (extra) => {
     const file = path.join(dir, "sft.json");
-    fs.writeFileSync(file, JSON.stringify({ stage: "sft", init: "m", datasets: ["d"], run: "r", kinds: ["mcq-summary"], ...extra }));
+    fs.writeFileSync(file, JSON.stringify({ stage: "sft", init: "m", datasets: ["d"], run: "r", kinds, ...extra }));
     return file;
   };
+}
+
+test("outputNorm, answerWeight, answerOrder, promptStyles, summaryRhythm, summaryDropout, summaryRhythmFacts: defaults, values, and errors that name the field", () => {
+  const write = configWriter(["mcq-summary"]);
   const plain = loadTrainConfig(write({}), "sft");
   assert.deepEqual([plain.outputNorm, plain.answerWeight, plain.answerOrder, plain.summaryWords], [false, 1, "letter-first", 0]);
   const fit = loadTrainConfig(write({ outputNorm: true, answerWeight: 0, summaryWords: 1, answerOrder: "text-first" }), "sft");
@@ -67,12 +72,7 @@ test("the shipped model's recipe (configs/gamma-small) is a chain of valid confi
 });
 
 test("timelineAsText and timelineNoise: the head-like noise by default, fields replaced one by one, wrong ones named", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gamma-chat-config-"));
-  const write = (extra: object) => {
-    const file = path.join(dir, "sft.json");
-    fs.writeFileSync(file, JSON.stringify({ stage: "sft", init: "m", datasets: ["d"], run: "r", kinds: ["recall-written-timeline-session"], ...extra }));
-    return file;
-  };
+  const write = configWriter(["recall-written-timeline-session"]);
   const plain = loadTrainConfig(write({}), "sft");
   assert.deepEqual([plain.timelineAsText, plain.timelineNoise], [undefined, HEAD_LIKE_NOISE]);
   const clean = loadTrainConfig(write({ timelineAsText: true, timelineNoise: { exact: 0.6, jitter: 0.1 } }), "sft");
