@@ -12,8 +12,7 @@ import type { ChatMessage } from "./tokenizer/chat.js";
 import type { AudioEncoding } from "./gamma.js";
 import { optionLetter } from "../eval/prompt.js";
 import { Gamma } from "./pipeline.js";
-import { SongFacts, summaryWordTargets } from "../train/summary-words.js";
-import { timelineWords } from "./timeline-text.js";
+import { SongFacts, writtenClipWords } from "../train/summary-words.js";
 
 /** Encodings kept: a batch's worth of distinct recordings and then some. */
 const KEPT_ENCODINGS = 16;
@@ -38,11 +37,10 @@ export async function createModelAnswerer(modelDir: string | undefined, options:
   const gamma = Gamma.load(modelDir);
   const kept = new Map<string, AudioEncoding>();
   const facts = new SongFacts();
-  /** A dataset song's annotated facts as the words its summary holds. */
-  // For a model that reads its timeline as text, the summary words are followed by the song's annotated sections.
+  /** A dataset song's annotated facts as the words its summary holds, then its annotated sections for a model that reads its timeline as text. */
   const written = (file: string) => {
     const { tokenizer, config } = gamma.loaded, a = facts.get(file);
-    return gamma.readSummary([...summaryWordTargets(a, tokenizer, config.projector.summaryTokens ?? 0), ...(config.timeline?.asText ? timelineWords(tokenizer, a.temporal.sections) : [])]);
+    return gamma.readSummary(writtenClipWords(a, tokenizer, config.projector.summaryTokens ?? 0, config.timeline?.asText ? a.temporal.sections : undefined));
   };
   const release = (e: AudioEncoding) => { e.embeds.dispose(); e.summary?.dispose(); for (const g of e.gates) g.dispose(); };
   async function hear(audio: AudioInput): Promise<AudioEncoding> {

@@ -98,9 +98,14 @@ export class Gamma {
     const audio = await loadAudio(file);
     return noGrad(() => tidy(() => {
       const mel = expertInput(audio.samples, config.temporalExpert);
-      const seconds = mel.size(1) / 100;
-      return { sections: model.timelineOf(model.timelineAudio(mel), seconds), seconds, warnings: audio.warnings };
+      return { sections: this.sectionsOf(mel), seconds: mel.size(1) / 100, warnings: audio.warnings };
     }));
+  }
+
+  /** A clip's sections as the timeline head reads them from its expert input (GammaModel.timelineOf); what the head read is freed. */
+  private sectionsOf(mel: Tensor): TimelineSection[] {
+    const { model } = this.loaded;
+    return noGrad(() => tidy(() => model.timelineOf(model.timelineAudio(mel), mel.size(1) / 100)));
   }
 
   /** The encoding of `seconds` of digital silence (the audio-blind control of `gamma bench`). */
@@ -127,9 +132,8 @@ export class Gamma {
 
   encodeMel(mel: Tensor): AudioEncoding {
     return noGrad(() => {
-      const { model } = this.loaded;
-      let [enc] = model.encodeAudio([mel]);
-      if (model.config.timeline?.asText) enc = this.withTimeline(enc!, model.timelineOf(model.timelineAudio(mel), mel.size(1) / 100));
+      let [enc] = this.loaded.model.encodeAudio([mel]);
+      if (this.loaded.config.timeline?.asText) enc = this.withTimeline(enc!, this.sectionsOf(mel));
       keep(enc!.embeds);
       if (enc!.summary) keep(enc!.summary);
       for (const g of enc!.gates) keep(g);
@@ -137,11 +141,19 @@ export class Gamma {
     });
   }
 
-  /** A clip's encoding with these sections written after its summary words (TimelineConfig.asText, timeline-text.ts). */
+  /**
+   * A clip's encoding with these sections written after its summary words (TimelineConfig.asText,
+   * timeline-text.ts); the summary it replaces, and everything made on the way, is freed.
+   */
   private withTimeline(encoding: AudioEncoding, sections: TimelineSection[]): AudioEncoding {
     const { model, tokenizer } = this.loaded;
-    const words = model.llm.embed(tensor(timelineWords(tokenizer, sections), { dtype: "int64", device: model.llm.model.embed_tokens.weight.device }));
-    return { ...encoding, summary: encoding.summary ? cat([encoding.summary, words.to(encoding.summary.dtype)], 0) : words, sections };
+    const before = encoding.summary;
+    const summary = tidy(() => {
+      const words = model.llm.embed(tensor(timelineWords(tokenizer, sections), { dtype: "int64", device: model.llm.model.embed_tokens.weight.device }));
+      return before ? cat([before, words.to(before.dtype)], 0) : words;
+    });
+    before?.dispose();
+    return { ...encoding, summary, sections };
   }
 
   /**

@@ -14,6 +14,7 @@ import type { Tokenizer } from "../model/tokenizer/tokenizer.js";
 import { accompanimentOf } from "../data/text/facts.js";
 import { metreName, modeName } from "../data/text/theory.js";
 import { songOfAudio } from "./text-documents.js";
+import { type TimedSection, timelineWords } from "../model/timeline-text.js";
 
 /** One whole-song fact a summary holds: the phrase a report writes for it, and how many summary tokens it takes. */
 export interface SummaryFact {
@@ -118,6 +119,15 @@ export function summaryWordTargets(annotation: SongAnnotation, tokenizer: Tokeni
     return [...tokens, ...Array<number>(fact.slots - tokens.length).fill(filler!)];
   });
   return ids.slice(0, count);
+}
+
+/**
+ * The words a written clip holds (Gamma.readSummary, training's written summaries): the summary words of these
+ * facts, then, for a model that reads its timeline as text (TimelineConfig.asText), these sections written as its
+ * timeline. Training and `gamma bench --audio written` write clips through here, so both hold the same layout.
+ */
+export function writtenClipWords(annotation: SongAnnotation, tokenizer: Tokenizer, summaryTokens: number, timeline?: readonly TimedSection[]): number[] {
+  return [...summaryWordTargets(annotation, tokenizer, summaryTokens), ...(timeline ? timelineWords(tokenizer, timeline) : [])];
 }
 
 /**

@@ -22,10 +22,10 @@ import { disposeFeatures, type ExpertFeatures, FeatureCache } from "../feature-c
 import type { StepResult, TrainTask } from "../loop.js";
 import { type MixtureState, MixtureSampler } from "../mixture.js";
 import { type SamplerState, SongSampler } from "../songs.js";
-import { timelineWords } from "../../model/timeline-text.js";
+import type { TimedSection } from "../../model/timeline-text.js";
 import { misheardSections, type TimelineNoise } from "../timeline-noise.js";
 import { questionRng } from "../../eval/shuffle.js";
-import { factOffsets, factsOfSummary, SongFacts, summaryWordsLoss, summaryWordTargets, withHeardFacts } from "../summary-words.js";
+import { factOffsets, factsOfSummary, SongFacts, summaryWordsLoss, summaryWordTargets, withHeardFacts, writtenClipWords } from "../summary-words.js";
 
 export { MODEL_PARTS, type ModelPart } from "../chat-inputs.js";
 
@@ -132,15 +132,15 @@ export class ChatStage implements TrainTask<ChatBatch> {
     // A summary that states misheard facts (ChatSample.heard) does so for its own song only, not the recall control's.
     const heard = factsOf === b.sample.audio ? b.sample.heard : undefined;
     const writtenSummary = b.sample.writtenSummary
-      ? [...summaryWordTargets(withHeardFacts(this.facts.get(factsOf), heard), this.o.tokenizer, this.module.config.projector.summaryTokens ?? 0), ...(b.sample.writtenTimeline ? this.writtenTimeline(factsOf, b.noiseSeed) : [])]
+      ? writtenClipWords(withHeardFacts(this.facts.get(factsOf), heard), this.o.tokenizer, this.module.config.projector.summaryTokens ?? 0, b.sample.writtenTimeline ? this.writtenTimeline(factsOf, b.noiseSeed) : undefined)
       : undefined;
     return chatInputs(this.module, this.o.tokenizer, messages, b.features, generationPrompt, { summaryOnly: b.sample.summaryOnly, pooled: this.pooledFused(b), writtenSummary });
   }
 
-  /** A song's sections written as a timeline after its summary words: misheard as the timeline head would (timeline-noise.ts) when seeded, else exactly. */
-  private writtenTimeline(audio: string, noiseSeed: number | undefined): number[] {
+  /** A song's sections as its written timeline states them: misheard as the timeline head would (timeline-noise.ts) when seeded, else exactly. */
+  private writtenTimeline(audio: string, noiseSeed: number | undefined): TimedSection[] {
     const a = this.facts.get(audio);
-    return timelineWords(this.o.tokenizer, noiseSeed === undefined ? a.temporal.sections : misheardSections(a.temporal.sections, a.global.duration, questionRng(noiseSeed, audio), this.o.timelineNoise));
+    return noiseSeed === undefined ? a.temporal.sections : misheardSections(a.temporal.sections, a.global.duration, questionRng(noiseSeed, audio), this.o.timelineNoise);
   }
 
   private pooledFused(b: ChatBatch): PooledClip | undefined {
