@@ -24,7 +24,7 @@ import { ChatStage } from "../src/train/stages/chat.js";
 import { tinyModel, tinyTokenizerFile } from "./model-helpers.js";
 import { SongFacts } from "../src/train/summary-words.js";
 import { HEAD_LIKE_NOISE, misheardSections } from "../src/train/timeline-noise.js";
-import { answerableFromTimeline } from "../src/train/timeline-questions.js";
+import { answerableFromTimeline, TIMELINE_CATEGORIES } from "../src/train/timeline-questions.js";
 
 const song: TimedSection[] = [
   { start: 0, end: 7.4, label: "intro" }, { start: 7.4, end: 37.2, label: "verse" }, { start: 37.2, end: 52.1, label: "chorus" },
@@ -33,10 +33,10 @@ const song: TimedSection[] = [
 
 test("timeline text: counted, numbered and named as the questions name sections, times as the options write them", () => {
   assert.equal(timelineText(song),
-    "6 sections. first section: the intro, 0:00.0 to 0:07.4, 0:07.4 long. second section: the first verse, 0:07.4 to 0:37.2, 0:29.8 long. " +
-    "third section: the chorus, 0:37.2 to 0:52.1, 0:14.9 long. fourth section: the second verse, 0:52.1 to 1:21.9, 0:29.8 long. " +
-    "fifth section: the solo section, 1:21.9 to 1:36.8, 0:14.9 long. sixth section: the outro, 1:36.8 to 1:42.8, 0:06.0 long.");
-  assert.equal(timelineText([{ start: 0, end: 30, label: "verse" }]), "1 section. first section: the verse, 0:00.0 to 0:30.0, 0:30.0 long.");
+    "6 sections. first section: the intro, starts 0:00.0, ends 0:07.4, lasts 0:07.4. second section: the first verse, starts 0:07.4, ends 0:37.2, lasts 0:29.8. " +
+    "third section: the chorus, starts 0:37.2, ends 0:52.1, lasts 0:14.9. fourth section: the second verse, starts 0:52.1, ends 1:21.9, lasts 0:29.8. " +
+    "fifth section: the solo section, starts 1:21.9, ends 1:36.8, lasts 0:14.9. sixth section: the outro, starts 1:36.8, ends 1:42.8, lasts 0:06.0.");
+  assert.equal(timelineText([{ start: 0, end: 30, label: "verse" }]), "1 section. first section: the verse, starts 0:00.0, ends 0:30.0, lasts 0:30.0.");
   assert.throws(() => timelineText([song[1]!, song[0]!]), /section 2 starts before section 1/);
   // The names are the question generators' (namedSections, which reads the annotation's occurrence numbers).
   const annotation = { temporal: { sections: song.map((s, i) => ({ ...s, bars: 8, occurrence: song.slice(0, i + 1).filter((x) => x.label === s.label).length })) } } as unknown as SongAnnotation;
@@ -112,6 +112,29 @@ test("written-timeline recall sessions: a song's section and summary questions, 
   }
   assert.ok(checked >= 20, `${checked} section answers checked`);
   assert.ok(records.length > checked);
+
+  // Reading drills: one session a song, every question one the timeline answers, its answer written there, and
+  // several times as many section questions a song as the dataset's own dozen hold.
+  const drills = (() => { const d = readChatSamples([out], ["recall-timeline-drill-session"]); return [...d.train, ...d.heldOut]; })();
+  assert.equal(new Set(drills.map((s) => s.audio)).size, drills.length, "one drill a song");
+  assert.equal(drills.length, new Set(records.map((r) => r.audio)).size);
+  let drilled = 0;
+  for (const s of drills) {
+    assert.ok(s.kind === "recall-timeline-drill-session" && s.writtenTimeline && s.writtenSummary && s.summaryOnly);
+    const text = timelineText(facts.get(s.audio).temporal.sections);
+    s.messages.forEach((m, i) => {
+      if (m.role !== "assistant") return;
+      const category = s.turnCategories![Math.floor(i / 2)]!;
+      const answer = m.content as string;
+      assert.ok(TIMELINE_CATEGORIES.has(category), category);
+      assert.ok(category === "section-count" ? text.startsWith(`${answer} sections.`) : text.includes(parseTime(answer) === undefined ? `: ${answer},` : answer), `${answer} in ${text}`);
+      drilled++;
+    });
+  }
+  const datasetSectionQuestions = records.filter((r) => answerableFromTimeline(r, facts.get(path.resolve(out, r.audio)))).length;
+  assert.ok(drilled >= 2 * datasetSectionQuestions, `${drilled} drill questions against the dataset's ${datasetSectionQuestions}`);
+  const again = readChatSamples([out], ["recall-timeline-drill-session"]);
+  assert.deepEqual([...again.train, ...again.heldOut].map((s) => s.messages), drills.map((s) => s.messages), "a song's drill is the same at every read (seeded by the song)");
 
   // The chat stage trains the decoder on them and leaves the timeline head as it was.
   const model = withTimelineAsText(withAudioView(withTimeline(tinyModel(1, (c) => { c.projector.summaryTokens = 19; }), DEFAULT_TIMELINE), { summaryAsWords: true, summaryOnly: true }), true);

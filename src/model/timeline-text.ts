@@ -4,7 +4,9 @@
 // answers "when does the second chorus start?", "how long is the bridge?" or "which section is playing at
 // 1:20.3?" by finding the section in it. The text names sections exactly as the questions do ("the second verse",
 // "the bridge"), writes times exactly as the options do ("1:21.9"), counts the sections first and numbers each
-// with the ordinal the questions use ("fifth section"), so every answer is a few words the decoder can copy.
+// with the ordinal the questions use ("fifth section"), so every answer is a few words the decoder can copy. Each
+// time follows the word that says which it is ("starts", "ends", "lasts"), as the questions' verbs do: the
+// decoder finds the value by the words just before it, not by counting times after a name.
 import { formatTime } from "../data/timefmt.js";
 import { sectionNames } from "../data/text/facts.js";
 import { ordinal } from "../data/text/words.js";
@@ -18,8 +20,9 @@ export interface TimedSection {
 }
 
 /**
- * "3 sections. first section: the intro, 0:00.0 to 0:07.3, 0:07.3 long. second section: the verse, 0:07.3 to
- * 0:41.0, 0:33.7 long. third section: the outro, 0:41.0 to 0:46.0, 0:05.0 long." Sections must be in order.
+ * "3 sections. first section: the intro, starts 0:00.0, ends 0:07.3, lasts 0:07.3. second section: the verse,
+ * starts 0:07.3, ends 0:41.0, lasts 0:33.7. third section: the outro, starts 0:41.0, ends 0:46.0, lasts 0:05.0."
+ * Sections must be in order.
  */
 export function timelineText(sections: readonly TimedSection[]): string {
   for (let i = 1; i < sections.length; i++) {
@@ -27,7 +30,7 @@ export function timelineText(sections: readonly TimedSection[]): string {
   }
   const names = sectionNames(sections);
   const parts = sections.map((s, i) =>
-    `${ordinal(i + 1)} section: ${names[i]!.name}, ${formatTime(s.start)} to ${formatTime(s.end)}, ${formatTime(Math.max(0, s.end - s.start))} long.`);
+    `${ordinal(i + 1)} section: ${names[i]!.name}, starts ${formatTime(s.start)}, ends ${formatTime(s.end)}, lasts ${formatTime(Math.max(0, s.end - s.start))}.`);
   return [`${sections.length} section${sections.length === 1 ? "" : "s"}.`, ...parts].join(" ");
 }
 

@@ -20,9 +20,9 @@ import { answerableFromSummary, BASE_SUMMARY_TOKENS, type HeardFacts, SongFacts 
 import type { SongAnnotation } from "../data/schema.js";
 import { modeName } from "../data/text/theory.js";
 import { pcName, pitchClass } from "../music/theory.js";
-import { answerableFromTimeline } from "./timeline-questions.js";
+import { answerableFromTimeline, timelineDrill } from "./timeline-questions.js";
 
-export const SAMPLE_KINDS = ["caption", "report", "dialogue", "mcq", "mcq-session", "mcq-summary", "mcq-context", "mcq-context-session", "mcq-written-summary", "mcq-written-summary-session", "recall-written-summary-session", "recall-written-timeline-session"] as const;
+export const SAMPLE_KINDS = ["caption", "report", "dialogue", "mcq", "mcq-session", "mcq-summary", "mcq-context", "mcq-context-session", "mcq-written-summary", "mcq-written-summary-session", "recall-written-summary-session", "recall-written-timeline-session", "recall-timeline-drill-session"] as const;
 /** Questions in one mcq-session conversation at most (a song with more gets several sessions). */
 export const SESSION_QUESTIONS = 12;
 export type SampleKind = (typeof SAMPLE_KINDS)[number];
@@ -261,13 +261,28 @@ function heardPhrase(category: string, a: SongAnnotation, heard: HeardFacts): st
  * (an induction head, test/llm-copy.test.ts); these give one per dozen tokens, where an MCQ with its options
  * and instructions gives one per hundred.
  */
-export function recallSessions(records: readonly { id: string; audio: string; question: string; answer: string; category: string }[], kind: "recall-written-summary-session" | "recall-written-timeline-session" = "recall-written-summary-session"): ChatSample[] {
+export function recallSessions(records: readonly { id: string; audio: string; question: string; answer: string; category: string }[], kind: RecallKind = "recall-written-summary-session"): ChatSample[] {
   const singles = records.map((r): ChatSample => ({
     id: r.id, kind, audio: r.audio, turnCategories: [r.category],
     messages: [{ role: "user", content: [{ type: "audio", clip: r.audio }, { type: "text", text: r.question }] }, { role: "assistant", content: r.answer }],
   }));
-  const timeline = kind === "recall-written-timeline-session";
-  return mcqSessions(singles).map((session) => ({ ...session, id: `${session.id}-${timeline ? "timeline" : "recall"}`, kind, summaryOnly: true, writtenSummary: true, ...(timeline ? { writtenTimeline: true } : {}) }));
+  const timeline = kind !== "recall-written-summary-session";
+  const suffix = { "recall-written-summary-session": "recall", "recall-written-timeline-session": "timeline", "recall-timeline-drill-session": "drill" }[kind];
+  return mcqSessions(singles).map((session) => ({ ...session, id: `${session.id}-${suffix}`, kind, summaryOnly: true, writtenSummary: true, ...(timeline ? { writtenTimeline: true } : {}) }));
+}
+
+/** The conversations that ask without options over a written summary (and timeline): recallSessions' kinds. */
+export type RecallKind = "recall-written-summary-session" | "recall-written-timeline-session" | "recall-timeline-drill-session";
+
+/**
+ * One reading drill per song ("recall-timeline-drill-session"): up to SESSION_QUESTIONS questions its timeline
+ * answers, drawn from the benchmark's generators with a seed of the song's own (timelineDrill), over its written
+ * summary and timeline. Every answer is a time, a count or a section to find in the timeline.
+ */
+export function drillSessions(songs: readonly string[], annotation: (audio: string) => SongAnnotation): ChatSample[] {
+  const records = songs.flatMap((audio) => timelineDrill(annotation(audio), questionRng(11, audio), SESSION_QUESTIONS)
+    .map((q, i) => ({ ...q, id: `${songOfAudio(audio)}-drill${i}`, audio })));
+  return recallSessions(records, "recall-timeline-drill-session");
 }
 
 /** A line of a dataset's mcq.jsonl, its audio path made absolute. */
@@ -324,7 +339,7 @@ export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKin
       if (kinds.includes("mcq-context"))
         all.push(...mcqs.flatMap((q) => { const report = reports.get(q.audio); return report ? [contextSample(q, report)] : []; }));
       if (kinds.includes("mcq-context-session")) all.push(...contextSessions(mcqs, reports));
-      if (kinds.some((k) => k.includes("written-summary") || k.includes("written-timeline"))) {
+      if (kinds.some((k) => k.includes("written-summary") || k.startsWith("recall-"))) {
         const answerable = records.map(fromSummary);
         const summarisedMcqs = misheard > 0 || o.nearestOption ? misheardMcqs(records.filter((_, i) => answerable[i])) : mcqs.filter((_, i) => answerable[i]);
         if (kinds.includes("mcq-written-summary")) all.push(...summarisedMcqs.map(writtenSummarySample));
@@ -332,6 +347,7 @@ export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKin
         if (kinds.includes("recall-written-summary-session")) all.push(...recallSessions(records.filter((_, i) => answerable[i])));
         if (kinds.includes("recall-written-timeline-session"))
           all.push(...recallSessions(records.filter((r, i) => answerable[i] || answerableFromTimeline(r, facts.get(r.audio))), "recall-written-timeline-session"));
+        if (kinds.includes("recall-timeline-drill-session")) all.push(...drillSessions([...new Set(records.map((r) => r.audio))], (audio) => facts.get(audio)));
       }
     }
     // A text-only dataset (`gamma data synth --text-only`) has no audio to hear: only its written-context and

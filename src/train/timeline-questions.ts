@@ -4,7 +4,9 @@
 // the section (others ask for an instrument).
 import type { SongAnnotation } from "../data/schema.js";
 import { namedSections } from "../data/text/facts.js";
+import { TEMPORAL_CATEGORIES } from "../data/text/mcq-temporal.js";
 import { formatTime } from "../data/timefmt.js";
+import type { Rng } from "../music/rng.js";
 
 /** The categories of which some questions are about sections alone. */
 export const TIMELINE_CATEGORIES: ReadonlySet<string> = new Set(["section-timing", "section-order", "section-count", "duration", "at-time"]);
@@ -17,4 +19,37 @@ export function answerableFromTimeline(q: { category: string; question: string; 
   if (q.category === "at-time") return sections.some((s) => s.name === q.answer);
   // A section's length: its name in the question ("the second verse") and its length the answer.
   return sections.some((s) => new RegExp(`\\b${s.name}\\b`).test(q.question) && formatTime(s.end - s.start) === q.answer);
+}
+
+/** The question categories a drill draws from (those with questions a timeline answers). */
+const DRILL_CATEGORIES = TEMPORAL_CATEGORIES.filter((c) => TIMELINE_CATEGORIES.has(c.category));
+
+/** A question a song's timeline answers, in the benchmark's words, answered with its true option's text. */
+export interface TimelineQuestion {
+  question: string;
+  answer: string;
+  category: string;
+}
+
+/**
+ * Up to `count` questions that the song's timeline answers, drawn afresh from the benchmark's own generators
+ * (mcq-temporal.ts), each question and each category's answer once: a reading drill. A dataset's mcq.jsonl
+ * holds three or four such questions a song among its dozen; a decoder that must learn to find a time in what it
+ * reads needs many more of them per token it trains on.
+ */
+export function timelineDrill(a: SongAnnotation, rng: Rng, count: number): TimelineQuestion[] {
+  const ctx = { a, rng, sections: namedSections(a) };
+  const out: TimelineQuestion[] = [];
+  const asked = new Set<string>();
+  for (let attempt = 0; attempt < count * 8 && out.length < count; attempt++) {
+    const cat = DRILL_CATEGORIES[rng.int(0, DRILL_CATEGORIES.length - 1)]!;
+    const draft = cat.make(ctx);
+    if (!draft) continue;
+    const q = { question: draft.question, answer: draft.answer, category: cat.category };
+    const answerKey = `${q.category}\u0000${q.answer}`;
+    if (asked.has(q.question) || asked.has(answerKey) || !answerableFromTimeline(q, a)) continue;
+    asked.add(q.question).add(answerKey);
+    out.push(q);
+  }
+  return out;
 }

@@ -277,7 +277,7 @@ export class ChatStage implements TrainTask<ChatBatch> {
    * exactly here: the share is what the decoder reads right, not what a head finds.
    */
   private recallHeldOut(): Record<string, number> {
-    const sessions = this.o.heldOut.filter((s) => s.kind === "recall-written-summary-session" || s.kind === "recall-written-timeline-session").slice(0, this.o.evalMcqs);
+    const sessions = this.o.heldOut.filter((s) => s.kind.startsWith("recall-")).slice(0, this.o.evalMcqs);
     if (sessions.length < 2) return {};
     let own = 0, control = 0, answers = 0;
     const byCategory = new Map<string, [number, number]>(); // category -> [right, asked]
