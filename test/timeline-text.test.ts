@@ -136,19 +136,43 @@ test("written-timeline recall sessions: a song's section and summary questions, 
   const again = readChatSamples([out], ["recall-timeline-drill-session"]);
   assert.deepEqual([...again.train, ...again.heldOut].map((s) => s.messages), drills.map((s) => s.messages), "a song's drill is the same at every read (seeded by the song)");
 
+  // Drills over random times: the song's sections moved (same labels, 4-40 s each, in tenths), the questions and
+  // the written timeline both about the moved ones.
+  const randomDrills = (() => { const d = readChatSamples([out], ["recall-random-timeline-drill-session"]); return { ...d, all: [...d.train, ...d.heldOut] }; })();
+  assert.equal(randomDrills.all.length, drills.length);
+  let moved = 0;
+  for (const s of randomDrills.all) {
+    const truth = facts.get(s.audio).temporal.sections, own = s.timeline!;
+    assert.deepEqual(own.map((x) => x.label), truth.map((x) => x.label));
+    own.forEach((x, i) => {
+      assert.ok(x.end - x.start >= 4 - 1e-9 && x.end - x.start <= 40 + 1e-9 && Math.abs(x.end * 10 - Math.round(x.end * 10)) < 1e-6, JSON.stringify(x));
+      if (i > 0) assert.equal(x.start, own[i - 1]!.end);
+    });
+    if (own.some((x, i) => x.start !== truth[i]!.start)) moved++;
+    const text = timelineText(own);
+    s.messages.forEach((m, i) => {
+      if (m.role !== "assistant") return;
+      const answer = m.content as string, category = s.turnCategories![Math.floor(i / 2)]!;
+      assert.ok(category === "section-count" ? text.startsWith(`${answer} sections.`) : text.includes(parseTime(answer) === undefined ? `: ${answer},` : answer), `${answer} in ${text}`);
+    });
+  }
+  assert.equal(moved, randomDrills.all.length, "every song's sections moved");
+
   // The chat stage trains the decoder on them and leaves the timeline head as it was.
   const model = withTimelineAsText(withAudioView(withTimeline(tinyModel(1, (c) => { c.projector.summaryTokens = 19; }), DEFAULT_TIMELINE), { summaryAsWords: true, summaryOnly: true }), true);
   const head = "timeline.layers.0.attn.q_proj.weight", before = Array.from(model.stateDict().get(head)!.toFloat32Array());
   const initDir = path.join(out, "init");
   saveModel(initDir, model, tinyTokenizerFile());
   const stage = new ChatStage({
-    model, tokenizer: loadTokenizer(tinyTokenizerFile()), initDir, train, heldOut: sessions, trainable: ["llm"], seed: 0,
+    model, tokenizer: loadTokenizer(tinyTokenizerFile()), initDir, train: [...train, ...randomDrills.train], heldOut: [...sessions, ...randomDrills.all], trainable: ["llm"], seed: 0,
     featureDir: path.join(out, "features"), variants: 1, augment: TRAIN_AUGMENT, evalSamples: 0, evalMcqs: 4,
   });
   const loop = { steps: 2, gradAccum: 2, lr: 1e-3, minLrRatio: 1, warmupSteps: 0, weightDecay: 0.5, clipNorm: 1, seed: 0, logEvery: 1, evalEvery: 2, checkpointEvery: 2, keepCheckpoints: 1 };
   const result = await runLoop(stage, loop, path.join(out, "run"), "sft");
   assert.equal(result.step, 2);
   assert.ok(Number.isFinite(result.lastEval!.accuracy_recall!) && result.lastEval!["accuracy_recall_section-count"] !== undefined, JSON.stringify(result.lastEval));
+  for (const kind of ["recall-written-timeline-session", "recall-random-timeline-drill-session"])
+    assert.ok(Number.isFinite(result.lastEval![`accuracy_${kind}`]!), `held-out recall of ${kind}: ${JSON.stringify(result.lastEval)}`);
   assert.deepEqual(Array.from(stage.module.stateDict().get(head)!.toFloat32Array()), before, "the head is unchanged");
   assert.equal(loadModel(path.join(out, "run", "model")).config.timeline!.asText, true, "the trained model reads its timeline");
 });

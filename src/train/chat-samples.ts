@@ -20,9 +20,10 @@ import { answerableFromSummary, BASE_SUMMARY_TOKENS, type HeardFacts, SongFacts 
 import type { SongAnnotation } from "../data/schema.js";
 import { modeName } from "../data/text/theory.js";
 import { pcName, pitchClass } from "../music/theory.js";
-import { answerableFromTimeline, timelineDrill } from "./timeline-questions.js";
+import { answerableFromTimeline, timelineDrill, withRandomSectionTimes } from "./timeline-questions.js";
+import type { TimedSection } from "../model/timeline-text.js";
 
-export const SAMPLE_KINDS = ["caption", "report", "dialogue", "mcq", "mcq-session", "mcq-summary", "mcq-context", "mcq-context-session", "mcq-written-summary", "mcq-written-summary-session", "recall-written-summary-session", "recall-written-timeline-session", "recall-timeline-drill-session"] as const;
+export const SAMPLE_KINDS = ["caption", "report", "dialogue", "mcq", "mcq-session", "mcq-summary", "mcq-context", "mcq-context-session", "mcq-written-summary", "mcq-written-summary-session", "recall-written-summary-session", "recall-written-timeline-session", "recall-timeline-drill-session", "recall-random-timeline-drill-session"] as const;
 /** Questions in one mcq-session conversation at most (a song with more gets several sessions). */
 export const SESSION_QUESTIONS = 12;
 export type SampleKind = (typeof SAMPLE_KINDS)[number];
@@ -58,6 +59,8 @@ export interface ChatSample {
    * (timeline-noise.ts), a new draw each time the conversation is trained on ("recall-written-timeline-session").
    */
   writtenTimeline?: boolean;
+  /** The sections the written timeline states and the questions ask about, where they are not the song's ("recall-random-timeline-drill-session"). */
+  timeline?: TimedSection[];
   /** The question category of each assistant turn, where known (sessions of single questions): per-category scores. */
   turnCategories?: string[];
   /**
@@ -267,22 +270,25 @@ export function recallSessions(records: readonly { id: string; audio: string; qu
     messages: [{ role: "user", content: [{ type: "audio", clip: r.audio }, { type: "text", text: r.question }] }, { role: "assistant", content: r.answer }],
   }));
   const timeline = kind !== "recall-written-summary-session";
-  const suffix = { "recall-written-summary-session": "recall", "recall-written-timeline-session": "timeline", "recall-timeline-drill-session": "drill" }[kind];
+  const suffix = { "recall-written-summary-session": "recall", "recall-written-timeline-session": "timeline", "recall-timeline-drill-session": "drill", "recall-random-timeline-drill-session": "random-drill" }[kind];
   return mcqSessions(singles).map((session) => ({ ...session, id: `${session.id}-${suffix}`, kind, summaryOnly: true, writtenSummary: true, ...(timeline ? { writtenTimeline: true } : {}) }));
 }
 
 /** The conversations that ask without options over a written summary (and timeline): recallSessions' kinds. */
-export type RecallKind = "recall-written-summary-session" | "recall-written-timeline-session" | "recall-timeline-drill-session";
+export type RecallKind = "recall-written-summary-session" | "recall-written-timeline-session" | "recall-timeline-drill-session" | "recall-random-timeline-drill-session";
 
 /**
  * One reading drill per song ("recall-timeline-drill-session"): up to SESSION_QUESTIONS questions its timeline
  * answers, drawn from the benchmark's generators with a seed of the song's own (timelineDrill), over its written
  * summary and timeline. Every answer is a time, a count or a section to find in the timeline.
  */
-export function drillSessions(songs: readonly string[], annotation: (audio: string) => SongAnnotation): ChatSample[] {
-  const records = songs.flatMap((audio) => timelineDrill(annotation(audio), questionRng(11, audio), SESSION_QUESTIONS)
-    .map((q, i) => ({ ...q, id: `${songOfAudio(audio)}-drill${i}`, audio })));
-  return recallSessions(records, "recall-timeline-drill-session");
+export function drillSessions(songs: readonly string[], annotation: (audio: string) => SongAnnotation, randomTimes = false): ChatSample[] {
+  const kind = randomTimes ? "recall-random-timeline-drill-session" : "recall-timeline-drill-session";
+  // With randomTimes, each song's sections move to random times (withRandomSectionTimes), seeded by the song.
+  const drilled = new Map(songs.map((audio) => [audio, randomTimes ? withRandomSectionTimes(annotation(audio), questionRng(13, audio)) : annotation(audio)]));
+  const records = songs.flatMap((audio) => timelineDrill(drilled.get(audio)!, questionRng(11, audio), SESSION_QUESTIONS)
+    .map((q, i) => ({ ...q, id: `${songOfAudio(audio)}-${randomTimes ? "random-" : ""}drill${i}`, audio })));
+  return recallSessions(records, kind).map((s) => (randomTimes ? { ...s, timeline: drilled.get(s.audio)!.temporal.sections } : s));
 }
 
 /** A line of a dataset's mcq.jsonl, its audio path made absolute. */
@@ -348,6 +354,7 @@ export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKin
         if (kinds.includes("recall-written-timeline-session"))
           all.push(...recallSessions(records.filter((r, i) => answerable[i] || answerableFromTimeline(r, facts.get(r.audio))), "recall-written-timeline-session"));
         if (kinds.includes("recall-timeline-drill-session")) all.push(...drillSessions([...new Set(records.map((r) => r.audio))], (audio) => facts.get(audio)));
+        if (kinds.includes("recall-random-timeline-drill-session")) all.push(...drillSessions([...new Set(records.map((r) => r.audio))], (audio) => facts.get(audio), true));
       }
     }
     // A text-only dataset (`gamma data synth --text-only`) has no audio to hear: only its written-context and

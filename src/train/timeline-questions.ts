@@ -53,3 +53,19 @@ export function timelineDrill(a: SongAnnotation, rng: Rng, count: number): Timel
   }
   return out;
 }
+
+/**
+ * The song with its sections moved to random times: the same labels in the same order, each 4 to 40 s long in
+ * tenths of a second, the song as long as they are. In a synthetic song every boundary falls on a bar line, so a
+ * decoder can guess a time's digits from the tempo and the section's place and be nearly right without reading;
+ * with random times the digits can only come from the timeline written before the question.
+ */
+export function withRandomSectionTimes(a: SongAnnotation, rng: Rng): SongAnnotation {
+  let t = 0;
+  const sections = a.temporal.sections.map((s) => {
+    const start = t;
+    t = Math.round((t + rng.int(40, 400) / 10) * 10) / 10;
+    return { ...s, start, end: t };
+  });
+  return { ...a, global: { ...a.global, duration: t }, temporal: { ...a.temporal, sections } };
+}

@@ -132,15 +132,19 @@ export class ChatStage implements TrainTask<ChatBatch> {
     // A summary that states misheard facts (ChatSample.heard) does so for its own song only, not the recall control's.
     const heard = factsOf === b.sample.audio ? b.sample.heard : undefined;
     const writtenSummary = b.sample.writtenSummary
-      ? writtenClipWords(withHeardFacts(this.facts.get(factsOf), heard), this.o.tokenizer, this.module.config.projector.summaryTokens ?? 0, b.sample.writtenTimeline ? this.writtenTimeline(factsOf, b.noiseSeed) : undefined)
+      ? writtenClipWords(withHeardFacts(this.facts.get(factsOf), heard), this.o.tokenizer, this.module.config.projector.summaryTokens ?? 0, b.sample.writtenTimeline ? this.writtenTimeline(factsOf, b.noiseSeed, factsOf === b.sample.audio ? b.sample.timeline : undefined) : undefined)
       : undefined;
     return chatInputs(this.module, this.o.tokenizer, messages, b.features, generationPrompt, { summaryOnly: b.sample.summaryOnly, pooled: this.pooledFused(b), writtenSummary });
   }
 
-  /** A song's sections as its written timeline states them: misheard as the timeline head would (timeline-noise.ts) when seeded, else exactly. */
-  private writtenTimeline(audio: string, noiseSeed: number | undefined): TimedSection[] {
-    const a = this.facts.get(audio);
-    return noiseSeed === undefined ? a.temporal.sections : misheardSections(a.temporal.sections, a.global.duration, questionRng(noiseSeed, audio), this.o.timelineNoise);
+  /**
+   * A song's sections (or `own`, a conversation's own: ChatSample.timeline) as its written timeline states them:
+   * misheard as the timeline head would (timeline-noise.ts) when seeded, else exactly.
+   */
+  private writtenTimeline(audio: string, noiseSeed: number | undefined, own?: TimedSection[]): TimedSection[] {
+    const sections = own ?? this.facts.get(audio).temporal.sections;
+    const seconds = own ? own[own.length - 1]!.end : this.facts.get(audio).global.duration;
+    return noiseSeed === undefined ? sections : misheardSections(sections, seconds, questionRng(noiseSeed, audio), this.o.timelineNoise);
   }
 
   private pooledFused(b: ChatBatch): PooledClip | undefined {
@@ -270,22 +274,28 @@ export class ChatStage implements TrainTask<ChatBatch> {
   }
 
   /**
-   * Held-out recall sessions (up to evalMcqs), teacher-forced: the share of answers whose every token is the
+   * Held-out recall sessions (up to evalMcqs of each kind), teacher-forced: the share of answers whose every token is the
    * likeliest (accuracy_recall), after the song's own written summary and, as the control, after the next
-   * held-out song's (accuracy_recall_control), and per question category (accuracy_recall_key, ...). A decoder
+   * held-out song's (accuracy_recall_control), per question category (accuracy_recall_key, ...) and, with several
+   * recall kinds, per kind (accuracy_recall-timeline-drill-session, ...). A decoder
    * that answers from priors scores the same on both; the gap is what it reads. Written timelines are written
    * exactly here: the share is what the decoder reads right, not what a head finds.
    */
   private recallHeldOut(): Record<string, number> {
-    const sessions = this.o.heldOut.filter((s) => s.kind.startsWith("recall-")).slice(0, this.o.evalMcqs);
+    // Up to evalMcqs sessions of each recall kind the run has.
+    const kinds = [...new Set(this.o.heldOut.filter((s) => s.kind.startsWith("recall-")).map((s) => s.kind))];
+    const sessions = kinds.flatMap((kind) => this.o.heldOut.filter((s) => s.kind === kind).slice(0, this.o.evalMcqs));
     if (sessions.length < 2) return {};
     let own = 0, control = 0, answers = 0;
     const byCategory = new Map<string, [number, number]>(); // category -> [right, asked]
+    const byKind = new Map<string, [number, number]>(); // kind -> [right, asked]
     sessions.forEach((sample, i) => {
       const b = { sample, variant: 0 };
       const mine = noGrad(() => tidy(() => exactAnswers(this.module.llm, this.inputs(b, false))));
       own += mine.right;
       answers += mine.answers;
+      const ofKind = byKind.get(sample.kind) ?? [0, 0];
+      byKind.set(sample.kind, [ofKind[0] + mine.right, ofKind[1] + mine.answers]);
       mine.hits.forEach((hit, turn) => {
         const category = sample.turnCategories?.[turn];
         if (category === undefined) return;
@@ -296,7 +306,8 @@ export class ChatStage implements TrainTask<ChatBatch> {
     });
     const share = (r: number, of = answers) => Math.round((r / of) * 10000) / 10000;
     const perCategory = [...byCategory].sort(([a], [b]) => a.localeCompare(b)).map(([category, [right, asked]]) => [`accuracy_recall_${category}`, share(right, asked)]);
-    return answers ? { accuracy_recall: share(own), accuracy_recall_control: share(control), ...Object.fromEntries(perCategory) } : {};
+    const perKind = kinds.length > 1 ? [...byKind].map(([kind, [right, asked]]) => [`accuracy_${kind}`, share(right, asked)]) : [];
+    return answers ? { accuracy_recall: share(own), accuracy_recall_control: share(control), ...Object.fromEntries(perCategory), ...Object.fromEntries(perKind) } : {};
   }
 
   /** The option a held-out MCQ's greedy answer names (undefined when it names none). */
