@@ -31,6 +31,11 @@ const song: TimedSection[] = [
   { start: 52.1, end: 81.9, label: "verse" }, { start: 81.9, end: 96.8, label: "solo" }, { start: 96.8, end: 102.8, label: "outro" },
 ];
 
+/** A section question's answer as its timeline text writes it: the count first, a time or length as is, a name after "section: ". */
+function assertWrittenIn(text: string, category: string, answer: string): void {
+  assert.ok(category === "section-count" ? text.startsWith(`${answer} sections.`) : text.includes(parseTime(answer) === undefined ? `: ${answer},` : answer), `${answer} in ${text}`);
+}
+
 test("timeline text: counted, numbered and named as the questions name sections, times as the options write them", () => {
   assert.equal(timelineText(song),
     "6 sections. first section: the intro, starts 0:00.0, ends 0:07.4, lasts 0:07.4. second section: the first verse, starts 0:07.4, ends 0:37.2, lasts 0:29.8. " +
@@ -104,9 +109,9 @@ test("written-timeline recall sessions: a song's section and summary questions, 
     const text = timelineText(facts.get(s.audio).temporal.sections);
     s.messages.forEach((m, i) => {
       const category = s.turnCategories![Math.floor(i / 2)];
-      if (m.role !== "assistant" || !["section-timing", "section-order", "section-count", "duration", "at-time"].includes(category!)) return;
+      if (m.role !== "assistant" || !TIMELINE_CATEGORIES.has(category!)) return;
       const answer = m.content as string;
-      assert.ok(category === "section-count" ? text.startsWith(`${answer} sections.`) : text.includes(parseTime(answer) === undefined ? `: ${answer},` : answer), `${answer} in ${text}`);
+      assertWrittenIn(text, category!, answer);
       checked++;
     });
   }
@@ -127,7 +132,7 @@ test("written-timeline recall sessions: a song's section and summary questions, 
       const category = s.turnCategories![Math.floor(i / 2)]!;
       const answer = m.content as string;
       assert.ok(TIMELINE_CATEGORIES.has(category), category);
-      assert.ok(category === "section-count" ? text.startsWith(`${answer} sections.`) : text.includes(parseTime(answer) === undefined ? `: ${answer},` : answer), `${answer} in ${text}`);
+      assertWrittenIn(text, category, answer);
       drilled++;
     });
   }
@@ -153,7 +158,7 @@ test("written-timeline recall sessions: a song's section and summary questions, 
     s.messages.forEach((m, i) => {
       if (m.role !== "assistant") return;
       const answer = m.content as string, category = s.turnCategories![Math.floor(i / 2)]!;
-      assert.ok(category === "section-count" ? text.startsWith(`${answer} sections.`) : text.includes(parseTime(answer) === undefined ? `: ${answer},` : answer), `${answer} in ${text}`);
+      assertWrittenIn(text, category, answer);
     });
   }
   assert.equal(moved, randomDrills.all.length, "every song's sections moved");

@@ -353,8 +353,9 @@ export function readChatSamples(datasetDirs: string[], kinds: readonly SampleKin
         if (kinds.includes("recall-written-summary-session")) all.push(...recallSessions(records.filter((_, i) => answerable[i])));
         if (kinds.includes("recall-written-timeline-session"))
           all.push(...recallSessions(records.filter((r, i) => answerable[i] || answerableFromTimeline(r, facts.get(r.audio))), "recall-written-timeline-session"));
-        if (kinds.includes("recall-timeline-drill-session")) all.push(...drillSessions([...new Set(records.map((r) => r.audio))], (audio) => facts.get(audio)));
-        if (kinds.includes("recall-random-timeline-drill-session")) all.push(...drillSessions([...new Set(records.map((r) => r.audio))], (audio) => facts.get(audio), true));
+        const songs = [...new Set(records.map((r) => r.audio))], annotation = (audio: string) => facts.get(audio);
+        if (kinds.includes("recall-timeline-drill-session")) all.push(...drillSessions(songs, annotation));
+        if (kinds.includes("recall-random-timeline-drill-session")) all.push(...drillSessions(songs, annotation, true));
       }
     }
     // A text-only dataset (`gamma data synth --text-only`) has no audio to hear: only its written-context and
